@@ -1,0 +1,38 @@
+# Two commands: `make run` (demo on SQLite at http://127.0.0.1:8000) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install messages lint bench check-deploy
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+run: install
+	mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(PY) -m ruff check .
+	$(PY) manage.py makemigrations --check --dry-run -v0
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+messages:
+	for app in stations projects workforce assessments; do \
+	  (cd $$app && ../$(PY) ../manage.py makemessages -l en --ignore=migrations -v0); done
+	$(PY) manage.py makemessages -l en -i stations -i projects -i workforce -i assessments -i .venv -i tests -i var -v0
+
+lint:
+	$(PY) -m ruff check .
+
+bench: install
+	$(PY) scripts/bench.py

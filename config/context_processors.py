@@ -1,0 +1,32 @@
+"""Navigation entries by role; each app adds its own through ``NAV_ITEMS``."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from stations.scope import scope_of
+
+# (url name, label, who sees it: "all" or a set of roles; superusers see everything)
+NAV_ITEMS = [
+    ("home", _("首页"), "all"),
+    ("stations:station-list", _("社工站"), {"province", "city", "county", "station_head"}),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    scope = scope_of(user)
+    items = []
+    for name, label, roles in NAV_ITEMS:
+        if scope.nothing and name != "home":
+            continue
+        if roles != "all" and not user.is_superuser and user.role not in roles:
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append({"url": url, "label": label, "active": request.path == url or (
+            url != "/" and request.path.startswith(url))})
+    return {"nav_items": items}

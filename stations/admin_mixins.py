@@ -1,0 +1,35 @@
+"""Admin scoping shared by every app's admin: the same ``visible_to`` as the screens."""
+
+from django.contrib import admin
+
+
+def _scoped(queryset, user):
+    return queryset.visible_to(user) if hasattr(queryset, "visible_to") else queryset
+
+
+class ScopedAdminMixin:
+    """Lists, detail pages, search, autocomplete and foreign-key choices show only
+    what the signed-in user may see."""
+
+    def get_queryset(self, request):
+        return _scoped(super().get_queryset(request), request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = _scoped(field.queryset, request.user)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = _scoped(field.queryset, request.user)
+        return field
+
+
+class ScopedInlineMixin(ScopedAdminMixin):
+    pass
+
+
+class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    pass

@@ -1,0 +1,27 @@
+"""Writes that leave an audit record (django-simple-history) naming the actor."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+def save_audited(instance: models.Model, *, actor, update_fields: list[str] | None = None, reason: str = "") -> None:
+    """Validate and save ``instance``, recording ``actor`` and ``reason`` in its history.
+
+    Call inside the service's transaction so the row and its audit record land together.
+    """
+    instance._history_user = actor
+    if reason:
+        instance._change_reason = reason
+    instance.full_clean()
+    if update_fields is not None and instance.pk:
+        instance.save(update_fields=update_fields)
+    else:
+        instance.save()
+
+
+def delete_audited(instance: models.Model, *, actor, reason: str = "") -> None:
+    instance._history_user = actor
+    if reason:
+        instance._change_reason = reason
+    instance.delete()

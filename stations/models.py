@@ -1,0 +1,399 @@
+from __future__ import annotations
+
+import datetime
+import itertools
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from stations.scope import NO_SCOPE, Scope, ScopedQuerySet
+
+
+class RegionLevel(models.TextChoices):
+    PROVINCE = "province", _("省")
+    CITY = "city", _("市（州）")
+    COUNTY = "county", _("县（市、区）")
+    TOWNSHIP = "township", _("乡镇（街道）")
+    VILLAGE = "village", _("村（社区）")
+
+
+# Significant digits of the 12-digit statistical code at each level.
+PREFIX_LENGTH = {
+    RegionLevel.PROVINCE: 2,
+    RegionLevel.CITY: 4,
+    RegionLevel.COUNTY: 6,
+    RegionLevel.TOWNSHIP: 9,
+    RegionLevel.VILLAGE: 12,
+}
+LEVEL_ORDER = list(PREFIX_LENGTH)
+CHILD_LEVEL = dict(itertools.pairwise(LEVEL_ORDER))
+
+
+class RegionKind(models.TextChoices):
+    XIANG = "xiang", _("乡")
+    ZHEN = "zhen", _("镇")
+    JIEDAO = "jiedao", _("街道")
+    OTHER_TOWNSHIP = "other_township", _("其他乡级单位")
+    VILLAGE = "village", _("村")
+    COMMUNITY = "community", _("社区")
+
+
+def kind_from_name(level: str, name: str) -> str:
+    """The township or village kind, read from the official name's suffix."""
+    if level == RegionLevel.TOWNSHIP:
+        if name.endswith("街道") or name.endswith("街道办事处"):
+            return RegionKind.JIEDAO
+        if name.endswith("镇"):
+            return RegionKind.ZHEN
+        if name.endswith("乡"):
+            return RegionKind.XIANG
+        return RegionKind.OTHER_TOWNSHIP
+    if level == RegionLevel.VILLAGE:
+        return RegionKind.COMMUNITY if "社区" in name or "居委会" in name else RegionKind.VILLAGE
+    return ""
+
+
+def significant_prefix(code: str, level: str) -> str:
+    return code[: PREFIX_LENGTH[level]]
+
+
+def level_of_prefix(prefix: str) -> str | None:
+    for level, length in PREFIX_LENGTH.items():
+        if len(prefix) == length:
+            return level
+    return None
+
+
+class RegionQuerySet(ScopedQuerySet):
+    region_code_path = "code"
+
+    def within(self, region: Region):
+        """The region itself and all its descendants."""
+        return self.filter(code__startswith=region.prefix)
+
+    def children_of(self, region: Region):
+        return self.filter(parent=region)
+
+    def scope_q(self, scope: Scope) -> Q | None:
+        if scope.station_id:
+            # A station head sees the region their station is in.
+            return Q(stations__pk=scope.station_id)
+        return super().scope_q(scope)
+
+    def by_code_or_prefix(self, value: str):
+        """The region named by its 12-digit code or its significant prefix (42, 4201, 420102)."""
+        value = (value or "").strip()
+        if not value.isdigit():
+            return self.none()
+        if len(value) == 12:
+            return self.filter(code=value)
+        level = level_of_prefix(value)
+        if level is None:
+            return self.none()
+        return self.filter(level=level, code=value.ljust(12, "0"))
+
+
+class Region(models.Model):
+    code = models.CharField(
+        _("统计用区划代码"),
+        max_length=12,
+        unique=True,
+        validators=[RegexValidator(r"^\d{12}$", _("区划代码必须是12位数字。"))],
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("级别"), max_length=10, choices=RegionLevel.choices)
+    kind = models.CharField(_("类型"), max_length=20, choices=RegionKind.choices, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级区划"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    population = models.PositiveIntegerField(_("常住人口"), null=True, blank=True)
+    valid_from = models.DateField(_("生效日期"), null=True, blank=True)
+    valid_to = models.DateField(_("失效日期"), null=True, blank=True)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        ordering = ["code"]
+        indexes = [
+            models.Index(fields=["code"], name="region_code_prefix_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["level", "code"], name="region_level_code_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def prefix(self) -> str:
+        return significant_prefix(self.code, self.level)
+
+    @property
+    def child_level(self) -> str | None:
+        return CHILD_LEVEL.get(self.level)
+
+    def contains(self, other: Region) -> bool:
+        return other.code.startswith(self.prefix)
+
+    def ancestors(self) -> list[Region]:
+        """From the province down to the parent, in one query."""
+        codes = [
+            significant_prefix(self.code, level).ljust(12, "0")
+            for level in LEVEL_ORDER[: LEVEL_ORDER.index(self.level)]
+        ]
+        return list(Region.objects.filter(code__in=codes).order_by("code"))
+
+    def clean(self):
+        if self.code and self.level and self.code[PREFIX_LENGTH[self.level] :].strip("0"):
+            raise ValidationError({"code": _("代码与级别不符：%(level)s级代码只能有前%(n)s位有效数字。")
+                                   % {"level": self.get_level_display(), "n": PREFIX_LENGTH[self.level]}})
+
+
+class Role(models.TextChoices):
+    PROVINCE = "province", _("省级民政部门")
+    CITY = "city", _("市级民政部门")
+    COUNTY = "county", _("县级民政部门")
+    STATION_HEAD = "station_head", _("站长")
+    EVALUATOR = "evaluator", _("第三方评估机构")
+
+
+ROLE_LEVEL = {Role.PROVINCE: RegionLevel.PROVINCE, Role.CITY: RegionLevel.CITY, Role.COUNTY: RegionLevel.COUNTY}
+
+
+class User(AbstractUser):
+    """A person who signs in. Their scope is a role plus a region (and a
+    station for station heads, an evaluating organisation for evaluators)."""
+
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    station = models.ForeignKey(
+        "Station", verbose_name=_("所在站点"), on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+
+    objects = UserManager()
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self):
+        full = f"{self.last_name}{self.first_name}".strip()
+        return full or self.username
+
+    def clean(self):
+        super().clean()
+        if self.role in ROLE_LEVEL:
+            if not self.region_id:
+                raise ValidationError({"region": _("该角色必须指定所属区划。")})
+            if self.region.level != ROLE_LEVEL[self.role]:
+                raise ValidationError({"region": _("所属区划的级别应为：%(level)s。")
+                                       % {"level": RegionLevel(ROLE_LEVEL[self.role]).label}})
+        if self.role == Role.STATION_HEAD and not self.station_id:
+            raise ValidationError({"station": _("站长必须指定所在站点。")})
+
+    def scope(self) -> Scope:
+        """The user's scope, failing closed on anything incomplete."""
+        if self.role in ROLE_LEVEL and self.region_id:
+            return Scope(prefix=self.region.prefix)
+        if self.role == Role.STATION_HEAD and self.station_id:
+            return Scope(station_id=self.station_id)
+        if self.role == Role.EVALUATOR:
+            membership = getattr(self, "organisation_membership", None)
+            if membership is not None:
+                return Scope(organisation_id=membership.organisation_id)
+        return NO_SCOPE
+
+    @property
+    def home_region(self) -> Region | None:
+        if self.role == Role.STATION_HEAD and self.station_id:
+            return self.station.region
+        return self.region
+
+
+class StationKind(models.TextChoices):
+    TOWNSHIP_STATION = "station", _("乡镇（街道）社工站")
+    VILLAGE_ROOM = "room", _("村（社区）社工室")
+    COUNTY_CENTRE = "centre", _("县级社会工作服务指导中心")
+
+
+STATION_KIND_LEVEL = {
+    StationKind.TOWNSHIP_STATION: RegionLevel.TOWNSHIP,
+    StationKind.VILLAGE_ROOM: RegionLevel.VILLAGE,
+    StationKind.COUNTY_CENTRE: RegionLevel.COUNTY,
+}
+
+
+class StationStatus(models.TextChoices):
+    PLANNED = "planned", _("筹建")
+    PILOT = "pilot", _("试点")
+    OPERATING = "operating", _("运营")
+    SUSPENDED = "suspended", _("暂停")
+    CLOSED = "closed", _("关闭")
+
+
+COVERING_STATUSES = [StationStatus.PILOT, StationStatus.OPERATING]
+
+
+class CoLocation(models.TextChoices):
+    PARTY_SERVICE_CENTRE = "party_centre", _("党群服务中心")
+    CONVENIENCE_CENTRE = "convenience_centre", _("便民服务中心")
+    CIVIL_AFFAIRS_OFFICE = "civil_affairs", _("民政办")
+    STANDALONE = "standalone", _("独立场所")
+    OTHER = "other", _("其他")
+
+
+class StationQuerySet(ScopedQuerySet):
+    region_code_path = "region__code"
+    station_path = "pk"
+
+    def in_region(self, region: Region):
+        return self.filter(region__code__startswith=region.prefix)
+
+    def with_status_at(self, on_date: datetime.date):
+        """Annotate ``status_at``: the status in force on a date (None before the first one)."""
+        latest = (
+            StationStatusChange.objects.filter(station=OuterRef("pk"), effective_on__lte=on_date)
+            .order_by("-effective_on", "-pk")
+            .values("status")[:1]
+        )
+        return self.annotate(status_at=Subquery(latest))
+
+    def covering_at(self, on_date: datetime.date):
+        """Township stations that count towards coverage on a date (pilot or operating)."""
+        return (
+            self.filter(kind=StationKind.TOWNSHIP_STATION)
+            .with_status_at(on_date)
+            .filter(status_at__in=COVERING_STATUSES)
+        )
+
+
+class Station(models.Model):
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("所在区划"),
+        on_delete=models.PROTECT,
+        related_name="stations",
+        help_text=_("社工站填乡镇（街道），社工室填村（社区），指导中心填县（市、区）。"),
+    )
+    name = models.CharField(_("站点名称"), max_length=120)
+    kind = models.CharField(_("类型"), max_length=10, choices=StationKind.choices, default=StationKind.TOWNSHIP_STATION)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    site_area_m2 = models.DecimalField(
+        _("场地面积（平方米）"), max_digits=8, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    co_location = models.CharField(_("合署场所"), max_length=20, choices=CoLocation.choices, blank=True)
+    opened_on = models.DateField(_("挂牌日期"), null=True, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = StationQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("社工站历史"))
+
+    class Meta:
+        verbose_name = _("社工站")
+        verbose_name_plural = _("社工站")
+        ordering = ["region__code", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "kind"], name="station_unique_region_kind"),
+            models.CheckConstraint(condition=Q(site_area_m2__gte=0), name="station_site_area_non_negative"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("stations:station-detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        if self.region_id and self.kind and self.region.level != STATION_KIND_LEVEL[self.kind]:
+            raise ValidationError({"region": _("%(kind)s应设在%(level)s一级。") % {
+                "kind": StationKind(self.kind).label, "level": RegionLevel(STATION_KIND_LEVEL[self.kind]).label}})
+
+    def status_on(self, on_date: datetime.date) -> str | None:
+        change = self.status_changes.filter(effective_on__lte=on_date).order_by("-effective_on", "-pk").first()
+        return change.status if change else None
+
+    @property
+    def county(self) -> Region | None:
+        code = significant_prefix(self.region.code, RegionLevel.COUNTY).ljust(12, "0")
+        return Region.objects.filter(code=code).first()
+
+
+class StationStatusChangeQuerySet(ScopedQuerySet):
+    region_code_path = "station__region__code"
+    station_path = "station_id"
+
+
+class StationStatusChange(models.Model):
+    """One dated change of a station's status. The history is never rewritten,
+    so coverage at a past date comes out the same later."""
+
+    station = models.ForeignKey(Station, verbose_name=_("社工站"), on_delete=models.PROTECT, related_name="status_changes")
+    status = models.CharField(_("状态"), max_length=10, choices=StationStatus.choices)
+    effective_on = models.DateField(_("生效日期"))
+    reason = models.CharField(_("原因"), max_length=200, blank=True)
+    changed_by = models.ForeignKey(
+        User, verbose_name=_("操作人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    objects = StationStatusChangeQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("站点状态变更历史"))
+
+    class Meta:
+        verbose_name = _("站点状态变更")
+        verbose_name_plural = _("站点状态变更")
+        ordering = ["station", "effective_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["station", "effective_on"], name="status_change_one_per_day"),
+        ]
+        indexes = [models.Index(fields=["station", "effective_on"], name="status_change_station_date_idx")]
+
+    def __str__(self):
+        return f"{self.station} {self.get_status_display()} {self.effective_on}"
+
+
+class StationAcceptanceQuerySet(ScopedQuerySet):
+    region_code_path = "station__region__code"
+    station_path = "station_id"
+
+
+class StationAcceptance(models.Model):
+    """A dated acceptance check of a station against its province's standard."""
+
+    station = models.ForeignKey(Station, verbose_name=_("社工站"), on_delete=models.PROTECT, related_name="acceptances")
+    checked_on = models.DateField(_("验收日期"))
+    passed = models.BooleanField(_("是否达标"))
+    source = models.CharField(_("依据"), max_length=200, blank=True)
+    notes = models.TextField(_("备注"), blank=True)
+    checked_by = models.ForeignKey(
+        User, verbose_name=_("验收人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    objects = StationAcceptanceQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("站点验收历史"))
+
+    class Meta:
+        verbose_name = _("站点验收")
+        verbose_name_plural = _("站点验收")
+        ordering = ["station", "-checked_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.station} {self.checked_on}"

@@ -1,0 +1,22 @@
+"""Permission groups for the roles. Provincial officials work in the admin site."""
+
+from django.contrib.auth.models import Group, Permission
+
+from stations.models import Role
+
+ADMIN_APPS = ("stations", "projects", "workforce", "assessments")
+
+
+def ensure_role_groups() -> dict[str, Group]:
+    """Create or refresh one group per role. Province officials may view, add and
+    change every record of the product's apps in the admin (rows still scoped);
+    deletion stays with superusers."""
+    groups = {}
+    for role in Role:
+        group, _created = Group.objects.get_or_create(name=str(role.label))
+        groups[role.value] = group
+    province_perms = Permission.objects.filter(content_type__app_label__in=ADMIN_APPS).exclude(
+        codename__startswith="delete_"
+    ).exclude(content_type__model="user", codename__in=["add_user", "change_user"])
+    groups[Role.PROVINCE].permissions.set(province_perms)
+    return groups

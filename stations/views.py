@@ -1,0 +1,42 @@
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.utils import timezone
+from django.views.generic import DetailView, ListView
+
+from stations import selectors
+from stations.models import Station, StationStatus
+from stations.scope import get_visible_or_404
+
+
+class StationListView(LoginRequiredMixin, ListView):
+    template_name = "stations/station_list.html"
+    context_object_name = "stations"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.station_list(user=self.request.user, search=self.request.GET.get("q", "").strip())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(q=self.request.GET.get("q", ""), statuses=dict(StationStatus.choices),
+                                        **kwargs)
+
+
+class StationDetailView(LoginRequiredMixin, DetailView):
+    template_name = "stations/station_detail.html"
+    context_object_name = "station"
+
+    def get_object(self, queryset=None):
+        return get_visible_or_404(Station.objects.select_related("region"), self.request.user, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        station = self.object
+        return super().get_context_data(
+            status_today=station.status_on(timezone.localdate()),
+            status_changes=station.status_changes.select_related("changed_by").order_by("-effective_on", "-pk"),
+            statuses=dict(StationStatus.choices),
+            **kwargs,
+        )
+
+
+station_list_view = StationListView.as_view()
+station_detail_view = StationDetailView.as_view()

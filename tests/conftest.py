@@ -1,0 +1,31 @@
+import os
+
+import pytest
+
+from tests import builders
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # Headless Chromium would ask for en-US; the product serves Chinese regardless,
+    # but a Chinese browser is what the users have.
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai",
+            "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def hierarchy(db):
+    """Two provinces; province 42 has two cities, city 4201 has counties A (420102)
+    and B (420103), each with three townships; see tests/builders.py."""
+    return builders.build_hierarchy()
