@@ -1,10 +1,10 @@
 from django.urls import path
 
-from stations import views
+from stations.views import stations as station_views
 
 app_name = "stations"
 
 urlpatterns = [
-    path("", views.station_list_view, name="station-list"),
-    path("<int:pk>/", views.station_detail_view, name="station-detail"),
+    path("", station_views.station_list_view, name="station-list"),
+    path("<int:pk>/", station_views.station_detail_view, name="station-detail"),
 ]

@@ -1,0 +1,28 @@
+"""Models of the backbone app, one module per topic."""
+
+from stations.models.regions import (  # noqa: F401
+    CHILD_LEVEL,
+    LEVEL_ORDER,
+    PREFIX_LENGTH,
+    ROLE_LEVEL,
+    Region,
+    RegionKind,
+    RegionLevel,
+    RegionQuerySet,
+    Role,
+    User,
+    kind_from_name,
+    level_of_prefix,
+    significant_prefix,
+)
+from stations.models.stations import (  # noqa: F401
+    COVERING_STATUSES,
+    STATION_KIND_LEVEL,
+    CoLocation,
+    Station,
+    StationAcceptance,
+    StationKind,
+    StationQuerySet,
+    StationStatus,
+    StationStatusChange,
+)

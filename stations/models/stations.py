@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from stations.models.regions import Region, RegionLevel, User, significant_prefix
+from stations.scope import ScopedQuerySet
+
+
+class StationKind(models.TextChoices):
+    TOWNSHIP_STATION = "station", _("乡镇（街道）社工站")
+    VILLAGE_ROOM = "room", _("村（社区）社工室")
+    COUNTY_CENTRE = "centre", _("县级社会工作服务指导中心")
+
+
+STATION_KIND_LEVEL = {
+    StationKind.TOWNSHIP_STATION: RegionLevel.TOWNSHIP,
+    StationKind.VILLAGE_ROOM: RegionLevel.VILLAGE,
+    StationKind.COUNTY_CENTRE: RegionLevel.COUNTY,
+}
+
+
+class StationStatus(models.TextChoices):
+    PLANNED = "planned", _("筹建")
+    PILOT = "pilot", _("试点")
+    OPERATING = "operating", _("运营")
+    SUSPENDED = "suspended", _("暂停")
+    CLOSED = "closed", _("关闭")
+
+
+COVERING_STATUSES = [StationStatus.PILOT, StationStatus.OPERATING]
+
+
+class CoLocation(models.TextChoices):
+    PARTY_SERVICE_CENTRE = "party_centre", _("党群服务中心")
+    CONVENIENCE_CENTRE = "convenience_centre", _("便民服务中心")
+    CIVIL_AFFAIRS_OFFICE = "civil_affairs", _("民政办")
+    STANDALONE = "standalone", _("独立场所")
+    OTHER = "other", _("其他")
+
+
+class StationQuerySet(ScopedQuerySet):
+    region_code_path = "region__code"
+    station_path = "pk"
+
+    def in_region(self, region: Region):
+        return self.filter(region__code__startswith=region.prefix)
+
+    def with_status_at(self, on_date: datetime.date):
+        """Annotate ``status_at``: the status in force on a date (None before the first one)."""
+        latest = (
+            StationStatusChange.objects.filter(station=OuterRef("pk"), effective_on__lte=on_date)
+            .order_by("-effective_on", "-pk")
+            .values("status")[:1]
+        )
+        return self.annotate(status_at=Subquery(latest))
+
+    def covering_at(self, on_date: datetime.date):
+        """Township stations that count towards coverage on a date (pilot or operating)."""
+        return (
+            self.filter(kind=StationKind.TOWNSHIP_STATION)
+            .with_status_at(on_date)
+            .filter(status_at__in=COVERING_STATUSES)
+        )
+
+
+class Station(models.Model):
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("所在区划"),
+        on_delete=models.PROTECT,
+        related_name="stations",
+        help_text=_("社工站填乡镇（街道），社工室填村（社区），指导中心填县（市、区）。"),
+    )
+    name = models.CharField(_("站点名称"), max_length=120)
+    kind = models.CharField(_("类型"), max_length=10, choices=StationKind.choices, default=StationKind.TOWNSHIP_STATION)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    site_area_m2 = models.DecimalField(
+        _("场地面积（平方米）"), max_digits=8, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    co_location = models.CharField(_("合署场所"), max_length=20, choices=CoLocation.choices, blank=True)
+    opened_on = models.DateField(_("挂牌日期"), null=True, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = StationQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("社工站历史"))
+
+    class Meta:
+        verbose_name = _("社工站")
+        verbose_name_plural = _("社工站")
+        ordering = ["region__code", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "kind"], name="station_unique_region_kind"),
+            models.CheckConstraint(condition=Q(site_area_m2__gte=0), name="station_site_area_non_negative"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("stations:station-detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        if self.region_id and self.kind and self.region.level != STATION_KIND_LEVEL[self.kind]:
+            raise ValidationError({"region": _("%(kind)s应设在%(level)s一级。") % {
+                "kind": StationKind(self.kind).label, "level": RegionLevel(STATION_KIND_LEVEL[self.kind]).label}})
+
+    def status_on(self, on_date: datetime.date) -> str | None:
+        change = self.status_changes.filter(effective_on__lte=on_date).order_by("-effective_on", "-pk").first()
+        return change.status if change else None
+
+    @property
+    def county(self) -> Region | None:
+        code = significant_prefix(self.region.code, RegionLevel.COUNTY).ljust(12, "0")
+        return Region.objects.filter(code=code).first()
+
+
+class StationStatusChangeQuerySet(ScopedQuerySet):
+    region_code_path = "station__region__code"
+    station_path = "station_id"
+
+
+class StationStatusChange(models.Model):
+    """One dated change of a station's status. The history is never rewritten,
+    so coverage at a past date comes out the same later."""
+
+    station = models.ForeignKey(Station, verbose_name=_("社工站"), on_delete=models.PROTECT, related_name="status_changes")
+    status = models.CharField(_("状态"), max_length=10, choices=StationStatus.choices)
+    effective_on = models.DateField(_("生效日期"))
+    reason = models.CharField(_("原因"), max_length=200, blank=True)
+    changed_by = models.ForeignKey(
+        User, verbose_name=_("操作人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    objects = StationStatusChangeQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("站点状态变更历史"))
+
+    class Meta:
+        verbose_name = _("站点状态变更")
+        verbose_name_plural = _("站点状态变更")
+        ordering = ["station", "effective_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["station", "effective_on"], name="status_change_one_per_day"),
+        ]
+        indexes = [models.Index(fields=["station", "effective_on"], name="status_change_station_date_idx")]
+
+    def __str__(self):
+        return f"{self.station} {self.get_status_display()} {self.effective_on}"
+
+
+class StationAcceptanceQuerySet(ScopedQuerySet):
+    region_code_path = "station__region__code"
+    station_path = "station_id"
+
+
+class StationAcceptance(models.Model):
+    """A dated acceptance check of a station against its province's standard."""
+
+    station = models.ForeignKey(Station, verbose_name=_("社工站"), on_delete=models.PROTECT, related_name="acceptances")
+    checked_on = models.DateField(_("验收日期"))
+    passed = models.BooleanField(_("是否达标"))
+    source = models.CharField(_("依据"), max_length=200, blank=True)
+    notes = models.TextField(_("备注"), blank=True)
+    checked_by = models.ForeignKey(
+        User, verbose_name=_("验收人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    objects = StationAcceptanceQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("站点验收历史"))
+
+    class Meta:
+        verbose_name = _("站点验收")
+        verbose_name_plural = _("站点验收")
+        ordering = ["station", "-checked_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.station} {self.checked_on}"

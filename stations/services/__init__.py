@@ -1,0 +1,10 @@
+"""Writes for the stations app. Each takes the acting user, validates, runs in a
+transaction and leaves an audit record. One module per topic; re-exported here."""
+
+from stations.services.stations import (  # noqa: F401
+    STATION_FIELDS,
+    station_change_status,
+    station_create,
+    station_record_acceptance,
+    station_update,
+)
