@@ -1,5 +1,6 @@
 from django.urls import path
 
+from stations.views import coverage as coverage_views
 from stations.views import stations as station_views
 
 app_name = "stations"
@@ -7,4 +8,6 @@ app_name = "stations"
 urlpatterns = [
     path("", station_views.station_list_view, name="station-list"),
     path("<int:pk>/", station_views.station_detail_view, name="station-detail"),
+    path("coverage/", coverage_views.coverage_home_view, name="coverage-home"),
+    path("coverage/<str:code>/", coverage_views.coverage_dashboard_view, name="coverage-dashboard"),
 ]
