@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/", station_views.station_detail_view, name="station-detail"),
     path("coverage/", coverage_views.coverage_home_view, name="coverage-home"),
     path("coverage/<str:code>/", coverage_views.coverage_dashboard_view, name="coverage-dashboard"),
+    path("coverage/<str:code>/export/", coverage_views.coverage_export_view, name="coverage-export"),
     path("regions/population/import/", station_views.region_population_import_view, name="region-population-import"),
 ]

@@ -3,9 +3,12 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from stations.exporting import XlsxBook
 from stations.forms.coverage import CoverageDateForm
 from stations.models import Region
 from stations.scope import scope_of
@@ -56,3 +59,41 @@ class CoverageDashboardView(CoverageDashboardMixin, TemplateView):
 
 coverage_home_view = CoverageHomeView.as_view()
 coverage_dashboard_view = CoverageDashboardView.as_view()
+
+
+COVERAGE_HEADERS = (
+    gettext_lazy("区划"), gettext_lazy("代码"), gettext_lazy("应覆盖"), gettext_lazy("已覆盖"),
+    gettext_lazy("覆盖率（%）"), gettext_lazy("目标（%）"), gettext_lazy("完成期限"), gettext_lazy("还需建站"),
+)
+
+
+def coverage_table_rows(rows):
+    """The dashboard table's cells, as on screen (empty where the screen shows —)."""
+    return [
+        [row.name, row.code, row.townships, row.covered, row.coverage_pct,
+         row.target.value if row.target else None, row.target.due_on if row.target else None, row.gap_stations]
+        for row in rows
+    ]
+
+
+class CoverageExportView(CoverageDashboardMixin, View):
+    """The dashboard's tables as an Excel workbook, same scope and same date as the page."""
+
+    def get(self, request, *args, **kwargs):
+        _form, dashboard = self.get_dashboard()
+        region, on_date = dashboard.region, dashboard.on_date
+        meta = [(_("区划"), f"{region.name}（{region.code}）"), (_("统计日期"), on_date)]
+        book = XlsxBook()
+        headers = [str(h) for h in COVERAGE_HEADERS]
+        book.add_sheet(title=_("覆盖率汇总"), headers=headers, rows=coverage_table_rows([dashboard.summary]), meta=meta)
+        book.add_sheet(title=_("下级区划"), headers=headers, rows=coverage_table_rows(dashboard.children), meta=meta)
+        if region.level == "county":
+            book.add_sheet(title=_("未覆盖乡镇（街道）"), headers=[_("乡镇（街道）"), _("代码")],
+                           rows=[[row.name, row.code] for row in dashboard.uncovered_townships], meta=meta)
+        book.add_sheet(title=_("覆盖率变化"), headers=[_("日期"), _("应覆盖"), _("已覆盖"), _("覆盖率（%）"), _("目标（%）")],
+                       rows=[[p.on_date, p.townships, p.covered, p.coverage_pct, p.target_pct]
+                             for p in dashboard.chart], meta=meta)
+        return book.response(f"{region.name}社工站覆盖率-{on_date.isoformat()}.xlsx")
+
+
+coverage_export_view = CoverageExportView.as_view()
