@@ -40,12 +40,22 @@ class RegionPopulationResource(ScopedModelResource):
             row["区划代码"] = str(value).strip()
 
 
+class ResourceUserForeignKeyWidget(ScopedForeignKeyWidget):
+    """Scoped to the resource's user even where django-import-export calls ``clean(row)`` without
+    the user: the instance loader does so for natural-key fields (``import_id_fields``)."""
+
+    user = None
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return self.model.objects.visible_to(kwargs.get("user") or self.user)
+
+
 class StationResource(ScopedModelResource):
     """Stations by natural key (division code + kind). A 状态 that differs from the station's
     current status is recorded as a dated status change (状态日期, else the opening date, else today)."""
 
     township = fields.Field(attribute="region", column_name="区划代码",
-                            widget=ScopedForeignKeyWidget(Region, "code", label="区划"))
+                            widget=ResourceUserForeignKeyWidget(Region, "code", label="区划"))
     kind = fields.Field(attribute="kind", column_name="类型", widget=ChoiceWidget(StationKind.choices))
     name = fields.Field(attribute="name", column_name="站点名称", widget=widgets.CharWidget())
     address = fields.Field(attribute="address", column_name="地址", widget=widgets.CharWidget())
@@ -64,6 +74,10 @@ class StationResource(ScopedModelResource):
                   "contact_name", "contact_phone", "status", "status_on")
 
     STATUS_FIELDS = ("import_status", "import_status_on")
+
+    def __init__(self, *, user=None, **kwargs):
+        super().__init__(user=user, **kwargs)
+        self.fields["township"].widget.user = user  # fields are this instance's own deep copies
 
     def before_import_row(self, row, **kwargs):
         code = row.get("区划代码")
