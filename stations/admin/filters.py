@@ -1,0 +1,31 @@
+"""Admin list filters shared by the stations app's admin pages."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from stations.models import Region, RegionLevel
+from stations.scope import scope_of
+
+
+def region_filter(code_path: str, title=None):
+    """A list filter by city or county (only those the user may see), matching rows whose
+    placing region code starts with the chosen region's prefix."""
+
+    class RegionFilter(admin.SimpleListFilter):
+        parameter_name = "region_prefix"
+
+        def lookups(self, request, model_admin):
+            scope = scope_of(request.user)
+            levels = [RegionLevel.PROVINCE, RegionLevel.CITY] if scope.everything else [
+                RegionLevel.CITY, RegionLevel.COUNTY]
+            regions = Region.objects.visible_to(request.user).filter(level__in=levels).order_by("code")
+            return [(r.prefix, f"{'　' if r.level == RegionLevel.COUNTY else ''}{r.name}") for r in regions[:500]]
+
+        def queryset(self, request, queryset):
+            value = self.value()
+            if value and value.isdigit():
+                return queryset.filter(**{f"{code_path}__startswith": value})
+            return queryset
+
+    RegionFilter.title = title or _("所在区划")
+    return RegionFilter
