@@ -18,13 +18,15 @@ def visible_counties(request):
 
 class StationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_search")
-    status = django_filters.ChoiceFilter(label=_("当前状态"), choices=StationStatus.choices, field_name="status_at")
-    kind = django_filters.ChoiceFilter(label=_("类型"), choices=StationKind.choices)
+    status = django_filters.ChoiceFilter(label=_("当前状态"), choices=StationStatus.choices, field_name="status_at",
+                                       empty_label=_("全部"))
+    kind = django_filters.ChoiceFilter(label=_("类型"), choices=StationKind.choices, empty_label=_("全部"))
     county = django_filters.ModelChoiceFilter(label=_("县（市、区）"), queryset=visible_counties,
-                                              method="filter_county")
-    township_kind = django_filters.ChoiceFilter(label=_("乡镇类型"), choices=TOWNSHIP_KINDS, field_name="region__kind")
+                                              method="filter_county", empty_label=_("全部"))
+    township_kind = django_filters.ChoiceFilter(label=_("乡镇类型"), choices=TOWNSHIP_KINDS, field_name="region__kind",
+                                                empty_label=_("全部"))
     meets_standard = django_filters.ChoiceFilter(label=_("验收达标"), choices=[("yes", _("是")), ("no", _("否"))],
-                                                 method="filter_meets_standard")
+                                                 method="filter_meets_standard", empty_label=_("全部"))
 
     def filter_search(self, queryset, name, value):
         value = value.strip()
