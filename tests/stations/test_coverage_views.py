@@ -3,6 +3,7 @@
 from io import BytesIO
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from stations.models import Role
@@ -104,3 +105,10 @@ def test_county_export_has_uncovered_sheet(client, story):
 def test_navigation_shows_the_dashboard_to_officials(client, story):
     client.force_login(builders.county_user(story))
     assert "/stations/coverage/" in client.get("/").content.decode()
+
+
+def test_an_invalid_date_says_so_and_shows_today(client, story, province_user):
+    client.force_login(province_user)
+    response = client.get(url(story.province, "2023-02-30"))
+    assert "统计日期无效" in response.content.decode()
+    assert response.context["dashboard"].on_date == timezone.localdate()
