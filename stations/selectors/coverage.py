@@ -62,6 +62,10 @@ class CoverageRow:
     covered: int
     target: ApplicableTarget | None = None
     region: Region | None = None
+    # A count target ("each county builds at least 2 stations") and the stations still missing
+    # against it: for a county its own shortfall, for a city the sum over its counties.
+    count_target: ApplicableTarget | None = None
+    count_gap: int | None = None
 
     @property
     def uncovered(self) -> int:
@@ -127,6 +131,10 @@ class CoverageDashboard:
         return [row for row in self.children if row.covered == 0]
 
     @property
+    def has_count_targets(self) -> bool:
+        return any(row.count_target for row in self.children)
+
+    @property
     def child_level_label(self) -> str:
         return RegionLevel(CHILD_LEVEL[self.region.level]).label
 
@@ -153,12 +161,19 @@ def _counted_townships(region: Region, kinds):
     return Region.objects.filter(level=RegionLevel.TOWNSHIP, kind__in=kinds, code__startswith=region.prefix)
 
 
-def _targets_by_region(codes: set[str], metric: str) -> dict[str, list[Target]]:
-    targets: dict[str, list[Target]] = {}
-    for target in Target.objects.filter(metric=metric, region__code__in=codes).select_related("region").order_by(
-            "due_on", "pk"):
-        targets.setdefault(target.region.code, []).append(target)
+def _targets_by_region(codes: set[str], metric: str, *more_metrics: str) -> dict[str, dict[str, list[Target]]]:
+    """metric → region code → its targets by due date, in one query."""
+    targets: dict[str, dict[str, list[Target]]] = {m: {} for m in (metric, *more_metrics)}
+    queryset = Target.objects.filter(metric__in=list(targets), region__code__in=codes).select_related("region")
+    for target in queryset.order_by("due_on", "pk"):
+        targets[target.metric].setdefault(target.region.code, []).append(target)
     return targets
+
+
+def _count_gap(target: ApplicableTarget | None, covered: int) -> int | None:
+    if target is None:
+        return None
+    return max(int(target.value.to_integral_value(rounding=ROUND_CEILING)) - covered, 0)
 
 
 def _resolve_target(chain: list[str], targets: dict[str, list[Target]], on_date) -> ApplicableTarget | None:
@@ -200,7 +215,9 @@ def coverage_rows(*, region: Region, on_date: datetime.date, kinds=None) -> tupl
     counts = {row["group"]: (row["total"], row["covered"]) for row in groups}
     chain = _chain_codes(region.code, region.level)
     codes = set(chain) | {child.code for child in children if child.level in TARGET_LEVELS}
-    targets = _targets_by_region(codes, TargetMetric.TOWNSHIP_COVERAGE_PCT)
+    by_metric = _targets_by_region(codes, TargetMetric.TOWNSHIP_COVERAGE_PCT, TargetMetric.STATIONS_PER_COUNTY_MIN)
+    targets, count_targets = by_metric[TargetMetric.TOWNSHIP_COVERAGE_PCT], by_metric[
+        TargetMetric.STATIONS_PER_COUNTY_MIN]
     summary = CoverageRow(code=region.code, name=region.name, level=region.level, region=region,
                           townships=sum(total for total, _ in counts.values()),
                           covered=sum(covered for _, covered in counts.values()),
@@ -209,17 +226,32 @@ def coverage_rows(*, region: Region, on_date: datetime.date, kinds=None) -> tupl
     for child in children:
         total, covered = counts.get(child.prefix, (0, 0))
         child_chain = [child.code, *chain] if child.level in TARGET_LEVELS else chain
-        rows.append(CoverageRow(code=child.code, name=child.name, level=child.level, region=child,
-                                townships=total, covered=covered,
-                                target=_resolve_target(child_chain, targets, on_date)))
+        row = CoverageRow(code=child.code, name=child.name, level=child.level, region=child,
+                          townships=total, covered=covered, target=_resolve_target(child_chain, targets, on_date))
+        if child.level == RegionLevel.COUNTY:
+            row.count_target = _resolve_target(child_chain, count_targets, on_date)
+            row.count_gap = _count_gap(row.count_target, covered)
+        rows.append(row)
+    _attach_count_target(summary, rows, chain, count_targets, on_date)
     rows.sort(key=_holds_back_key)
     return summary, rows
 
 
+def _attach_count_target(summary: CoverageRow, rows: list[CoverageRow], chain, count_targets, on_date) -> None:
+    """A county's shortfall against "at least N stations per county"; a city's is its counties' sum.
+    (A province's would need counts per county under each city: not shown.)"""
+    summary.count_target = _resolve_target(chain, count_targets, on_date)
+    if summary.level == RegionLevel.COUNTY:
+        summary.count_gap = _count_gap(summary.count_target, summary.covered)
+    elif summary.level == RegionLevel.CITY and any(row.count_target for row in rows):
+        summary.count_gap = sum(row.count_gap or 0 for row in rows)
+
+
 def _holds_back_key(row: CoverageRow):
-    """Most stations short of the target first, then most uncovered townships, then lowest share."""
+    """Most stations short of the target first (the share target, then a count target), then most
+    uncovered townships, then lowest share."""
     pct = row.coverage_pct if row.coverage_pct is not None else Decimal(101)
-    return (-(row.gap_stations or 0), -row.uncovered, pct, row.code)
+    return (-(row.gap_stations or 0), -(row.count_gap or 0), -row.uncovered, pct, row.code)
 
 
 def chart_dates(on_date: datetime.date) -> list[datetime.date]:
@@ -237,7 +269,7 @@ def coverage_over_time(*, region: Region, dates: list[datetime.date], kinds=None
         aggregates[f"c{index}"] = Count("pk", filter=Q(_covering_station_exists(on_date)))
     counts = _counted_townships(region, kinds).aggregate(**aggregates)
     chain = _chain_codes(region.code, region.level)
-    targets = _targets_by_region(set(chain), TargetMetric.TOWNSHIP_COVERAGE_PCT)
+    targets = _targets_by_region(set(chain), TargetMetric.TOWNSHIP_COVERAGE_PCT)[TargetMetric.TOWNSHIP_COVERAGE_PCT]
     points = []
     for index, on_date in enumerate(dates):
         target = _resolve_target(chain, targets, on_date)

@@ -67,13 +67,20 @@ COVERAGE_HEADERS = (
 )
 
 
-def coverage_table_rows(rows):
+COUNT_HEADERS = (gettext_lazy("每县最低站数"), gettext_lazy("尚差站数"))
+
+
+def coverage_table_rows(rows, *, count_columns=False):
     """The dashboard table's cells, as on screen (empty where the screen shows —)."""
-    return [
-        [row.name, row.code, row.townships, row.covered, row.coverage_pct,
-         row.target.value if row.target else None, row.target.due_on if row.target else None, row.gap_stations]
-        for row in rows
-    ]
+    table = []
+    for row in rows:
+        cells = [row.name, row.code, row.townships, row.covered, row.coverage_pct,
+                 row.target.value if row.target else None, row.target.due_on if row.target else None,
+                 row.gap_stations]
+        if count_columns:
+            cells += [row.count_target.value if row.count_target else None, row.count_gap]
+        table.append(cells)
+    return table
 
 
 class CoverageExportView(CoverageDashboardMixin, View):
@@ -86,7 +93,9 @@ class CoverageExportView(CoverageDashboardMixin, View):
         book = XlsxBook()
         headers = [str(h) for h in COVERAGE_HEADERS]
         book.add_sheet(title=_("覆盖率汇总"), headers=headers, rows=coverage_table_rows([dashboard.summary]), meta=meta)
-        book.add_sheet(title=_("下级区划"), headers=headers, rows=coverage_table_rows(dashboard.children), meta=meta)
+        count_columns = dashboard.has_count_targets
+        book.add_sheet(title=_("下级区划"), headers=headers + ([str(h) for h in COUNT_HEADERS] if count_columns else []),
+                       rows=coverage_table_rows(dashboard.children, count_columns=count_columns), meta=meta)
         if region.level == "county":
             book.add_sheet(title=_("未覆盖乡镇（街道）"), headers=[_("乡镇（街道）"), _("代码")],
                            rows=[[row.name, row.code] for row in dashboard.uncovered_townships], meta=meta)

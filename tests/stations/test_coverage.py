@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from stations import services
-from stations.models import RegionLevel
+from stations.models import RegionLevel, TargetMetric
 from stations.selectors.coverage import coverage_dashboard, coverage_rows
 from tests import builders
 from tests.stations.coverage_builders import D, build_coverage_story, target
@@ -152,3 +152,15 @@ def test_today_is_the_default_date_elsewhere_but_the_selector_takes_any_date(sto
     # Far future: stations that still cover then are counted, the 100% target is overdue.
     summary, _ = coverage_rows(region=story.province, on_date=datetime.date(2030, 1, 1))
     assert summary.covered == 2  # a1 and c1 never changed again
+
+
+def test_count_target_per_county_gives_each_countys_shortfall_and_the_citys_sum(story):
+    services.target_set(actor=builders.superuser(), region=story.province,
+                        metric=TargetMetric.STATIONS_PER_COUNTY_MIN, due_on=D(2021, 12, 31), value=2, unit="count")
+    summary, counties = coverage_rows(region=story.city, on_date=D(2021, 12, 31))
+    by_code = rows_by_code(counties)
+    assert by_code[story.county_a.code].count_gap == 1  # a1 only
+    assert by_code[story.county_b.code].count_gap == 2  # none
+    assert summary.count_gap == 3 and summary.count_target.value == 2
+    county_summary, _ = coverage_rows(region=story.county_a, on_date=D(2022, 12, 31))
+    assert county_summary.count_gap == 0  # a1 and a2

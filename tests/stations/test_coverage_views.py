@@ -1,5 +1,6 @@
 """Coverage dashboard pages and exports: numbers, drill-down, scope."""
 
+import datetime
 from io import BytesIO
 
 import pytest
@@ -112,3 +113,13 @@ def test_an_invalid_date_says_so_and_shows_today(client, story, province_user):
     response = client.get(url(story.province, "2023-02-30"))
     assert "统计日期无效" in response.content.decode()
     assert response.context["dashboard"].on_date == timezone.localdate()
+
+
+def test_city_page_shows_the_count_target_columns_when_one_applies(client, story, province_user):
+    from stations import services
+    from stations.models import TargetMetric
+    services.target_set(actor=province_user, region=story.province, metric=TargetMetric.STATIONS_PER_COUNTY_MIN,
+                        due_on=datetime.date(2021, 12, 31), value=2, unit="count")
+    client.force_login(province_user)
+    page = client.get(url(story.city, "2021-12-31")).content.decode()
+    assert "每县至少建成 2 个社工站（2021-12-31 前），尚差站数" in page and "每县最低站数" in page
