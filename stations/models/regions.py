@@ -134,8 +134,11 @@ class Region(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        """The region's coverage dashboard."""
-        return reverse("stations:coverage-dashboard", kwargs={"code": self.code})
+        """The region's coverage dashboard (a township's or village's: its county's, where it is listed)."""
+        code = self.code
+        if self.level in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
+            code = significant_prefix(self.code, RegionLevel.COUNTY).ljust(12, "0")
+        return reverse("stations:coverage-dashboard", kwargs={"code": code})
 
     @property
     def prefix(self) -> str:

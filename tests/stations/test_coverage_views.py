@@ -72,7 +72,7 @@ def test_station_head_and_anonymous_have_no_dashboard(client, story):
     head = builders.user("head", Role.STATION_HEAD, story.a1, station=story.s_a1)
     client.force_login(head)
     assert client.get(url(story.county_a)).status_code == 404
-    assert client.get(story.a1.get_absolute_url()).status_code == 404
+    assert story.a1.get_absolute_url() == story.county_a.get_absolute_url()
 
 
 def test_breadcrumb_links_only_to_visible_ancestors(client, story):
@@ -123,3 +123,16 @@ def test_city_page_shows_the_count_target_columns_when_one_applies(client, story
     client.force_login(province_user)
     page = client.get(url(story.city, "2021-12-31")).content.decode()
     assert "每县至少建成 2 个社工站（2021-12-31 前），尚差站数" in page and "每县最低站数" in page
+
+
+def test_dashboard_page_queries_do_not_grow_with_counties(client, story, province_user,
+                                                          django_assert_max_num_queries):
+    from tests.stations.test_coverage import _add_counties
+    client.force_login(province_user)
+    client.get(url(story.city))  # warm caches (session, user)
+    with django_assert_max_num_queries(14) as before:
+        client.get(url(story.city, "2023-06-30"))
+    _add_counties(story, 8)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        response = client.get(url(story.city, "2023-06-30"))
+    assert len(response.context["dashboard"].children) == 10
