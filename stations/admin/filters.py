@@ -1,10 +1,13 @@
 """Admin list filters shared by the stations app's admin pages."""
 
 from django.contrib import admin
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from stations.models import Region, RegionLevel
+from stations.models import Region, RegionLevel, StationStatus
 from stations.scope import scope_of
+from stations.selectors.stations import latest_acceptance_passed
 
 
 def region_filter(code_path: str, title=None):
@@ -29,3 +32,32 @@ def region_filter(code_path: str, title=None):
 
     RegionFilter.title = title or _("所在区划")
     return RegionFilter
+
+
+class StationStatusTodayFilter(admin.SimpleListFilter):
+    title = _("当前状态")
+    parameter_name = "status_today"
+
+    def lookups(self, request, model_admin):
+        return StationStatus.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in StationStatus.values:
+            return queryset.with_status_at(timezone.localdate()).filter(status_at=self.value())
+        return queryset
+
+
+class MeetsStandardFilter(admin.SimpleListFilter):
+    title = _("验收达标")
+    parameter_name = "meets_standard"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("是")), ("no", _("否"))]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("yes", "no"):
+            return queryset
+        queryset = queryset.annotate(meets_standard=latest_acceptance_passed())
+        if self.value() == "yes":
+            return queryset.filter(meets_standard=True)
+        return queryset.filter(Q(meets_standard=False) | Q(meets_standard__isnull=True))

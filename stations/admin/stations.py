@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from stations import services
-from stations.admin.filters import region_filter
+from stations.admin.filters import MeetsStandardFilter, StationStatusTodayFilter, region_filter
 from stations.admin.standards import AcceptanceItemResultInline
 from stations.admin_mixins import ScopedAdminMixin, ScopedModelAdmin
 from stations.models import Region, Role, Station, StationAcceptance, StationStatus, StationStatusChange, User
@@ -115,7 +115,8 @@ class StationAdminForm(forms.ModelForm):
 class StationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     form = StationAdminForm
     list_display = ("name", "kind", "region", "co_location", "opened_on", "site_area_m2")
-    list_filter = ("kind", "co_location", region_filter("region__code"), "region__kind")
+    list_filter = (StationStatusTodayFilter, "kind", region_filter("region__code"), "region__kind", MeetsStandardFilter,
+                   "co_location")
     search_fields = ("name", "region__name", "region__code", "address")
     autocomplete_fields = ("region",)
     list_select_related = ("region",)

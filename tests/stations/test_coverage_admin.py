@@ -86,3 +86,14 @@ def test_station_admin_changes_status_with_date_and_reason(client, h):
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Station.objects.get(pk=h.s_a1.pk).status_on(D(2024, 2, 1)) == "suspended"
     assert client.get(f"/admin/stations/station/{h.s_g1.pk}/change/").status_code == 302
+
+
+def test_station_admin_filters_by_status_today_and_meets_standard(client, h):
+    services.station_change_status(actor=builders.superuser(), station=h.s_a1, status="closed",
+                                   effective_on=D(2024, 1, 1), reason="撤并")
+    builders.station(h.a2)
+    client.force_login(h.official)
+    closed = client.get("/admin/stations/station/?status_today=closed").context["cl"].result_list
+    assert [s.pk for s in closed] == [h.s_a1.pk]
+    assert list(client.get("/admin/stations/station/?meets_standard=yes").context["cl"].result_list) == []
+    assert len(client.get("/admin/stations/station/?meets_standard=no").context["cl"].result_list) == 2
