@@ -9,6 +9,8 @@ from stations.scope import scope_of
 NAV_ITEMS = [
     ("home", _("首页"), "all"),
     ("stations:station-list", _("社工站"), {"province", "city", "county", "station_head"}),
+    ("workforce:person-list", _("社工人才"), {"province", "city", "county", "station_head"}),
+    ("workforce:dashboard", _("人才看板"), {"province", "city", "county"}),
 ]
 
 

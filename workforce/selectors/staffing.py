@@ -83,6 +83,16 @@ def station_staffing(*, user, on_date: datetime.date, region=None, only_under_st
     return rows
 
 
+def station_staffing_row(*, station: Station, on_date: datetime.date) -> StaffingRow:
+    """One station's counts and gaps (the caller has checked the station is visible)."""
+    counted = with_staff_counts(Station.objects.filter(pk=station.pk), on_date).get()
+    policy = PolicyBook().for_code(station.region.code)
+    gaps = staffing_gaps(policy, heads=counted.heads, residents=counted.residents,
+                         social_workers=counted.social_workers)
+    return StaffingRow(station, counted.heads, counted.residents, counted.social_workers, counted.staff_total,
+                       policy, gaps)
+
+
 def under_staffed_stations(*, user, on_date: datetime.date, region=None) -> list[StaffingRow]:
     return station_staffing(user=user, on_date=on_date, region=region, only_under_staffed=True)
 

@@ -1,0 +1,184 @@
+"""The county staff screens: what a user sees and cannot see."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from stations.models import Role
+from tests import builders
+from tests.workforce import builders as wb
+from workforce.models import CertificateLevel, Employment, EmploymentRole, Person, StipendKind, StipendPolicy
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def people(stations):
+    h = stations
+    h.anna = wb.person(station=h.station_a1, name="安娜", start_on=datetime.date(2023, 1, 1), phone="13911112222")
+    wb.certify(h.anna, CertificateLevel.INTERMEDIATE, datetime.date(2023, 6, 1))
+    h.bob = wb.person(station=h.station_b1, name="鲍勃", start_on=datetime.date(2023, 1, 1))
+    return h
+
+
+def test_person_list_shows_only_own_county_with_masked_ids_for_city(client, people, county_a_user):
+    client.force_login(county_a_user)
+    page = client.get(reverse("workforce:person-list")).content.decode()
+    assert "安娜" in page and "鲍勃" not in page
+    assert people.anna.id_number in page  # county staff see the full number
+    city = builders.user("city", Role.CITY, people.city)
+    client.force_login(city)
+    page = client.get(reverse("workforce:person-list")).content.decode()
+    assert "安娜" in page and "鲍勃" in page
+    assert people.anna.id_number not in page and people.anna.masked_id_number in page
+
+
+def test_search_by_last_four_and_filter_by_role(client, people, county_a_user):
+    client.force_login(county_a_user)
+    page = client.get(reverse("workforce:person-list"), {"q": people.anna.id_number[-4:]}).content.decode()
+    assert "安娜" in page
+    page = client.get(reverse("workforce:person-list"), {"role": EmploymentRole.SUPERVISOR}).content.decode()
+    assert "安娜" not in page
+
+
+@pytest.mark.parametrize("name", ["person-detail", "person-update", "employment-create", "certificate-create",
+                                  "training-create"])
+def test_another_countys_person_is_404(client, people, county_a_user, name):
+    client.force_login(county_a_user)
+    assert client.get(reverse(f"workforce:{name}", args=[people.bob.pk])).status_code == 404
+    assert client.get(reverse(f"workforce:{name}", args=[people.anna.pk])).status_code == 200
+
+
+def test_another_countys_roster_is_404(client, people, county_a_user):
+    client.force_login(county_a_user)
+    assert client.get(reverse("workforce:roster-detail", args=[people.station_b1.pk])).status_code == 404
+    page = client.get(reverse("workforce:roster-detail", args=[people.station_a1.pk])).content.decode()
+    assert "安娜" in page and "社工缺 1 名" in page
+
+
+def test_person_detail_shows_the_rules(client, people, county_a_user):
+    client.force_login(county_a_user)
+    page = client.get(reverse("workforce:person-detail", args=[people.anna.pk])).content.decode()
+    assert "已具备" in page and "职业水平证书" in page and "社会工作师（中级）" in page
+
+
+def test_county_staff_register_a_person_with_first_assignment(client, stations, county_a_user):
+    client.force_login(county_a_user)
+    number = wb.id_number("420102", "19950505")
+    response = client.post(reverse("workforce:person-create"), {
+        "name": "新社工", "id_number": number, "education": "4", "station": stations.station_a1.pk,
+        "role": EmploymentRole.RESIDENT, "start_on": "2025-01-01"})
+    person = Person.objects.get()
+    assert response.status_code == 302 and response["Location"] == person.get_absolute_url()
+    assert (person.birth_date, person.registered_region) == (datetime.date(1995, 5, 5), stations.county_a)
+    assert person.history.first().history_user == county_a_user
+    assert Employment.objects.get().station == stations.station_a1
+
+
+def _wrong_check(number):
+    return number[:17] + ("0" if number[17] != "0" else "1")
+
+
+def test_a_bad_id_number_is_refused_with_its_reason(client, stations, county_a_user):
+    client.force_login(county_a_user)
+    response = client.post(reverse("workforce:person-create"), {
+        "name": "错号", "id_number": _wrong_check(wb.id_number("420102")), "station": stations.station_a1.pk,
+        "role": EmploymentRole.RESIDENT, "start_on": "2025-01-01"})
+    assert response.status_code == 200 and Person.objects.count() == 0
+    assert "身份证号码校验位不正确" in response.content.decode()
+
+
+def test_another_countys_station_cannot_be_chosen(client, stations, county_a_user):
+    client.force_login(county_a_user)
+    response = client.post(reverse("workforce:person-create"), {
+        "name": "越界", "id_number": wb.id_number("420102"), "station": stations.station_b1.pk,
+        "role": EmploymentRole.RESIDENT, "start_on": "2025-01-01"})
+    assert response.status_code == 200 and Person.objects.count() == 0
+    assert "station" in response.context["form"].errors
+
+
+def test_city_and_station_heads_cannot_register_people(client, stations):
+    client.force_login(builders.user("city", Role.CITY, stations.city))
+    assert client.get(reverse("workforce:person-create")).status_code == 403
+    client.force_login(builders.user("head", Role.STATION_HEAD, station=stations.station_a1))
+    assert client.get(reverse("workforce:person-create")).status_code == 403
+
+
+def test_dashboard_counts_and_per_10k(client, people, county_a_user, django_assert_max_num_queries):
+    people.county_a.population = 200000
+    people.county_a.save()
+    client.force_login(county_a_user)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("workforce:dashboard"))
+    dashboard = response.context["dashboard"]
+    assert (dashboard.people, dashboard.certified, dashboard.qualified_share) == (1, 1, Decimal("100.0"))
+    assert dashboard.per_10k == Decimal("0.05")
+    assert dict(dashboard.by_level)[CertificateLevel.INTERMEDIATE.label] == 1
+    assert "鲍勃" not in response.content.decode()
+    # asking for another county's region falls back to the user's own county
+    response = client.get(reverse("workforce:dashboard"), {"region": "420103"})
+    assert response.context["dashboard"].region == people.county_a
+
+
+def test_dashboard_query_count_does_not_grow_with_regions(people, django_assert_num_queries):
+    from workforce.selectors import workforce_dashboard
+
+    with django_assert_num_queries(6):
+        workforce_dashboard(region=people.province, on_date=TODAY)
+    for township in (people.a3, people.b2, people.b3):
+        wb.person(station=builders.station(township), name="加人")
+    with django_assert_num_queries(6):
+        workforce_dashboard(region=people.province, on_date=TODAY)
+
+
+def test_evaluator_and_station_head_cannot_open_region_pages(client, people):
+    evaluator = builders.user("eval", Role.EVALUATOR, people.city)
+    head = builders.user("head", Role.STATION_HEAD, station=people.station_a1)
+    for user in (evaluator, head):
+        client.force_login(user)
+        assert client.get(reverse("workforce:dashboard")).status_code == 403
+        assert client.get(reverse("workforce:stipend-list")).status_code == 403
+    client.force_login(head)
+    page = client.get(reverse("workforce:person-list")).content.decode()
+    assert "安娜" in page and "鲍勃" not in page
+    assert people.anna.id_number not in page  # station heads see masked numbers
+
+
+def test_stipend_page_totals_for_the_county(client, people, county_a_user):
+    for level, amount in ((1, "100"), (2, "200"), (3, "300")):
+        StipendPolicy.objects.create(region=people.province, kind=StipendKind.MONTHLY_BY_LEVEL, level=level,
+                                     amount=Decimal(amount), effective_from=datetime.date(2021, 1, 1))
+    wb.certify(people.bob, CertificateLevel.SENIOR, datetime.date(2023, 1, 1))
+    client.force_login(county_a_user)
+    response = client.get(reverse("workforce:stipend-list"), {"year": "2024"})
+    assert response.context["report"].total == Decimal("2400.00")  # Anna: 12 × 200; Bob is county B's
+    assert "鲍勃" not in response.content.decode()
+
+
+def test_deadline_staffing_and_shortfall_pages_are_scoped(client, people, county_a_user):
+    client.force_login(county_a_user)
+    for name in ("deadline-list", "staffing-list", "shortfall-list"):
+        response = client.get(reverse(f"workforce:{name}"))
+        assert response.status_code == 200
+        assert "鲍勃" not in response.content.decode()
+        assert "民族街街道社工站" not in response.content.decode()
+
+
+def test_admin_lists_only_own_county(client, people):
+    from stations.roles import ensure_role_groups
+
+    official = builders.user("gansu", Role.PROVINCE, people.other_province, is_staff=True)
+    official.groups.add(ensure_role_groups()[Role.PROVINCE])
+    client.force_login(official)
+    response = client.get(reverse("admin:workforce_person_changelist"))
+    assert response.status_code == 200
+    assert "安娜" not in response.content.decode()
+    assert client.get(reverse("admin:workforce_person_change", args=[people.anna.pk])).status_code in (302, 404)
+    hubei = builders.user("hubei", Role.PROVINCE, people.province, is_staff=True)
+    hubei.groups.add(ensure_role_groups()[Role.PROVINCE])
+    client.force_login(hubei)
+    page = client.get(reverse("admin:workforce_person_changelist")).content.decode()
+    assert "安娜" in page and "鲍勃" in page
