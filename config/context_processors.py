@@ -11,6 +11,7 @@ NAV_ITEMS = [
     ("stations:station-list", _("社工站"), {"province", "city", "county", "station_head"}),
     ("workforce:person-list", _("社工人才"), {"province", "city", "county", "station_head"}),
     ("workforce:dashboard", _("人才看板"), {"province", "city", "county"}),
+    ("audit-log", _("操作记录"), {"province", "city", "county"}),
 ]
 
 

@@ -8,7 +8,7 @@ from decimal import ROUND_DOWN, Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from projects.models import Contract, InstallmentTrigger, PaymentInstallment
+from projects.models import Contract, ContractEvaluation, InstallmentTrigger, PaymentInstallment
 from projects.workdays import add_working_days
 from stations.audit import save_audited
 
@@ -55,3 +55,17 @@ def contract_mark_not_renewable(*, actor, contract: Contract, reason: str) -> Co
         save_audited(contract, actor=actor, update_fields=["renewable", "not_renewable_reason", "updated_at"],
                      reason=reason)
     return contract
+
+
+@transaction.atomic
+def contract_record_evaluation(*, actor, contract: Contract, kind: str, kind_label: str, evaluated_on: datetime.date,
+                               score: Decimal, grade: str, passed: bool, reference: str) -> ContractEvaluation:
+    """Record a finalised evaluation result of a contract. ``reference`` names the
+    evaluation it came from; recording the same reference twice returns the first record."""
+    existing = ContractEvaluation.objects.filter(reference=reference).first()
+    if existing is not None:
+        return existing
+    result = ContractEvaluation(contract=contract, kind=kind, kind_label=kind_label, evaluated_on=evaluated_on,
+                                score=score, grade=grade, passed=passed, reference=reference)
+    save_audited(result, actor=actor, reason=_("评估结果：%(kind)s %(grade)s") % {"kind": kind_label, "grade": grade})
+    return result
