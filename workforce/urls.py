@@ -20,4 +20,9 @@ urlpatterns = [
     path("training-shortfall/", views.shortfall_view, name="shortfall-list"),
     path("stipends/", views.stipend_view, name="stipend-list"),
     path("dashboard/", views.dashboard_view, name="dashboard"),
+    path("import/people/", views.person_import_view, name="person-import"),
+    path("import/assignments/", views.employment_import_view, name="employment-import"),
+    path("import/certificates/", views.certificate_import_view, name="certificate-import"),
+    path("import/training/", views.training_import_view, name="training-import"),
+    path("export/<str:registry>.xlsx", views.export_view, name="registry-export"),
 ]

@@ -10,13 +10,19 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from stations.exporting import XlsxBook
+from stations.exporting import _write_cell as write_cell
+from stations.importing import ImportView
 from stations.models import Region, Station
 from stations.scope import get_visible_or_404, scope_of
-from workforce import selectors, services
+from workforce import resources, selectors, services
 from workforce.forms import (
     CertificateForm,
     EmploymentForm,
@@ -319,6 +325,72 @@ class DashboardView(LoginRequiredMixin, OfficialsOnlyMixin, TemplateView):
             **kwargs)
 
 
+class PersonImportView(ImportView):
+    resource_class = resources.PersonResource
+    title = gettext_lazy("导入社工人员")
+    success_url = reverse_lazy("workforce:person-list")
+
+
+class EmploymentImportView(ImportView):
+    resource_class = resources.EmploymentResource
+    title = gettext_lazy("导入岗位安排")
+    success_url = reverse_lazy("workforce:person-list")
+
+
+class CertificateImportView(ImportView):
+    resource_class = resources.CertificateResource
+    title = gettext_lazy("导入职业水平证书")
+    success_url = reverse_lazy("workforce:person-list")
+
+
+class TrainingImportView(ImportView):
+    resource_class = resources.TrainingResource
+    title = gettext_lazy("导入培训记录")
+    success_url = reverse_lazy("workforce:person-list")
+
+
+EXPORTS = {
+    "people": (resources.PersonResource, gettext_lazy("社工人员")),
+    "employments": (resources.EmploymentResource, gettext_lazy("岗位安排")),
+    "certificates": (resources.CertificateResource, gettext_lazy("职业水平证书")),
+    "training": (resources.TrainingResource, gettext_lazy("培训记录")),
+}
+
+
+class ExportView(LoginRequiredMixin, View):
+    """One registry as an .xlsx whose columns are the import's, so a corrected file can be
+    re-imported. ID numbers are masked unless ``full_id=1`` is asked by a user allowed to see them."""
+
+    def get(self, request, registry):
+        if registry not in EXPORTS:
+            raise Http404
+        user = request.user
+        full_ids = request.GET.get("full_id") == "1" and can_see_full_id_number(user)
+        resource_class, title = EXPORTS[registry]
+        resource = resource_class(user=user, full_ids=full_ids)
+        get = request.GET
+        querysets = {
+            "people": lambda: selectors.person_list(user=user, search=get.get("q", "").strip(),
+                                                    role=get.get("role", ""), station_id=get.get("station", ""),
+                                                    level=get.get("level", "")).select_related("registered_region"),
+            "employments": lambda: selectors.employment_list(user=user).order_by("person__name", "start_on", "pk"),
+            "certificates": lambda: selectors.certificate_list(user=user).order_by("person__name", "number"),
+            "training": lambda: selectors.training_list(user=user).order_by("person__name", "held_on", "pk"),
+        }
+        dataset = resource.export(queryset=querysets[registry]())
+        book = XlsxBook()
+        sheet = book.workbook.active
+        sheet.title = str(title)
+        book._first = False
+        for column, header in enumerate(dataset.headers, 1):
+            write_cell(sheet, 1, column, header)
+        for line, values in enumerate(dataset, 2):
+            for column, value in enumerate(values, 1):
+                write_cell(sheet, line, column, value)
+        suffix = "" if full_ids else _("（身份证号已脱敏）")
+        return book.response(f"{title}{suffix}-{timezone.localdate():%Y%m%d}.xlsx")
+
+
 person_list_view = PersonListView.as_view()
 person_detail_view = PersonDetailView.as_view()
 person_create_view = PersonCreateView.as_view()
@@ -333,3 +405,8 @@ deadline_view = DeadlineView.as_view()
 shortfall_view = ShortfallView.as_view()
 stipend_view = StipendView.as_view()
 dashboard_view = DashboardView.as_view()
+person_import_view = PersonImportView.as_view()
+employment_import_view = EmploymentImportView.as_view()
+certificate_import_view = CertificateImportView.as_view()
+training_import_view = TrainingImportView.as_view()
+export_view = ExportView.as_view()
