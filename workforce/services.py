@@ -58,6 +58,8 @@ def person_create(*, actor, assignment: dict | None = None, **data) -> Person:
     if existing is not None:
         if assignment is None:
             raise ValidationError({"id_number": _("该身份证号码已登记。")})
+        if data.get("name") and data["name"].strip() != existing.name:
+            raise ValidationError({"name": _("该身份证号码已登记，姓名与登记的不一致，请核对。")})
         if Employment.objects.filter(person=existing).active_on(assignment["start_on"]).exists():
             raise ValidationError({"id_number": _("此人已登记且在其他站点在岗，须由原单位先办理离岗。")})
         employment_create(actor=actor, person=existing, _skip_person_check=True, **assignment)

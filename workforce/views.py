@@ -243,10 +243,19 @@ class RosterView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         station = get_visible_or_404(Station.objects.select_related("region"), user, pk=self.kwargs["station_pk"])
         on_date = date_param(self.request)
+        roster = selectors.station_roster(station=station, on_date=on_date)
+        # A past roster may list someone who has since moved to another county: their full
+        # number is shown only to those who may see the person today.
+        visible = set(Person.objects.visible_to(user).filter(pk__in=[e.person_id for e in roster])
+                      .values_list("pk", flat=True))
+        full = can_see_full_id_number(user)
+        for employment in roster:
+            employment.person_visible = employment.person_id in visible
+            employment.shown_id_number = (employment.person.id_number if full and employment.person_visible
+                                          else employment.person.masked_id_number)
         return super().get_context_data(
-            station=station, on_date=on_date, roster=selectors.station_roster(station=station, on_date=on_date),
-            staffing=selectors.station_staffing_row(station=station, on_date=on_date),
-            show_full_id=can_see_full_id_number(user), **kwargs)
+            station=station, on_date=on_date, roster=roster,
+            staffing=selectors.station_staffing_row(station=station, on_date=on_date), **kwargs)
 
 
 class StaffingView(LoginRequiredMixin, TemplateView):

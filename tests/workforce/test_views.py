@@ -182,3 +182,52 @@ def test_admin_lists_only_own_county(client, people):
     client.force_login(hubei)
     page = client.get(reverse("admin:workforce_person_changelist")).content.decode()
     assert "安娜" in page and "鲍勃" in page
+
+
+def test_a_past_roster_masks_someone_who_has_moved_away(client, stations, county_a_user):
+    mover = wb.person(station=stations.station_a1, start_on=datetime.date(2022, 1, 1),
+                      end_on=datetime.date(2023, 12, 31), name="调走")
+    wb.assign(mover, stations.station_b1, start_on=datetime.date(2024, 1, 1))
+    client.force_login(county_a_user)
+    page = client.get(reverse("workforce:roster-detail", args=[stations.station_a1.pk]),
+                      {"on": "2023-06-01"}).content.decode()
+    assert "调走" in page
+    assert mover.masked_id_number in page and mover.id_number not in page
+    assert mover.get_absolute_url() not in page
+    page = client.get(reverse("workforce:roster-detail", args=[stations.station_a1.pk]),
+                      {"on": "2024-06-01"}).content.decode()
+    assert "调走" not in page
+
+
+def test_an_existing_id_number_with_another_name_is_not_taken_over(stations, county_b_user):
+    from django.core.exceptions import ValidationError
+
+    from workforce import services
+
+    person = wb.person(station=stations.station_a1, start_on=datetime.date(2022, 1, 1),
+                       end_on=datetime.date(2023, 1, 1), name="原名")
+    with pytest.raises(ValidationError, match="姓名与登记的不一致"):
+        services.person_create(actor=county_b_user, name="别名", id_number=person.id_number, assignment={
+            "station": stations.station_b1, "role": EmploymentRole.RESIDENT, "start_on": datetime.date(2024, 1, 1)})
+
+
+def test_assignment_edit_is_404_across_counties_and_after_a_move(client, stations, county_a_user, county_b_user):
+    mover = wb.person(station=stations.station_a1, start_on=datetime.date(2022, 1, 1),
+                      end_on=datetime.date(2023, 12, 31), name="调走")
+    old = Employment.objects.get()
+    new = wb.assign(mover, stations.station_b1, start_on=datetime.date(2024, 1, 1))
+    client.force_login(county_a_user)
+    for employment in (old, new):
+        url = reverse("workforce:employment-update", args=[mover.pk, employment.pk])
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"station": stations.station_a1.pk, "role": "resident",
+                                 "start_on": "2022-01-01", "end_on": "2022-06-30"}).status_code == 404
+    old.refresh_from_db()
+    assert old.end_on == datetime.date(2023, 12, 31)
+    client.force_login(county_b_user)
+    url = reverse("workforce:employment-update", args=[mover.pk, new.pk])
+    response = client.post(url, {"station": stations.station_b1.pk, "role": "resident", "start_on": "2024-01-01",
+                                 "end_on": "2025-06-30"})
+    assert response.status_code == 302
+    new.refresh_from_db()
+    assert new.end_on == datetime.date(2025, 6, 30)
