@@ -231,3 +231,26 @@ def test_assignment_edit_is_404_across_counties_and_after_a_move(client, station
     assert response.status_code == 302
     new.refresh_from_db()
     assert new.end_on == datetime.date(2025, 6, 30)
+
+
+def test_station_head_sees_own_roster_only(client, people):
+    head = builders.user("head", Role.STATION_HEAD, station=people.station_a1)
+    client.force_login(head)
+    page = client.get(reverse("workforce:roster-detail", args=[people.station_a1.pk])).content.decode()
+    assert "安娜" in page and people.anna.masked_id_number in page
+    assert client.get(reverse("workforce:roster-detail", args=[people.station_a2.pk])).status_code == 404
+    assert client.get(reverse("workforce:person-update", args=[people.anna.pk])).status_code == 403
+
+
+def test_person_list_query_count_does_not_grow_with_people(client, stations, county_a_user,
+                                                           django_assert_max_num_queries):
+    client.force_login(county_a_user)
+    for n in range(3):
+        wb.person(station=stations.station_a1, name=f"甲{n}")
+    with django_assert_max_num_queries(8) as first:
+        client.get(reverse("workforce:person-list"))
+    for n in range(10):
+        person = wb.person(station=stations.station_a2, name=f"乙{n}")
+        wb.certify(person, CertificateLevel.JUNIOR, datetime.date(2024, 1, 1))
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        client.get(reverse("workforce:person-list"))
