@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from stations.exporting import XlsxBook
+from stations.exporting import XlsxBook, xlsx_response
 from stations.exporting import _write_cell as write_cell
 from stations.importing import ImportView
 from stations.models import Region, Station
@@ -283,6 +283,21 @@ class DeadlineView(LoginRequiredMixin, TemplateView):
             levels=CertificateLevel.choices, **kwargs)
 
 
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") != "xlsx":
+            return super().get(request, *args, **kwargs)
+        on_date = date_param(request)
+        rows = selectors.qualification_deadlines(user=request.user, on_date=on_date)
+        return xlsx_response(
+            filename=f"资质期限预警-{on_date:%Y%m%d}.xlsx", title=_("取得专业资质期限预警"),
+            headers=[_("姓名"), _("身份证号码"), _("服务站点"), _("岗位"), _("入职日期"), _("期限"), _("剩余天数"),
+                     _("状态"), _("认可培训学时"), _("尚差学时")],
+            rows=[[r.person.name, r.person.masked_id_number, r.assignment.station.name,
+                   r.assignment.get_role_display(), r.hired_on, r.deadline, r.days_left,
+                   _("已逾期") if r.overdue else _("即将到期"), r.recognised_hours, r.hours_needed] for r in rows],
+            meta=[(_("核查日期"), on_date)])
+
+
 class ShortfallView(LoginRequiredMixin, TemplateView):
     template_name = "workforce/training_shortfall.html"
 
@@ -296,6 +311,17 @@ class ShortfallView(LoginRequiredMixin, TemplateView):
         rows = selectors.continuing_education_shortfall(user=self.request.user, year=year, on_date=today)
         return super().get_context_data(rows=rows, year=year, years=range(today.year, today.year - 5, -1),
                                         running=year == today.year, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.request.GET.get("format") != "xlsx":
+            return super().render_to_response(context, **response_kwargs)
+        return xlsx_response(
+            filename=f"继续教育学时不足-{context['year']}.xlsx", title=_("继续教育学时不足"),
+            headers=[_("姓名"), _("身份证号码"), _("服务站点"), _("岗位"), _("应完成学时"), _("已完成学时"),
+                     _("尚差学时")],
+            rows=[[r.person.name, r.person.masked_id_number, r.assignment.station.name,
+                   r.assignment.get_role_display(), r.required, r.hours, r.short_by] for r in context["rows"]],
+            meta=[(_("年度"), context["year"])])
 
 
 class StipendView(LoginRequiredMixin, OfficialsOnlyMixin, TemplateView):

@@ -254,3 +254,21 @@ def test_person_list_query_count_does_not_grow_with_people(client, stations, cou
         wb.certify(person, CertificateLevel.JUNIOR, datetime.date(2024, 1, 1))
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get(reverse("workforce:person-list"))
+
+
+def test_deadline_and_shortfall_lists_export_scoped_with_masked_ids(client, stations, county_a_user):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    ours = wb.person(station=stations.station_a1, start_on=datetime.date(2023, 7, 1), name="本县")
+    wb.person(station=stations.station_b1, start_on=datetime.date(2023, 7, 1), name="外县")
+    client.force_login(county_a_user)
+    response = client.get(reverse("workforce:deadline-list"), {"on": "2025-06-30", "format": "xlsx"})
+    values = [v for row in load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True) for v in row]
+    assert "本县" in values and "外县" not in values
+    assert ours.masked_id_number in values and ours.id_number not in values
+    assert datetime.datetime(2025, 7, 1) in values  # the deadline, as a real date cell
+    response = client.get(reverse("workforce:shortfall-list"), {"year": "2024", "format": "xlsx"})
+    values = [v for row in load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True) for v in row]
+    assert "本县" in values and "外县" not in values
