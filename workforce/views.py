@@ -339,8 +339,11 @@ class StipendView(LoginRequiredMixin, OfficialsOnlyMixin, TemplateView):
             month = None
         report = selectors.region_stipends(user=self.request.user, region=region, year=year, month=month)
         kinds = StipendKind.choices
-        rows = [(row.person, [row.by_kind.get(kind, ZERO) for kind, _label in kinds], row.total)
-                for row in report.rows]
+        # Someone who has since moved away is still owed for the months here, but is not linked.
+        visible = set(Person.objects.visible_to(self.request.user).filter(
+            pk__in=[row.person.pk for row in report.rows]).values_list("pk", flat=True))
+        rows = [(row.person, row.person.pk in visible, [row.by_kind.get(kind, ZERO) for kind, _label in kinds],
+                 row.total) for row in report.rows]
         totals = [report.totals_by_kind.get(kind, ZERO) for kind, _label in kinds]
         return super().get_context_data(report=report, kinds=kinds, rows=rows, totals=totals, year=year, month=month,
                                         months=range(1, 13), years=range(today.year, today.year - 5, -1), **kwargs)

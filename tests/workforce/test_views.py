@@ -272,3 +272,18 @@ def test_deadline_and_shortfall_lists_export_scoped_with_masked_ids(client, stat
     response = client.get(reverse("workforce:shortfall-list"), {"year": "2024", "format": "xlsx"})
     values = [v for row in load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True) for v in row]
     assert "本县" in values and "外县" not in values
+
+
+def test_stipends_owed_before_a_move_stay_with_the_old_county_unlinked(client, stations, county_a_user):
+    for level, amount in ((1, "100"), (2, "200"), (3, "300")):
+        StipendPolicy.objects.create(region=stations.province, kind=StipendKind.MONTHLY_BY_LEVEL, level=level,
+                                     amount=Decimal(amount), effective_from=datetime.date(2021, 1, 1))
+    mover = wb.person(station=stations.station_a1, start_on=datetime.date(2023, 1, 1),
+                      end_on=datetime.date(2024, 3, 31), name="调走")
+    wb.assign(mover, stations.station_b1, start_on=datetime.date(2024, 4, 1))
+    wb.certify(mover, CertificateLevel.JUNIOR, datetime.date(2023, 1, 1))
+    client.force_login(county_a_user)
+    response = client.get(reverse("workforce:stipend-list"), {"year": "2024"})
+    assert response.context["report"].total == Decimal("300.00")
+    page = response.content.decode()
+    assert "调走" in page and mover.get_absolute_url() not in page
