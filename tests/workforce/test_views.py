@@ -287,3 +287,26 @@ def test_stipends_owed_before_a_move_stay_with_the_old_county_unlinked(client, s
     assert response.context["report"].total == Decimal("300.00")
     page = response.content.decode()
     assert "调走" in page and mover.get_absolute_url() not in page
+
+
+@pytest.mark.parametrize("model", ["employment", "certificate", "trainingrecord", "workforcepolicy",
+                                   "stipendpolicy"])
+def test_admin_changelists_are_scoped_by_province(client, people, model):
+    from stations.roles import ensure_role_groups
+    from workforce.models import WorkforcePolicy
+
+    wb.train(people.anna, datetime.date(2024, 1, 1), 6, title="江岸培训")
+    WorkforcePolicy.objects.create(region=people.province, source="湖北政策")
+    StipendPolicy.objects.create(region=people.province, kind=StipendKind.MONTHLY_BY_LEVEL, level=1,
+                                 amount=Decimal(100), effective_from=datetime.date(2021, 1, 1), source="湖北津贴")
+    groups = ensure_role_groups()
+    marker = {"employment": "安娜", "certificate": "安娜", "trainingrecord": "江岸培训",
+              "workforcepolicy": "湖北省", "stipendpolicy": "湖北省"}[model]
+    url = reverse(f"admin:workforce_{model}_changelist")
+    for region, visible in ((people.other_province, False), (people.province, True)):
+        official = builders.user(f"p{region.code[:2]}", Role.PROVINCE, region, is_staff=True)
+        official.groups.add(groups[Role.PROVINCE])
+        client.force_login(official)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert (marker in response.content.decode()) is visible
