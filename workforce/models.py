@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from projects.models import Organisation
-from stations.models import PREFIX_LENGTH, Region, Station
+from stations.models import PREFIX_LENGTH, Region, Role, Station
 from stations.scope import Scope, ScopedQuerySet, scope_of
 from workforce.validators import (
     birth_date_from_id,
@@ -184,13 +184,13 @@ def can_see_full_id_number(user) -> bool:
     scope = scope_of(user)
     if scope.everything:
         return True
-    return bool(scope.prefix) and user.role in ("county", "province")
+    return bool(scope.prefix) and user.role in (Role.COUNTY, Role.PROVINCE)
 
 
 def can_edit_people(user) -> bool:
     """County staff keep the registry of the people placed in their county (and superusers)."""
     scope = scope_of(user)
-    return scope.everything or (bool(scope.prefix) and user.role == "county")
+    return scope.everything or (bool(scope.prefix) and user.role == Role.COUNTY)
 
 
 class PersonChildQuerySet(ScopedQuerySet):

@@ -62,7 +62,7 @@ def person_create(*, actor, assignment: dict | None = None, **data) -> Person:
             raise ValidationError({"name": _("该身份证号码已登记，姓名与登记的不一致，请核对。")})
         if Employment.objects.filter(person=existing).active_on(assignment["start_on"]).exists():
             raise ValidationError({"id_number": _("此人已登记且在其他站点在岗，须由原单位先办理离岗。")})
-        employment_create(actor=actor, person=existing, _skip_person_check=True, **assignment)
+        employment_create(actor=actor, person=existing, taking_over=True, **assignment)
         return existing
     person = Person(registered_region=_registering_region(actor, station),
                     **{key: value for key, value in data.items() if key in PERSON_FIELDS})
@@ -88,8 +88,10 @@ def person_update(*, actor, person: Person, **data) -> Person:
 
 
 @transaction.atomic
-def employment_create(*, actor, person: Person, _skip_person_check: bool = False, **data) -> Employment:
-    if not _skip_person_check:
+def employment_create(*, actor, person: Person, taking_over: bool = False, **data) -> Employment:
+    """Add an assignment. ``taking_over`` is only for :func:`person_create` receiving someone
+    who left another county (not yet visible to the actor); the station is still checked."""
+    if not taking_over:
         ensure_can_edit(actor, person)
     _ensure_station_in_scope(actor, data["station"])
     employment = Employment(person=person, **{k: v for k, v in data.items() if k in EMPLOYMENT_FIELDS})
