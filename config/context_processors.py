@@ -10,6 +10,8 @@ NAV_ITEMS = [
     ("home", _("首页"), "all"),
     ("stations:station-list", _("社工站"), {"province", "city", "county", "station_head"}),
     ("stations:coverage-home", _("覆盖率"), {"province", "city", "county"}),
+    ("workforce:person-list", _("社工人才"), {"province", "city", "county", "station_head"}),
+    ("workforce:dashboard", _("人才看板"), {"province", "city", "county"}),
     ("audit-log", _("操作记录"), {"province", "city", "county"}),
 ]
 
