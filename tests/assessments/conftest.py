@@ -5,7 +5,9 @@ from tests.assessments import builders as ab
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
+    """Uploaded evidence goes to a temporary folder; passwords hash quickly in these tests."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return settings.MEDIA_ROOT
 
 
