@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.evaluation_create_view, name="evaluation-create"),
     path("todo/", views.todo_view, name="todo"),
     path("results/", views.results_view, name="results"),
+    path("results/export/", views.results_export_view, name="results-export"),
     path("<int:pk>/", views.evaluation_detail_view, name="evaluation-detail"),
     path("<int:pk>/score/", views.evaluation_score_view, name="evaluation-score"),
     path("<int:pk>/submit/", views.evaluation_submit_view, name="evaluation-submit"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,9 +12,10 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from assessments import permissions, selectors, services
-from assessments.forms import EvaluationCreateForm, EvidenceForm, ReturnForm, ResultsFilterForm, ScoreForm
+from assessments.forms import EvaluationCreateForm, EvidenceForm, ResultsFilterForm, ReturnForm, ScoreForm
 from assessments.models import EvaluationKind, EvaluationStatus, Evidence, Grade
 from assessments.scoring import evaluation_breakdown
+from stations.exporting import XlsxBook
 from stations.models import Region, Role
 from stations.scope import get_visible_or_404, scope_of
 
@@ -235,3 +235,35 @@ evidence_create_view = EvidenceCreateView.as_view()
 evidence_download_view = EvidenceDownloadView.as_view()
 todo_view = TodoView.as_view()
 results_view = ResultsView.as_view()
+
+
+class ResultsExportView(ResultsView):
+    """The regional results as Excel: every finalised evaluation, the grade distribution and the
+    weakest indicators, from the same scoped selectors as the page."""
+
+    def get(self, request, *args, **kwargs):
+        _form, region, kind, year = self.get_filters()
+        user = request.user
+        results = selectors.region_results(user=user, region=region, kind=kind, year=year)
+        rows = selectors.finalised_results(user=user, region=region, kind=kind, year=year).for_lists().order_by(
+            "county__code", "finalised_on", "pk")
+        meta = [(_("区划"), region.name if region else _("全部")), (_("评估类型"), EvaluationKind(kind).label
+                                                                  if kind else _("全部")),
+                (_("年度"), year or _("全部"))]
+        book = XlsxBook()
+        book.add_sheet(title=_("评估结果"), meta=meta, headers=[
+            _("县（市、区）"), _("评估对象"), _("评估类型"), _("模板版本"), _("评估期起"), _("评估期止"), _("评估方"),
+            _("总分"), _("等级"), _("确认日期")], rows=(
+            [e.county.name, e.subject_name, e.template.get_kind_display(), e.template.version, e.period_start,
+             e.period_end, e.evaluator.name if e.evaluator_id else _("本单位"), e.total, e.get_grade_display(),
+             e.finalised_on] for e in rows))
+        book.add_sheet(title=_("等级分布"), meta=meta, headers=[
+            _("县（市、区）"), *[label for _value, label in Grade.choices], _("合计"), _("平均分")], rows=(
+            [c.name, *c.counts.values(), c.total, c.average] for c in results.counties))
+        book.add_sheet(title=_("得分率最低的指标"), meta=meta, headers=[
+            _("维度"), _("指标"), _("平均得分率（%）"), _("评估数")], rows=(
+            [r["indicator__dimension__name"], r["indicator__name"], r["share"], r["n"]] for r in results.weakest))
+        return book.response(_("评估结果.xlsx"))
+
+
+results_export_view = ResultsExportView.as_view()

@@ -9,6 +9,8 @@ from stations.scope import scope_of
 NAV_ITEMS = [
     ("home", _("首页"), "all"),
     ("stations:station-list", _("社工站"), {"province", "city", "county", "station_head"}),
+    ("assessments:evaluation-list", _("评估"), {"province", "city", "county", "evaluator"}),
+    ("assessments:todo", _("评估待办"), {"county", "evaluator"}),
     ("audit-log", _("操作记录"), {"province", "city", "county"}),
 ]
 

@@ -56,8 +56,13 @@ def evaluator(username, org, region=None):
     return user
 
 
-def contract(county, *, number=None, amount=D("300000.00"), schedule=((InstallmentTrigger.EFFECTIVE, D("50")),
-             (InstallmentTrigger.MIDTERM_PASSED, D("30")), (InstallmentTrigger.FINAL_PASSED, D("20")))):
+DEFAULT_AMOUNT = D("300000.00")
+DEFAULT_SCHEDULE = ((InstallmentTrigger.EFFECTIVE, D("50")), (InstallmentTrigger.MIDTERM_PASSED, D("30")),
+                    (InstallmentTrigger.FINAL_PASSED, D("20")))
+FULL = D("1")
+
+
+def contract(county, *, number=None, amount=DEFAULT_AMOUNT, schedule=DEFAULT_SCHEDULE):
     actor = builders.superuser()
     n = next(_serial)
     obj = Contract(purchaser=county, contractor=organisation(county), number=number or f"HT-{n:04d}",
@@ -70,6 +75,7 @@ def contract(county, *, number=None, amount=D("300000.00"), schedule=((Installme
     return obj
 
 
-def full_scores(tpl, fraction=D("1")) -> dict:
+def full_scores(tpl, fraction=FULL) -> dict:
     """Every indicator scored at ``fraction`` of its maximum."""
-    return {i.pk: ((i.max_score * fraction).quantize(D("0.01")), "") for i in Indicator.objects.filter(dimension__template=tpl)}
+    return {i.pk: ((i.max_score * fraction).quantize(D("0.01")), "")
+            for i in Indicator.objects.filter(dimension__template=tpl)}
