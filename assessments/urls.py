@@ -12,6 +12,7 @@ urlpatterns = [
     path("results/export/", views.results_export_view, name="results-export"),
     path("<int:pk>/", views.evaluation_detail_view, name="evaluation-detail"),
     path("<int:pk>/score/", views.evaluation_score_view, name="evaluation-score"),
+    path("<int:pk>/import/", views.score_import_view, name="score-import"),
     path("<int:pk>/submit/", views.evaluation_submit_view, name="evaluation-submit"),
     path("<int:pk>/finalise/", views.evaluation_finalise_view, name="evaluation-finalise"),
     path("<int:pk>/return/", views.evaluation_return_view, name="evaluation-return"),

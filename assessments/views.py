@@ -14,8 +14,10 @@ from django.views.generic import FormView, ListView, TemplateView
 from assessments import permissions, selectors, services
 from assessments.forms import EvaluationCreateForm, EvidenceForm, ResultsFilterForm, ReturnForm, ScoreForm
 from assessments.models import EvaluationKind, EvaluationStatus, Evidence, Grade
+from assessments.resources import COLUMNS, ScoreResource
 from assessments.scoring import evaluation_breakdown
 from stations.exporting import XlsxBook
+from stations.importing import ImportView
 from stations.models import Region, Role
 from stations.scope import get_visible_or_404, scope_of
 
@@ -267,3 +269,52 @@ class ResultsExportView(ResultsView):
 
 
 results_export_view = ResultsExportView.as_view()
+
+
+class ScoreImportView(ImportView):
+    """Offline scoring: download the scoring sheet, fill in 得分, upload, preview, confirm."""
+
+    resource_class = ScoreResource
+    allowed_roles = tuple(str(r) for r in (*permissions.MANAGING_ROLES, Role.EVALUATOR))
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.evaluation = selectors.evaluation_detail(user=request.user, pk=kwargs["pk"])
+        if not permissions.can_score(request.user, self.evaluation):
+            messages.error(request, _("该评估当前不能由您评分。"))
+            return redirect(self.evaluation)
+        self.title = _("导入评分：%(subject)s") % {"subject": self.evaluation.subject_name}
+        self.success_url = self.evaluation.get_absolute_url()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_resource(self):
+        return self.resource_class(user=self.request.user, evaluation=self.evaluation)
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("template"):
+            return self.scoring_sheet()
+        return super().get(request, *args, **kwargs)
+
+    def scoring_sheet(self):
+        """The evaluation's indicators with the current scores, headers on the first row."""
+        result = evaluation_breakdown(self.evaluation)
+        book = XlsxBook()
+        sheet = book.workbook.active
+        sheet.title = _("评分表")
+        for column, name in enumerate(COLUMNS, 1):
+            sheet.cell(row=1, column=column, value=name)
+        line = 1
+        for dimension in result.dimensions:
+            for indicator in dimension.indicators:
+                line += 1
+                for column, value in enumerate((dimension.name, indicator.name, indicator.max_score, indicator.score,
+                                                indicator.comment), 1):
+                    sheet.cell(row=line, column=column, value=value)
+        for letter, width in zip("ABCDE", (16, 36, 8, 8, 40), strict=True):
+            sheet.column_dimensions[letter].width = width
+        book._first = False
+        return book.response(_("评分表-%(pk)s.xlsx") % {"pk": self.evaluation.pk})
+
+
+score_import_view = ScoreImportView.as_view()
