@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Q
+from django.db.models import Avg, Case, Count, DecimalField, ExpressionWrapper, F, Q, Value, When
 
 from assessments.models import Evaluation, EvaluationKind, EvaluationStatus, Grade, Score
 from projects.models import Contract, PaymentInstallment
@@ -23,7 +23,10 @@ def evaluation_list(*, user, status: str = "", kind: str = "", q: str = ""):
     if q:
         queryset = queryset.filter(Q(contract__number__icontains=q) | Q(contract__title__icontains=q)
                                    | Q(station__name__icontains=q))
-    return queryset.order_by("status", "-period_end", "-pk")
+    # Work first: submitted (to confirm), then drafts (to score), then finalised.
+    urgency = Case(When(status=EvaluationStatus.SUBMITTED, then=Value(0)),
+                   When(status=EvaluationStatus.DRAFT, then=Value(1)), default=Value(2))
+    return queryset.order_by(urgency, "-period_end", "-pk")
 
 
 def status_counts(*, user) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -201,6 +203,11 @@ class Score(models.Model):
             raise ValidationError({"indicator": _("该指标不属于本次评估使用的模板版本。")})
 
 
+def evidence_path(instance, filename: str) -> str:
+    """An unguessable folder per file: evidence is served only through the scoped download view."""
+    return f"assessments/evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}/{filename.rsplit('/', 1)[-1]}"
+
+
 class EvidenceQuerySet(ScopedQuerySet):
     region_code_path = "evaluation__county__code"
 
@@ -213,7 +220,7 @@ class Evidence(models.Model):
 
     evaluation = models.ForeignKey(Evaluation, verbose_name=_("评估"), on_delete=models.CASCADE,
                                    related_name="evidence")
-    file = models.FileField(_("附件"), upload_to="assessments/evidence/%Y/%m/", validators=[validate_evidence_file])
+    file = models.FileField(_("附件"), upload_to=evidence_path, validators=[validate_evidence_file])
     title = models.CharField(_("说明"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT,
                                     related_name="+")

@@ -195,12 +195,14 @@ def test_todo_lists_non_renewable_contracts_and_evaluations_awaiting_action(worl
     assert h.contract.number not in client.get(reverse("assessments:todo")).content.decode()
 
 
-def _finalised(h, contract, fraction):
+def _finalised(h, contract, fraction, low=None):
     evaluation = services.evaluation_create(actor=h.root, template=h.midterm, contract=contract,
                                             period_start=datetime.date(2025, 1, 1),
                                             period_end=datetime.date(2025, 6, 30))
-    services.evaluation_save_scores(actor=h.root, evaluation=evaluation,
-                                    scores=ab.full_scores(h.midterm, fraction))
+    scores = ab.full_scores(h.midterm, fraction)
+    for indicator in Indicator.objects.filter(dimension__template=h.midterm, name__in=low or {}):
+        scores[indicator.pk] = (low[indicator.name], "")
+    services.evaluation_save_scores(actor=h.root, evaluation=evaluation, scores=scores)
     services.evaluation_submit(actor=h.root, evaluation=evaluation)
     return services.evaluation_finalise(actor=h.root, evaluation=evaluation, on_date=datetime.date(2025, 7, 1))
 
@@ -209,17 +211,20 @@ def test_region_results_table_grade_distribution_and_weakest_indicators(world, c
     h = world
     _finalised(h, h.contract, D("0.95"))
     _finalised(h, ab.contract(h.county_a), D("0.5"))
-    weak = _finalised(h, ab.contract(h.county_a), D("1"))
+    weak = _finalised(h, ab.contract(h.county_a), D("1"), low={"财务管理": D("1")})
     client.force_login(h.staff_a)
     page = client.get(reverse("assessments:results")).content.decode()
-    table = page[page.index('id="grade-distribution"'):page.index("</table>", page.index('id="grade-distribution"'))]
+    start = page.index('id="grade-distribution"')
+    table = page[start:page.index("</table>", start)]
     assert "江岸区" in table
     cells = [c.split("<")[0] for c in table.split('<td class="num">')[1:]]
     assert cells[:5] == ["2", "0", "0", "1", "3"]  # excellent 2, good 0, pass 0, fail 1, total 3
-    assert "已确认的评估" in page
-    assert weak.total == D("100.00")
+    # 财务管理: (9.5 + 5 + 1) / 3 evaluations of max 10 → 51.67 %, the lowest
     weakest = page[page.index('id="weakest-indicators"'):]
-    assert "制度建设" in weakest
+    body = weakest[weakest.index("<tbody>"):]
+    first_row = body[:body.index("</tr>")]
+    assert "财务管理" in first_row and "51.67" in first_row
+    assert weak.grade == "excellent"
 
 
 def test_region_results_query_count_does_not_grow(world, client, django_assert_max_num_queries):
