@@ -188,6 +188,8 @@ def evaluation_finalise(*, actor, evaluation: Evaluation, on_date: datetime.date
     evaluation = _locked(evaluation)
     if evaluation.status == EvaluationStatus.FINALISED:
         raise ValidationError(_("该评估已确认，结果已应用，不能重复确认。"))
+    if evaluation.status != EvaluationStatus.SUBMITTED:
+        raise ValidationError(_("该评估尚未提交评分，不能确认。"))
     if not permissions.can_finalise(actor, evaluation):
         raise PermissionDenied(_("只有被评估对象所在地的民政部门可以确认已提交的评估。"))
     _refresh_total(evaluation)

@@ -140,6 +140,12 @@ class EvaluationTemplate(models.Model):
     def clean(self):
         if self.province_id and self.province.level != RegionLevel.PROVINCE:
             raise ValidationError({"province": _("评估模板须属于省级区划。")})
+        if self._state.adding and self.province_id and self.kind:
+            # A new template for a province and kind continues its version numbering.
+            latest = EvaluationTemplate.objects.filter(province_id=self.province_id, kind=self.kind).aggregate(
+                v=models.Max("version"))["v"]
+            if latest and self.version <= latest:
+                self.version = latest + 1
         bands = (self.pass_min, self.good_min, self.excellent_min)
         if None not in bands and not (Decimal("0") < self.pass_min < self.good_min < self.excellent_min <= HUNDRED):
             raise ValidationError(_("等级分数线须满足：0 < 合格 < 良好 < 优秀 ≤ 100。"))

@@ -76,3 +76,20 @@ def test_draft_dimensions_edited_inline(hierarchy, official, client):
     })
     assert response.status_code == 302, response.content.decode()[:2000]
     assert tpl.dimensions.get().weight == D("100")
+
+
+def test_new_template_of_an_existing_kind_gets_the_next_version(hierarchy, official, client):
+    ab.template(hierarchy.province, EvaluationKind.MIDTERM, name="中期 v1")
+    client.force_login(official)
+    response = client.post(reverse("admin:assessments_evaluationtemplate_add"), {
+        "province": hierarchy.province.pk, "kind": "midterm", "name": "中期（修订）", "excellent_min": "90",
+        "good_min": "80", "pass_min": "60", "description": "", "dimensions-TOTAL_FORMS": "0",
+        "dimensions-INITIAL_FORMS": "0", "dimensions-MIN_NUM_FORMS": "0", "dimensions-MAX_NUM_FORMS": "1000"})
+    assert response.status_code == 302
+    assert EvaluationTemplate.objects.get(name="中期（修订）").version == 2
+
+
+def test_county_staff_cannot_reach_the_template_admin(hierarchy, client):
+    county = builders.county_user(hierarchy)
+    client.force_login(county)
+    assert client.get(changelist()).status_code == 302

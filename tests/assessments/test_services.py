@@ -69,6 +69,8 @@ def test_submit_needs_every_indicator_and_cannot_happen_twice(world):
     evaluation = services.evaluation_create(actor=h.staff_a, template=h.midterm, contract=h.contract,
                                             period_start=datetime.date(2025, 1, 1),
                                             period_end=datetime.date(2025, 6, 30))
+    with pytest.raises(ValidationError, match="尚未提交评分，不能确认"):
+        services.evaluation_finalise(actor=h.staff_a, evaluation=evaluation)
     with pytest.raises(ValidationError, match="还有 7 项指标未评分"):
         services.evaluation_submit(actor=h.staff_a, evaluation=evaluation)
     services.evaluation_save_scores(actor=h.staff_a, evaluation=evaluation, scores=ab.full_scores(h.midterm))
