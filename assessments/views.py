@@ -221,7 +221,8 @@ class ResultsView(LoginRequiredMixin, TemplateView):
         form, region, kind, year = self.get_filters()
         results = selectors.region_results(user=self.request.user, region=region, kind=kind, year=year)
         chart = {"labels": [str(Grade(g).label) for g in results.distribution],
-                 "values": list(results.distribution.values()), "label": _("评估数")}
+                 "values": list(results.distribution.values()), "label": _("评估数"),
+                 "colors": ["#2f7d32", "#1d4e89", "#b7791f", "#c53030"]}
         return super().get_context_data(form=form, results=results, grades=Grade.choices,
                                         chart=chart, **kwargs)
 

@@ -215,3 +215,21 @@ def test_evaluation_needs_published_template_of_its_province_and_right_subject(w
     with pytest.raises(ValidationError, match="评估期止不能早于"):
         services.evaluation_create(template=h.midterm, contract=h.contract, actor=h.staff_a,
                                    period_start=datetime.date(2025, 6, 1), period_end=datetime.date(2025, 1, 1))
+
+
+def test_finalise_and_its_consequences_commit_together_or_not_at_all(world, monkeypatch):
+    h = world
+    evaluation = scored(h, h.midterm, D("0.9"), contract=h.contract)
+
+    def broken(**kwargs):
+        raise RuntimeError("payments unavailable")
+
+    monkeypatch.setattr(services.project_services, "installment_release", broken)
+    with pytest.raises(RuntimeError):
+        services.evaluation_finalise(actor=h.staff_a, evaluation=evaluation, on_date=FRIDAY_BEFORE_NATIONAL_DAY)
+    evaluation.refresh_from_db()
+    assert evaluation.status == EvaluationStatus.SUBMITTED and evaluation.consequences_applied_at is None
+    assert not ContractEvaluation.objects.filter(contract=h.contract).exists()
+    monkeypatch.undo()
+    services.evaluation_finalise(actor=h.staff_a, evaluation=evaluation, on_date=FRIDAY_BEFORE_NATIONAL_DAY)
+    assert installment(h.contract, InstallmentTrigger.MIDTERM_PASSED).due_on == DUE_15_WORKING_DAYS_LATER

@@ -288,3 +288,19 @@ def _xlsx_text(response) -> str:
     book = load_workbook(io.BytesIO(response.content))
     return " ".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row
                     if v is not None)
+
+
+def test_work_list_query_count_does_not_grow_with_rows(world, client, django_assert_max_num_queries):
+    h = world
+    assigned(h)
+    client.force_login(h.evaluator)
+    client.get(reverse("assessments:evaluation-list"))
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("assessments:evaluation-list"))
+    for _ in range(4):
+        services.evaluation_create(actor=h.staff_a, template=h.midterm, contract=ab.contract(h.county_a),
+                                   evaluator=h.org, period_start=datetime.date(2025, 1, 1),
+                                   period_end=datetime.date(2025, 6, 30))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("assessments:evaluation-list")).content.decode()
+    assert page.count("/assessments/") >= 5

@@ -15,7 +15,8 @@
     new Chart(canvas, {
       type: kind,
       data: { labels: data.labels, datasets: [{ label: data.label, data: data.values,
-        backgroundColor: "rgba(29, 78, 137, 0.25)", borderColor: "rgb(29, 78, 137)", borderWidth: 2 }] },
+        backgroundColor: data.colors || "rgba(29, 78, 137, 0.25)", borderColor: data.colors || "rgb(29, 78, 137)",
+        borderWidth: 2 }] },
       options: options
     });
   });
