@@ -12,6 +12,8 @@ NAV_ITEMS = [
     ("stations:coverage-home", _("覆盖率"), {"province", "city", "county"}),
     ("workforce:person-list", _("社工人才"), {"province", "city", "county", "station_head"}),
     ("workforce:dashboard", _("人才看板"), {"province", "city", "county"}),
+    ("assessments:evaluation-list", _("评估"), {"province", "city", "county", "evaluator"}),
+    ("assessments:todo", _("评估待办"), {"county", "evaluator"}),
     ("audit-log", _("操作记录"), {"province", "city", "county"}),
 ]
 
