@@ -1,5 +1,6 @@
 from django.urls import path
 
+from stations.views import reports as report_views
 from stations.views import stations as station_views
 
 app_name = "stations"
@@ -7,5 +8,14 @@ app_name = "stations"
 urlpatterns = [
     path("", station_views.station_list_view, name="station-list"),
     path("<int:pk>/", station_views.station_detail_view, name="station-detail"),
-    path("regions/population/import/", station_views.region_population_import_view, name="region-population-import"),
+    path("reports/", report_views.report_list_view, name="report-list"),
+    path("reports/new/", report_views.report_create_view, name="report-create"),
+    path("reports/<int:pk>/", report_views.report_detail_view, name="report-detail"),
+    path("reports/<int:pk>/edit/", report_views.report_edit_view, name="report-edit"),
+    path("reports/<int:pk>/submit/", report_views.report_submit_view, name="report-submit"),
+    path("reports/<int:pk>/return/", report_views.report_return_view, name="report-return"),
+    path("reports/<int:pk>/approve/", report_views.report_approve_view, name="report-approve"),
+    path("reports/<int:pk>/reopen/", report_views.report_reopen_view, name="report-reopen"),
+    path("reports/completeness/", report_views.report_completeness_view, name="report-completeness"),
+    path("reports/rollup/", report_views.report_rollup_view, name="report-rollup"),
 ]

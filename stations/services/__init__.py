@@ -1,6 +1,18 @@
 """Writes for the stations app. Each takes the acting user, validates, runs in a
 transaction and leaves an audit record. One module per topic; re-exported here."""
 
+from stations.services.reports import (  # noqa: F401
+    REPORT_FIELDS,
+    ReportConflict,
+    can_edit_report,
+    can_review_report,
+    report_approve,
+    report_create,
+    report_reopen,
+    report_return,
+    report_save,
+    report_submit,
+)
 from stations.services.stations import (  # noqa: F401
     STATION_FIELDS,
     station_change_status,
