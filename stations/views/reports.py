@@ -143,6 +143,7 @@ class ReportEditView(LoginRequiredMixin, View):
     def render_form(self, report, form, formset):
         return render(self.request, self.template_name, {
             "report": report, "form": form, "formset": formset,
+            "line_fields": [MonthlyReportLine._meta.get_field(name) for name in LINE_COUNT_FIELDS],
             "deadline": selectors.report_deadline(report.station, report.period),
         })
 
