@@ -130,7 +130,7 @@ class MissingStation:
     name: str
     township: str
     township_code: str
-    parent_name: str
+    parent_name: str  # the county (or city…) the township lies in, as seen from the page's region
     deadline: datetime.date
     status: str  # "" (no report) or draft
 
@@ -192,8 +192,9 @@ def report_completeness(*, user, region: Region, period: datetime.date) -> Compl
         if child is not None:
             child.add(outcome, status)
         if outcome == "missing":
-            result.missing.append(MissingStation(station_id, name, township_name, code,
-                                                 child.name if child else "", deadline, status or ""))
+            area = child.name if child and child.level != RegionLevel.TOWNSHIP else region.name
+            result.missing.append(MissingStation(station_id, name, township_name, code, area, deadline,
+                                                 status or ""))
     return result
 
 

@@ -227,7 +227,7 @@ def _missing_xlsx(completeness):
         "region": completeness.region.name, "y": period.year, "m": period.month}
     return xlsx_response(
         filename=f"{title}.xlsx", title=title,
-        headers=[_("上级区划"), _("乡镇（街道）"), _("区划代码"), _("社工站"), _("报送截止日"), _("情况")], rows=rows,
+        headers=[_("所属区划"), _("乡镇（街道）"), _("区划代码"), _("社工站"), _("报送截止日"), _("情况")], rows=rows,
         meta=[(_("区划"), f"{completeness.region.name}（{completeness.region.code}）"),
               (_("应报"), completeness.total.expected), (_("未报"), completeness.total.missing)])
 
