@@ -1,3 +1,3 @@
 """Admin registrations, one module per topic."""
 
-from stations.admin import stations  # noqa: F401
+from stations.admin import reports, stations  # noqa: F401
