@@ -259,12 +259,14 @@ def period_range(kind: str, year: int, number: int = 1) -> tuple[datetime.date, 
     last = first
     for _i in range(months - 1):
         last = next_month(last)
-    label = {
-        "month": f"{year}年{number}月",
-        "quarter": f"{year}年第{'一二三四'[number - 1]}季度",
-        "half": f"{year}年{'上' if number == 1 else '下'}半年",
-        "year": f"{year}年",
-    }[kind]
+    if kind == "month":
+        label = f"{year}年{number}月"
+    elif kind == "quarter":
+        label = f"{year}年第{'一二三四'[number - 1]}季度"
+    elif kind == "half":
+        label = f"{year}年{'上' if number == 1 else '下'}半年"
+    else:
+        label = f"{year}年"
     return first, last, label
 
 

@@ -160,3 +160,14 @@ def test_rollup_totals_equal_the_sum_of_approved_reports(month):
     with time_machine.travel(rb.at(2026, 11, 20)):
         assert selectors.period_range("quarter", 2026, 4)[:2] == (OCT, datetime.date(2026, 12, 1))
         assert selectors.period_range("half", 2026, 2)[2] == "2026年下半年"
+
+
+@pytest.mark.parametrize(("kind", "number", "expected"), [
+    ("month", 11, (datetime.date(2026, 11, 1), datetime.date(2026, 11, 1), "2026年11月")),
+    ("quarter", 2, (datetime.date(2026, 4, 1), datetime.date(2026, 6, 1), "2026年第二季度")),
+    ("quarter", 9, (datetime.date(2026, 10, 1), datetime.date(2026, 12, 1), "2026年第四季度")),
+    ("half", 1, (datetime.date(2026, 1, 1), datetime.date(2026, 6, 1), "2026年上半年")),
+    ("year", 1, (datetime.date(2026, 1, 1), datetime.date(2026, 12, 1), "2026年")),
+])
+def test_period_ranges(kind, number, expected):
+    assert selectors.period_range(kind, 2026, number) == expected
