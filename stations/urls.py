@@ -18,4 +18,6 @@ urlpatterns = [
     path("reports/<int:pk>/reopen/", report_views.report_reopen_view, name="report-reopen"),
     path("reports/completeness/", report_views.report_completeness_view, name="report-completeness"),
     path("reports/rollup/", report_views.report_rollup_view, name="report-rollup"),
+    path("reports/import/", report_views.report_import_view, name="report-import"),
+    path("reports/import/lines/", report_views.report_line_import_view, name="report-line-import"),
 ]

@@ -10,6 +10,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +20,7 @@ from django.views.generic import ListView
 from stations import selectors, services
 from stations.exporting import XlsxBook, xlsx_response
 from stations.forms.reports import MonthlyReportForm, ReasonForm, line_formset
+from stations.importing import ImportView
 from stations.models import (
     LINE_COUNT_FIELDS,
     MonthlyReport,
@@ -30,6 +32,7 @@ from stations.models import (
     month_start,
     next_month,
 )
+from stations.resources_reports import MonthlyReportLineResource, MonthlyReportResource
 from stations.scope import get_visible_or_404, scope_of
 from stations.selectors.reports import REPORT_SUM_FIELDS, report_history
 
@@ -324,6 +327,21 @@ def rollup_workbook(rollup, *, kind: str, user) -> XlsxBook:
     return book
 
 
+class ReportImportView(ImportView):
+    """Counties that collect reports on paper load them here: first the reports, then their
+    service lines. Review them afterwards like any other report."""
+
+    resource_class = MonthlyReportResource
+    title = gettext_lazy("导入纸质月报（主表）")
+    success_url = reverse_lazy("stations:report-list")
+    allowed_roles = ("county",)
+
+
+class ReportLineImportView(ReportImportView):
+    resource_class = MonthlyReportLineResource
+    title = gettext_lazy("导入纸质月报（分领域服务数据）")
+
+
 report_list_view = ReportListView.as_view()
 report_create_view = ReportCreateView.as_view()
 report_detail_view = ReportDetailView.as_view()
@@ -335,3 +353,5 @@ report_reopen_view = ReportActionView.as_view(action="reopen", needs_reason=True
                                               done_message=gettext_lazy("报告已重新打开，退回站点更正。"))
 report_completeness_view = CompletenessView.as_view()
 report_rollup_view = RollupView.as_view()
+report_import_view = ReportImportView.as_view()
+report_line_import_view = ReportLineImportView.as_view()
