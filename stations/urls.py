@@ -8,6 +8,7 @@ app_name = "stations"
 urlpatterns = [
     path("", station_views.station_list_view, name="station-list"),
     path("<int:pk>/", station_views.station_detail_view, name="station-detail"),
+    path("regions/population/import/", station_views.region_population_import_view, name="region-population-import"),
     path("reports/", report_views.report_list_view, name="report-list"),
     path("reports/new/", report_views.report_create_view, name="report-create"),
     path("reports/<int:pk>/", report_views.report_detail_view, name="report-detail"),

@@ -389,8 +389,10 @@ def _changes(new, old, model) -> list[tuple[str, object, object]]:
     for change in new.diff_against(old).changes:
         if change.field in skip:
             continue
-        label = str(model._meta.get_field(change.field).verbose_name)
-        changes.append((label, change.old, change.new))
+        model_field = model._meta.get_field(change.field)
+        choices = dict(model_field.choices or ())
+        changes.append((str(model_field.verbose_name), choices.get(change.old, change.old),
+                        choices.get(change.new, change.new)))
     return changes
 
 
@@ -401,9 +403,11 @@ def report_history(report: MonthlyReport) -> list[HistoryEntry]:
     records = list(report.history.select_related("history_user").order_by("history_date", "history_id"))
     previous = None
     for record in records:
-        entries.append(HistoryEntry(record.history_date, record.history_user,
-                                    ReportStatus(record.status).label, record.history_change_reason or "",
-                                    _changes(record, previous, MonthlyReport)))
+        what = ReportStatus(record.status).label
+        if previous is not None and previous.status == record.status:
+            what = _("保存修改")
+        entries.append(HistoryEntry(record.history_date, record.history_user, what,
+                                    record.history_change_reason or "", _changes(record, previous, MonthlyReport)))
         previous = record
     line_records = list(MonthlyReportLine.history.filter(report_id=report.pk).select_related("history_user")
                         .order_by("history_date", "history_id"))

@@ -32,6 +32,10 @@ from stations.models import (
     month_start,
 )
 
+
+def previous_month(period: datetime.date) -> datetime.date:
+    return month_start(period - datetime.timedelta(days=1))
+
 REPORT_FIELDS = (
     "volunteers", "volunteer_hours", "organisations_incubated", "charity_yuan", "charity_in_kind",
     "needs_records", "resource_entries", "training_hours", "highlights", "problems", "next_plan",
@@ -94,7 +98,20 @@ def report_create(*, actor, station: Station, period: datetime.date) -> MonthlyR
         raise ValidationError({"period": _("本站%(y)s年%(m)s月的报告已存在。") % {"y": period.year, "m": period.month}})
     report = MonthlyReport(station=station, period=period, created_by=actor)
     save_audited(report, actor=actor, reason=_("新建草稿"))
+    _carry_open_cases(report, actor)
     return report
+
+
+def _carry_open_cases(report: MonthlyReport, actor) -> None:
+    """Cases still open at the end of last month are this month's opening stock: start the
+    draft with those lines so the station head does not retype them."""
+    previous = MonthlyReport.objects.filter(station=report.station, period=previous_month(report.period)).first()
+    if previous is None:
+        return
+    for line in previous.lines.all():
+        if line.cases_active_end > 0:
+            save_audited(MonthlyReportLine(report=report, domain=line.domain, target_group=line.target_group,
+                                           cases_active_start=line.cases_active_end), actor=actor)
 
 
 @transaction.atomic

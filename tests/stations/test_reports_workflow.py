@@ -205,3 +205,13 @@ def test_every_transition_is_audited_with_the_actor(setup):
     assert reasons[-1] == ("审核通过", "county_a", "approved")
     assert {ServiceDomain.ELDERLY_CARE} == {x.domain for x in report.lines.all()}
     assert {TargetGroup.ELDERLY_IN_DIFFICULTY} == {x.target_group for x in report.lines.all()}
+
+
+def test_new_draft_carries_last_months_open_cases(setup):
+    h = setup
+    rb.report(h.station_a1, h.head, datetime.date(2026, 9, 1), submit_at=rb.at(2026, 10, 3),
+              lines=[rb.line(cases_active_start=3, cases_opened=2, cases_closed=1),
+                     rb.line(ServiceDomain.CHILD_WELFARE, TargetGroup.ORPHANS, cases_opened=1, cases_closed=1)])
+    with time_machine.travel(rb.at(2026, 11, 1), tick=False):
+        october = services.report_create(actor=h.head, station=h.station_a1, period=OCT)
+    assert [(x.domain, x.cases_active_start) for x in october.lines.all()] == [(ServiceDomain.ELDERLY_CARE, 4)]
