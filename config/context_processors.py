@@ -9,6 +9,7 @@ from stations.scope import scope_of
 NAV_ITEMS = [
     ("home", _("首页"), "all"),
     ("stations:station-list", _("社工站"), {"province", "city", "county", "station_head"}),
+    ("audit-log", _("操作记录"), {"province", "city", "county"}),
     ("stations:report-list", _("月度报告"), {"province", "city", "county", "station_head"}),
 ]
 

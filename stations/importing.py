@@ -418,6 +418,7 @@ class ImportView(LoginRequiredMixin, View):
             return self.render_page(report=report)
         path.unlink(missing_ok=True)
         del self.request.session[self._session_key()]
-        summary = "，".join(f"{label} {count} 行" for label, count in report.totals.items()) or _("无变化")
+        summary = _("，").join(_("%(action)s %(count)s 行") % {"action": label, "count": count}
+                              for label, count in report.totals.items()) or _("无变化")
         messages.success(self.request, _("导入完成：%(summary)s。") % {"summary": summary})
         return redirect(self.success_url)
