@@ -68,7 +68,8 @@ def _require_reviewer(actor, station: Station) -> None:
 
 
 def _lock(report: MonthlyReport, expected_version: int | None) -> MonthlyReport:
-    locked = MonthlyReport.objects.select_for_update().select_related("station__region").get(pk=report.pk)
+    locked = (MonthlyReport.objects.select_for_update(of=("self",)).select_related("station__region")
+              .get(pk=report.pk))
     if expected_version is not None and locked.version != expected_version:
         raise ReportConflict(_(
             "该报告已被他人修改（您打开时为第 %(mine)s 版，现在是第 %(now)s 版），本次保存未生效。"

@@ -172,3 +172,44 @@ def test_rollup_page_and_quarterly_workbook(client, h):
     client.force_login(h.city_user)
     page = client.get(url, {"kind": "half", "year": "2026", "n": "2"}).content.decode()
     assert "武汉市2026年下半年社工站工作半年报告" in page and 'data-kpi="person_times">139<' in page
+
+
+def test_reopen_from_the_detail_page_sends_it_back_with_the_reason(client, h):
+    report = rb.report(h.station_a1, h.head, OCT, submit_at=rb.at(2026, 11, 2), approve_by=h.county)
+    client.force_login(h.county)
+    assert "重新打开以更正" in client.get(report.get_absolute_url()).content.decode()
+    client.post(reverse("stations:report-reopen", args=[report.pk]), {"reason": "志愿者人数填错",
+                                                                      "version": report.version})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED
+    client.force_login(h.head)
+    page = client.get(reverse("stations:report-edit", args=[report.pk])).content.decode()
+    assert "志愿者人数填错" in page
+
+
+def test_rollup_export_of_another_county_is_not_reachable(client, h):
+    client.force_login(h.county)
+    url = reverse("stations:report-rollup")
+    assert client.get(url, {"region": "420103", "format": "xlsx"}).status_code == 404
+    assert client.get(url, {"region": "420103000000"}).status_code == 404
+
+
+def test_admin_lists_only_reports_in_scope_and_is_read_only(client, h):
+    from stations.roles import ensure_role_groups
+
+    mine = rb.report(h.station_a1, h.head, OCT)
+    rb.report(h.station_b1, h.head_b, OCT)
+    gansu = builders.user("gansu", Role.PROVINCE, h.other_province, is_staff=True)
+    hubei = builders.user("hubei", Role.PROVINCE, h.province, is_staff=True)
+    groups = ensure_role_groups()
+    for official in (gansu, hubei):
+        official.groups.add(groups[Role.PROVINCE])
+    client.force_login(hubei)
+    listing = client.get(reverse("admin:stations_monthlyreport_changelist")).content.decode()
+    assert "大智街道社工站" in listing and "民族街街道社工站" in listing
+    detail = client.get(reverse("admin:stations_monthlyreport_change", args=[mine.pk]))
+    assert detail.status_code == 200 and 'name="_save"' not in detail.content.decode()
+    client.force_login(gansu)
+    listing = client.get(reverse("admin:stations_monthlyreport_changelist")).content.decode()
+    assert "大智街道社工站" not in listing
+    assert client.get(reverse("admin:stations_monthlyreport_change", args=[mine.pk])).status_code == 302
