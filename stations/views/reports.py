@@ -34,7 +34,7 @@ from stations.models import (
 )
 from stations.resources_reports import MonthlyReportLineResource, MonthlyReportResource
 from stations.scope import get_visible_or_404, scope_of
-from stations.selectors.reports import REPORT_SUM_FIELDS, report_history
+from stations.selectors.reports import REPORT_SUM_FIELDS, ROLLUP_FIELDS, ROLLUP_KEYS, report_history
 
 REVIEW_ROLES = (Role.PROVINCE, Role.CITY, Role.COUNTY)
 
@@ -266,7 +266,7 @@ class RollupView(OfficialsOnlyMixin, View):
         return render(request, "stations/report_rollup.html", {
             "rollup": rollup, "region": region, "kind": kind, "year": year, "n": number,
             "kinds": selectors.PERIOD_KINDS.items(), "title": rollup_title(rollup, kind),
-            "line_fields": [MonthlyReportLine._meta.get_field(name) for name in LINE_COUNT_FIELDS],
+            "rollup_fields": ROLLUP_FIELDS,
             "chart": _chart_data(rollup),
         })
 
@@ -296,24 +296,22 @@ def rollup_title(rollup, kind: str) -> str:
 def rollup_workbook(rollup, *, kind: str, user) -> XlsxBook:
     """The roll-up as shown on screen, plus filing completeness per month: the county's
     quarterly report to the city and the city's semi-annual report to the province."""
-    line_labels = [str(MonthlyReportLine._meta.get_field(n).verbose_name) for n in LINE_COUNT_FIELDS]
+    line_labels = [str(label) for _key, label in ROLLUP_FIELDS]
     meta = [(_("区划"), f"{rollup.region.name}（{rollup.region.code}）"), (_("期间"), rollup.label),
             (_("口径"), _("仅含县级审核通过的月度报告"))]
     book = XlsxBook()
     book.add_sheet(title=rollup_title(rollup, kind), meta=meta,
-                   headers=[_("服务领域"), _("服务对象"), *line_labels, _("月末在案个案")],
-                   rows=[[c.domain_label, c.group_label, *[c.sums[n] for n in LINE_COUNT_FIELDS],
-                          c.sums["cases_active_end"]] for c in rollup.cells]
-                   + [[_("合计"), "", *[rollup.line_totals[n] for n in LINE_COUNT_FIELDS],
-                       rollup.line_totals["cases_active_end"]]])
+                   headers=[_("服务领域"), _("服务对象"), *line_labels],
+                   rows=[[c.domain_label, c.group_label, *[c.sums[n] for n in ROLLUP_KEYS]] for c in rollup.cells]
+                   + [[_("合计"), "", *[rollup.line_totals[n] for n in ROLLUP_KEYS]]])
     total_labels = [str(MonthlyReport._meta.get_field(n).verbose_name) for n in REPORT_SUM_FIELDS]
     book.add_sheet(title=_("分地区汇总"), meta=meta,
                    headers=[_("区划代码"), _("区划"), _("报告份数"), *line_labels,
                             *total_labels],
-                   rows=[[c.code, c.name, c.totals["reports"], *[c.sums[n] for n in LINE_COUNT_FIELDS],
+                   rows=[[c.code, c.name, c.totals["reports"], *[c.sums[n] for n in ROLLUP_KEYS],
                           *[c.totals[n] for n in REPORT_SUM_FIELDS]] for c in rollup.children]
                    + [[rollup.region.code, _("合计"), rollup.totals["reports"],
-                       *[rollup.line_totals[n] for n in LINE_COUNT_FIELDS],
+                       *[rollup.line_totals[n] for n in ROLLUP_KEYS],
                        *[rollup.totals[n] for n in REPORT_SUM_FIELDS]]])
     rows = []
     period = rollup.first

@@ -171,3 +171,18 @@ def test_rollup_totals_equal_the_sum_of_approved_reports(month):
 ])
 def test_period_ranges(kind, number, expected):
     assert selectors.period_range(kind, 2026, number) == expected
+
+
+def test_rollup_case_stock_is_opening_of_first_month_and_closing_of_last(month):
+    h = month
+    township = builders.region("420102005", "新区街道", "township", h.county_a)
+    station = builders.station(township)
+    head = rb.head(station, "stock_head")
+    rb.report(station, head, datetime.date(2026, 9, 1), submit_at=rb.at(2026, 10, 2), approve_by=h.county,
+              lines=[rb.line(cases_active_start=3, cases_opened=2, cases_closed=1)])
+    rb.report(station, head, OCT, submit_at=rb.at(2026, 11, 2), approve_by=h.county,
+              lines=[rb.line(cases_active_start=4, cases_opened=1, cases_closed=2)])
+    rollup = selectors.report_rollup(user=h.county, region=township, first=datetime.date(2026, 9, 1), last=OCT)
+    totals = rollup.line_totals
+    assert (totals["cases_active_start"], totals["cases_opened"], totals["cases_closed"],
+            totals["cases_active_end"]) == (3, 3, 3, 3)
