@@ -217,9 +217,14 @@ class CompletenessView(OfficialsOnlyMixin, View):
             return _missing_xlsx(completeness)
         return render(request, "stations/report_completeness.html", {
             "c": completeness, "region": region, "month": f"{period:%Y-%m}",
-            "ancestors": Region.objects.visible_to(request.user).filter(
-                pk__in=[a.pk for a in region.ancestors()]).order_by("code"),
+            "ancestors": _visible_ancestors(request.user, region),
         })
+
+
+def _visible_ancestors(user, region):
+    """The breadcrumb above a region, only as far up as the user may go."""
+    codes = [a.code for a in region.ancestors()]
+    return Region.objects.visible_to(user).filter(code__in=codes).order_by("code")
 
 
 def _missing_xlsx(completeness):
@@ -266,7 +271,7 @@ class RollupView(OfficialsOnlyMixin, View):
         return render(request, "stations/report_rollup.html", {
             "rollup": rollup, "region": region, "kind": kind, "year": year, "n": number,
             "kinds": selectors.PERIOD_KINDS.items(), "title": rollup_title(rollup, kind),
-            "rollup_fields": ROLLUP_FIELDS,
+            "rollup_fields": ROLLUP_FIELDS, "ancestors": _visible_ancestors(request.user, region),
             "chart": _chart_data(rollup),
         })
 

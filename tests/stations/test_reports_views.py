@@ -213,3 +213,17 @@ def test_admin_lists_only_reports_in_scope_and_is_read_only(client, h):
     listing = client.get(reverse("admin:stations_monthlyreport_changelist")).content.decode()
     assert "大智街道社工站" not in listing
     assert client.get(reverse("admin:stations_monthlyreport_change", args=[mine.pk])).status_code == 302
+
+
+def test_edit_form_deletes_a_row_and_refuses_the_same_row_twice(client, h):
+    report = rb.report(h.station_a1, h.head, OCT, lines=[rb.line(person_times=5)])
+    client.force_login(h.head)
+    url = reverse("stations:report-edit", args=[report.pk])
+    page = client.get(url).content.decode()
+    assert 'name="lines-INITIAL_FORMS" value="1"' in page and 'value="5"' in page
+    twice = _post_data(report, **{"lines-TOTAL_FORMS": "2", "lines-INITIAL_FORMS": "1", "lines-1-domain": "elderly_care",
+                                  "lines-1-target_group": "elderly", "lines-1-person_times": "3"})
+    assert "第 1 行和第 2 行都是“养老服务 · 困难老人”，请合并为一行" in client.post(url, twice).content.decode()
+    delete = _post_data(report, **{"lines-INITIAL_FORMS": "1", "lines-0-DELETE": "on"})
+    assert client.post(url, delete).status_code == 302
+    assert report.lines.count() == 0
