@@ -119,8 +119,8 @@ def seed_reports(*, stdout, context) -> None:
 def _report(station, period, status, offset, reviewer, head) -> MonthlyReport:
     key = (station.pk, period)
     volunteers = _between(5, 30, *key, "v")
-    charity = Decimal(_between(0, 6, *key, "c") * 500 + _between(0, 99, *key, "f")) if _draw(*key, "y") > .4 \
-        else Decimal("0")
+    charity = Decimal(_between(0, 6, *key, "c") * 500 + _between(0, 99, *key, "f")) + \
+        Decimal(_between(0, 99, *key, "fen")) / 100 if _draw(*key, "y") > .4 else Decimal("0")
     report = MonthlyReport(
         station=station, period=period, status=status, version=3 if status != ReportStatus.DRAFT else 1,
         volunteers=volunteers, volunteer_hours=Decimal(volunteers * _between(2, 4, *key, "h")),
