@@ -272,6 +272,7 @@ class RollupView(OfficialsOnlyMixin, View):
             "rollup": rollup, "region": region, "kind": kind, "year": year, "n": number,
             "kinds": selectors.PERIOD_KINDS.items(), "title": rollup_title(rollup, kind),
             "rollup_fields": ROLLUP_FIELDS, "ancestors": _visible_ancestors(request.user, region),
+            "upward_report": _upward_report(region, first),
             "chart": _chart_data(rollup),
         })
 
@@ -288,6 +289,18 @@ def _chart_data(rollup) -> dict:
     values = {(c.domain_label, c.group_label): c.sums["person_times"] for c in rollup.cells}
     return {"labels": domains, "datasets": [
         {"label": group, "data": [values.get((domain, group), 0) for domain in domains]} for group in groups]}
+
+
+def _upward_report(region: Region, first: datetime.date) -> dict | None:
+    """The workbook this region sends up the chain for the period containing ``first``:
+    a county's quarterly report to the city, a city's semi-annual report to the province."""
+    if region.level == RegionLevel.COUNTY:
+        return {"kind": "quarter", "year": first.year, "n": (first.month - 1) // 3 + 1,
+                "label": _("下载季度报告（报市）")}
+    if region.level == RegionLevel.CITY:
+        return {"kind": "half", "year": first.year, "n": 1 if first.month <= 6 else 2,
+                "label": _("下载半年报告（报省）")}
+    return None
 
 
 def rollup_title(rollup, kind: str) -> str:

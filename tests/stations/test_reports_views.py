@@ -172,6 +172,12 @@ def test_rollup_page_and_quarterly_workbook(client, h):
     client.force_login(h.city_user)
     page = client.get(url, {"kind": "half", "year": "2026", "n": "2"}).content.decode()
     assert "武汉市2026年下半年社工站工作半年报告" in page and 'data-kpi="person_times">139<' in page
+    assert "下载半年报告（报省）" in page
+    response = client.get(url, {"kind": "half", "year": "2026", "n": "2", "format": "xlsx"})
+    assert "%E5%8D%8A%E5%B9%B4%E6%8A%A5%E5%91%8A" in response["Content-Disposition"]  # 半年报告
+    book = load_workbook(BytesIO(response.content))
+    by_county = {row[1]: row[3] for row in book["分地区汇总"].iter_rows(values_only=True) if row and row[0]}
+    assert by_county["江岸区"] == 40 and by_county["江汉区"] == 99 and by_county["合计"] == 139
 
 
 def test_reopen_from_the_detail_page_sends_it_back_with_the_reason(client, h):
