@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from stations.models import MonthlyReport, ReportStatus
 from tests import builders
@@ -108,3 +108,11 @@ def test_line_import_checks_cases_and_needs_the_report(h):
 def test_only_county_staff_import(h, client):
     client.force_login(rb.head(h.s1, "head1"))
     assert client.get(URL).status_code == 403
+
+
+def test_import_page_and_template_list_the_columns(h):
+    page = h.client.get(URL).content.decode()
+    assert "导入纸质月报（主表）" in page and "报送日期" in page
+    template = h.client.get(LINES_URL, {"template": "1"})
+    header = next(load_workbook(BytesIO(template.content)).active.iter_rows(values_only=True))
+    assert list(header) == LINE_HEADER
