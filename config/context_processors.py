@@ -11,6 +11,7 @@ NAV_ITEMS = [
     ("stations:station-list", _("社工站"), {"province", "city", "county", "station_head"}),
     ("audit-log", _("操作记录"), {"province", "city", "county"}),
     ("stations:report-list", _("月度报告"), {"province", "city", "county", "station_head"}),
+    ("stations:report-completeness", _("月报报送情况"), {"province", "city", "county"}),
 ]
 
 
