@@ -86,6 +86,18 @@ def deadline_of(township_code: str, period: datetime.date, days: dict[str, int])
     return deadline_for(period, DEFAULT_DEADLINE_DAY)
 
 
+def with_deadlines(reports) -> list[MonthlyReport]:
+    """Set ``deadline`` and ``late_days`` (first submission after the deadline, in days) on
+    reports already loaded with their station's region. One query for all deadline rules."""
+    reports = list(reports)
+    days = dict(ReportDeadline.objects.values_list("region__code", "day")) if reports else {}
+    for report in reports:
+        report.deadline = deadline_of(report.station.region.code, report.period, days)
+        submitted = timezone.localdate(report.first_submitted_at) if report.first_submitted_at else None
+        report.late_days = (submitted - report.deadline).days if submitted and submitted > report.deadline else 0
+    return reports
+
+
 def report_deadline(station: Station, period: datetime.date) -> datetime.date:
     return deadline_of(station.region.code, period, deadline_days(station.region))
 

@@ -34,7 +34,13 @@ from stations.models import (
 )
 from stations.resources_reports import MonthlyReportLineResource, MonthlyReportResource
 from stations.scope import get_visible_or_404, scope_of
-from stations.selectors.reports import REPORT_SUM_FIELDS, ROLLUP_FIELDS, ROLLUP_KEYS, report_history
+from stations.selectors.reports import (
+    REPORT_SUM_FIELDS,
+    ROLLUP_FIELDS,
+    ROLLUP_KEYS,
+    report_history,
+    with_deadlines,
+)
 
 REVIEW_ROLES = (Role.PROVINCE, Role.CITY, Role.COUNTY)
 
@@ -90,10 +96,12 @@ class ReportListView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        return super().get_context_data(
+        context = super().get_context_data(**kwargs)
+        context["reports"] = with_deadlines(context["reports"])
+        return context | dict(
             due=selectors.reports_due(user=user) if user.role == Role.STATION_HEAD else [],
             statuses=ReportStatus.choices, status=self.request.GET.get("status", ""),
-            month=self.request.GET.get("month", ""), **kwargs)
+            month=self.request.GET.get("month", ""))
 
 
 class ReportCreateView(LoginRequiredMixin, View):

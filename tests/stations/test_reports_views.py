@@ -233,3 +233,10 @@ def test_edit_form_deletes_a_row_and_refuses_the_same_row_twice(client, h):
     delete = _post_data(report, **{"lines-INITIAL_FORMS": "1", "lines-0-DELETE": "on"})
     assert client.post(url, delete).status_code == 302
     assert report.lines.count() == 0
+
+
+def test_review_list_flags_late_reports(client, h):
+    rb.report(h.station_a1, h.head, OCT, submit_at=rb.at(2026, 11, 8))
+    client.force_login(h.county)
+    page = client.get(reverse("stations:report-list")).content.decode()
+    assert "2026-11-05" in page and "逾期 3 天" in page
