@@ -71,3 +71,23 @@ def test_station_head_files_county_returns_head_corrects_county_approves_rollup_
     expect(page.locator('[data-kpi="home_visits"]')).to_have_text("10")
     expect(page.locator("table.rollup")).to_contain_text("困难老人")
     expect(page.locator("#rollup-chart")).to_be_visible()
+
+
+def test_two_tabs_editing_one_draft_the_second_save_is_refused_and_kept(page: Page, live_server):
+    h = builders.build_hierarchy()
+    station = builders.station(h.a1)
+    builders.user("zhanzhang", Role.STATION_HEAD, h.a1, station=station)
+    _login(page, live_server, "zhanzhang")
+    label = f"{timezone.localdate().year}年{timezone.localdate().month}月"
+    page.get_by_role("button", name=f"填报{label}报告").click()
+    edit_url = page.url
+    other = page.context.new_page()
+    other.goto(edit_url)
+    page.get_by_label("工作亮点").fill("第一个标签页写的")
+    page.get_by_role("button", name="保存草稿").click()
+    expect(page.get_by_text("草稿已保存。")).to_be_visible()
+    other.get_by_label("工作亮点").fill("第二个标签页写的")
+    other.get_by_role("button", name="保存草稿").click()
+    expect(other.get_by_role("alert")).to_contain_text("该报告已被他人修改")
+    expect(other.get_by_label("工作亮点")).to_have_value("第二个标签页写的")
+    assert MonthlyReport.objects.get(station=station).highlights == "第一个标签页写的"
