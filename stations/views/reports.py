@@ -18,7 +18,6 @@ from django.views import View
 from django.views.generic import ListView
 
 from stations import selectors, services
-from stations.exporting import XlsxBook, xlsx_response
 from stations.forms.reports import MonthlyReportForm, ReasonForm, line_formset
 from stations.importing import ImportView
 from stations.models import (
@@ -30,14 +29,12 @@ from stations.models import (
     ReportStatus,
     Role,
     month_start,
-    next_month,
 )
+from stations.report_workbooks import missing_stations_xlsx, rollup_title, rollup_workbook
 from stations.resources_reports import MonthlyReportLineResource, MonthlyReportResource
 from stations.scope import get_visible_or_404, scope_of
-from stations.selectors.reports import (
-    REPORT_SUM_FIELDS,
+from stations.selectors import (
     ROLLUP_FIELDS,
-    ROLLUP_KEYS,
     report_history,
     with_deadlines,
 )
@@ -222,7 +219,7 @@ class CompletenessView(OfficialsOnlyMixin, View):
         period = parse_month(request.GET.get("month"), previous_month())
         completeness = selectors.report_completeness(user=request.user, region=region, period=period)
         if request.GET.get("format") == "xlsx":
-            return _missing_xlsx(completeness)
+            return missing_stations_xlsx(completeness)
         return render(request, "stations/report_completeness.html", {
             "c": completeness, "region": region, "month": f"{period:%Y-%m}",
             "ancestors": _visible_ancestors(request.user, region),
@@ -233,19 +230,6 @@ def _visible_ancestors(user, region):
     """The breadcrumb above a region, only as far up as the user may go."""
     codes = [a.code for a in region.ancestors()]
     return Region.objects.visible_to(user).filter(code__in=codes).order_by("code")
-
-
-def _missing_xlsx(completeness):
-    period = completeness.period
-    rows = [[m.parent_name, m.township, m.township_code, m.name, m.deadline,
-             _("草稿未报送") if m.status == ReportStatus.DRAFT else _("未填报")] for m in completeness.missing]
-    title = _("%(region)s%(y)s年%(m)s月未报送月报的社工站") % {
-        "region": completeness.region.name, "y": period.year, "m": period.month}
-    return xlsx_response(
-        filename=f"{title}.xlsx", title=title,
-        headers=[_("所属区划"), _("乡镇（街道）"), _("区划代码"), _("社工站"), _("报送截止日"), _("情况")], rows=rows,
-        meta=[(_("区划"), f"{completeness.region.name}（{completeness.region.code}）"),
-              (_("应报"), completeness.total.expected), (_("未报"), completeness.total.missing)])
 
 
 def rollup_params(request):
@@ -309,46 +293,6 @@ def _upward_report(region: Region, first: datetime.date) -> dict | None:
         return {"kind": "half", "year": first.year, "n": 1 if first.month <= 6 else 2,
                 "label": _("下载半年报告（报省）")}
     return None
-
-
-def rollup_title(rollup, kind: str) -> str:
-    if rollup.region.level == RegionLevel.COUNTY and kind == "quarter":
-        return _("%(region)s%(label)s社工站工作季度报告") % {"region": rollup.region.name, "label": rollup.label}
-    if rollup.region.level == RegionLevel.CITY and kind == "half":
-        return _("%(region)s%(label)s社工站工作半年报告") % {"region": rollup.region.name, "label": rollup.label}
-    return _("%(region)s%(label)s社工站服务汇总") % {"region": rollup.region.name, "label": rollup.label}
-
-
-def rollup_workbook(rollup, *, kind: str, user) -> XlsxBook:
-    """The roll-up as shown on screen, plus filing completeness per month: the county's
-    quarterly report to the city and the city's semi-annual report to the province."""
-    line_labels = [str(label) for _key, label in ROLLUP_FIELDS]
-    meta = [(_("区划"), f"{rollup.region.name}（{rollup.region.code}）"), (_("期间"), rollup.label),
-            (_("口径"), _("仅含县级审核通过的月度报告"))]
-    book = XlsxBook()
-    book.add_sheet(title=rollup_title(rollup, kind), meta=meta,
-                   headers=[_("服务领域"), _("服务对象"), *line_labels],
-                   rows=[[c.domain_label, c.group_label, *[c.sums[n] for n in ROLLUP_KEYS]] for c in rollup.cells]
-                   + [[_("合计"), "", *[rollup.line_totals[n] for n in ROLLUP_KEYS]]])
-    total_labels = [str(MonthlyReport._meta.get_field(n).verbose_name) for n in REPORT_SUM_FIELDS]
-    book.add_sheet(title=_("分地区汇总"), meta=meta,
-                   headers=[_("区划代码"), _("区划"), _("报告份数"), *line_labels,
-                            *total_labels],
-                   rows=[[c.code, c.name, c.totals["reports"], *[c.sums[n] for n in ROLLUP_KEYS],
-                          *[c.totals[n] for n in REPORT_SUM_FIELDS]] for c in rollup.children]
-                   + [[rollup.region.code, _("合计"), rollup.totals["reports"],
-                       *[rollup.line_totals[n] for n in ROLLUP_KEYS],
-                       *[rollup.totals[n] for n in REPORT_SUM_FIELDS]]])
-    rows = []
-    period = rollup.first
-    while period <= rollup.last and period <= month_start(timezone.localdate()):
-        c = selectors.report_completeness(user=user, region=rollup.region, period=period).total
-        rows.append([f"{period.year}年{period.month}月", c.expected, c.on_time, c.late, c.missing, c.returned,
-                     c.approved])
-        period = next_month(period)
-    book.add_sheet(title=_("月报报送情况"), meta=meta, rows=rows,
-                   headers=[_("月份"), _("应报"), _("按时报送"), _("逾期报送"), _("未报送"), _("被退回"), _("已审核通过")])
-    return book
 
 
 class ReportImportView(ImportView):
