@@ -9,6 +9,11 @@ from stations.scope import scope_of
 NAV_ITEMS = [
     ("home", _("首页"), "all"),
     ("stations:station-list", _("社工站"), {"province", "city", "county", "station_head"}),
+    ("stations:coverage-home", _("覆盖率"), {"province", "city", "county"}),
+    ("workforce:person-list", _("社工人才"), {"province", "city", "county", "station_head"}),
+    ("workforce:dashboard", _("人才看板"), {"province", "city", "county"}),
+    ("assessments:evaluation-list", _("评估"), {"province", "city", "county", "evaluator"}),
+    ("assessments:todo", _("评估待办"), {"county", "evaluator"}),
     ("audit-log", _("操作记录"), {"province", "city", "county"}),
     ("stations:report-list", _("月度报告"), {"province", "city", "county", "station_head"}),
     ("stations:report-completeness", _("月报报送情况"), {"province", "city", "county"}),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 
-from stations import services
+from stations import demo_coverage, services
 from stations.demo_reports import seed_reports
 from stations.models import CoLocation, Region, RegionKind, RegionLevel, Role, Station, StationStatus, User
 from stations.roles import ensure_role_groups
@@ -52,6 +52,7 @@ def seed(*, stdout, context):
             created += 1
     stdout.write(f"社工站：{created} 个")
     _seed_users(context)
+    demo_coverage.seed(stdout=stdout, context=context)
     seed_reports(stdout=stdout, context=context)
 
 

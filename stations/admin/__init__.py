@@ -1,3 +1,8 @@
 """Admin registrations, one module per topic."""
 
-from stations.admin import reports, stations  # noqa: F401
+from stations.admin import (  # noqa: F401
+    reports,
+    standards,
+    stations,
+    targets,
+)

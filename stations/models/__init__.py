@@ -31,6 +31,13 @@ from stations.models.reports import (  # noqa: F401
     month_start,
     next_month,
 )
+from stations.models.standards import (  # noqa: F401
+    AcceptanceItemResult,
+    ItemMetric,
+    ItemSource,
+    StandardChecklist,
+    StandardItem,
+)
 from stations.models.stations import (  # noqa: F401
     COVERING_STATUSES,
     STATION_KIND_LEVEL,
@@ -41,4 +48,14 @@ from stations.models.stations import (  # noqa: F401
     StationQuerySet,
     StationStatus,
     StationStatusChange,
+)
+from stations.models.targets import (  # noqa: F401
+    DEFAULT_COUNTED_KINDS,
+    PERCENT_METRICS,
+    TARGET_LEVELS,
+    CoverageSetting,
+    Target,
+    TargetMetric,
+    TargetUnit,
+    counted_kinds_for,
 )

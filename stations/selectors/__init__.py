@@ -19,4 +19,4 @@ from stations.selectors.reports import (  # noqa: F401
     reports_due,
     with_deadlines,
 )
-from stations.selectors.stations import region_list, station_list  # noqa: F401
+from stations.selectors.stations import region_list, station_list, station_registry  # noqa: F401
