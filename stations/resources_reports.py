@@ -77,15 +77,11 @@ def _township_code(value) -> str:
 class StationWidget(ScopedForeignKeyWidget):
     """The township station named by its township's 9- or 12-digit code, among the user's."""
 
-    user = None
-
     def __init__(self, **kwargs):
         super().__init__(Station, "region__code", label=_("乡镇代码"), **kwargs)
 
     def get_queryset(self, value, row, *args, **kwargs):
-        # The library's instance loader cleans key fields without the user: fall back to ours.
-        user = kwargs.get("user") or self.user
-        return Station.objects.visible_to(user).filter(kind=StationKind.TOWNSHIP_STATION)
+        return super().get_queryset(value, row, *args, **kwargs).filter(kind=StationKind.TOWNSHIP_STATION)
 
     def clean(self, value, row=None, **kwargs):
         return super().clean(_township_code(value) if value not in (None, "") else value, row, **kwargs)
@@ -118,12 +114,6 @@ class ReportByStationMonthWidget(StationWidget):
 
 
 class _ReportResourceBase(ScopedModelResource):
-    def __init__(self, *, user=None, **kwargs):
-        super().__init__(user=user, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, StationWidget):
-                field.widget.user = user
-
     def before_save_instance(self, instance, row, **kwargs):
         instance._history_user = self.user
         instance._change_reason = _("Excel 导入")
