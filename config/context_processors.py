@@ -15,6 +15,8 @@ NAV_ITEMS = [
     ("assessments:evaluation-list", _("评估"), {"province", "city", "county", "evaluator"}),
     ("assessments:todo", _("评估待办"), {"county", "evaluator"}),
     ("audit-log", _("操作记录"), {"province", "city", "county"}),
+    ("stations:report-list", _("月度报告"), {"province", "city", "county", "station_head"}),
+    ("stations:report-completeness", _("月报报送情况"), {"province", "city", "county"}),
 ]
 
 

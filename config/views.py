@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from config import audit
 from stations.models import Region, Role, Station
 from stations.scope import scope_of
+from stations.selectors import reports_due
 
 AUDIT_ROLES = {Role.PROVINCE, Role.CITY, Role.COUNTY}
 
@@ -28,6 +29,7 @@ def home_view(request):
             Region.objects.visible_to(user).filter(parent=region).order_by("code")[:60] if region else []
         ),
         "role_label": Role(user.role).label if user.role else "",
+        "reports_due": reports_due(user=user) if user.role == Role.STATION_HEAD else None,
     }
     return render(request, "home.html", context)
 

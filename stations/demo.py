@@ -7,6 +7,7 @@ import datetime
 import hashlib
 
 from stations import demo_coverage, services
+from stations.demo_reports import seed_reports
 from stations.models import CoLocation, Region, RegionKind, RegionLevel, Role, Station, StationStatus, User
 from stations.roles import ensure_role_groups
 
@@ -52,6 +53,7 @@ def seed(*, stdout, context):
     stdout.write(f"社工站：{created} 个")
     _seed_users(context)
     demo_coverage.seed(stdout=stdout, context=context)
+    seed_reports(stdout=stdout, context=context)
 
 
 def _seed_station(township: Region, actor) -> Station | None:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from stations.views import coverage as coverage_views
+from stations.views import reports as report_views
 from stations.views import stations as station_views
 
 app_name = "stations"
@@ -18,4 +19,16 @@ urlpatterns = [
     path("coverage/<str:code>/", coverage_views.coverage_dashboard_view, name="coverage-dashboard"),
     path("coverage/<str:code>/export/", coverage_views.coverage_export_view, name="coverage-export"),
     path("regions/population/import/", station_views.region_population_import_view, name="region-population-import"),
+    path("reports/", report_views.report_list_view, name="report-list"),
+    path("reports/new/", report_views.report_create_view, name="report-create"),
+    path("reports/<int:pk>/", report_views.report_detail_view, name="report-detail"),
+    path("reports/<int:pk>/edit/", report_views.report_edit_view, name="report-edit"),
+    path("reports/<int:pk>/submit/", report_views.report_submit_view, name="report-submit"),
+    path("reports/<int:pk>/return/", report_views.report_return_view, name="report-return"),
+    path("reports/<int:pk>/approve/", report_views.report_approve_view, name="report-approve"),
+    path("reports/<int:pk>/reopen/", report_views.report_reopen_view, name="report-reopen"),
+    path("reports/completeness/", report_views.report_completeness_view, name="report-completeness"),
+    path("reports/rollup/", report_views.report_rollup_view, name="report-rollup"),
+    path("reports/import/", report_views.report_import_view, name="report-import"),
+    path("reports/import/lines/", report_views.report_line_import_view, name="report-line-import"),
 ]

@@ -1,6 +1,7 @@
 """Admin registrations, one module per topic."""
 
 from stations.admin import (  # noqa: F401
+    reports,
     standards,
     stations,
     targets,

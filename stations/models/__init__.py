@@ -15,6 +15,22 @@ from stations.models.regions import (  # noqa: F401
     level_of_prefix,
     significant_prefix,
 )
+from stations.models.reports import (  # noqa: F401
+    DEFAULT_DEADLINE_DAY,
+    EDITABLE_STATUSES,
+    LINE_COUNT_FIELDS,
+    MonthlyReport,
+    MonthlyReportLine,
+    MonthlyReportQuerySet,
+    ReportDeadline,
+    ReportStatus,
+    ServiceDomain,
+    TargetGroup,
+    deadline_for,
+    month_end,
+    month_start,
+    next_month,
+)
 from stations.models.standards import (  # noqa: F401
     AcceptanceItemResult,
     ItemMetric,

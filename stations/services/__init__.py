@@ -2,6 +2,18 @@
 transaction and leaves an audit record. One module per topic; re-exported here."""
 
 from stations.services.coverage import coverage_setting_set, target_set  # noqa: F401
+from stations.services.reports import (  # noqa: F401
+    REPORT_FIELDS,
+    ReportConflict,
+    can_edit_report,
+    can_review_report,
+    report_approve,
+    report_create,
+    report_reopen,
+    report_return,
+    report_save,
+    report_submit,
+)
 from stations.services.standards import (  # noqa: F401
     checklist_preview,
     standard_checklist_seed,

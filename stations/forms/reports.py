@@ -1,0 +1,105 @@
+"""Input validation for monthly reports; the rules themselves live on the models."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from stations.models import LINE_COUNT_FIELDS, MonthlyReport, MonthlyReportLine, ServiceDomain, TargetGroup
+from stations.services.reports import REPORT_FIELDS
+
+
+def _name_fields_in_errors(form: forms.Form) -> None:
+    """Messages that say which field is wrong, in Chinese, even when shown away from the field."""
+    for name, field in form.fields.items():
+        label = field.label or name
+        field.error_messages["min_value"] = _("“%(label)s”不能为负数。") % {"label": label}
+        field.error_messages["required"] = _("请填写“%(label)s”。") % {"label": label}
+        field.error_messages["invalid"] = _("“%(label)s”须填写数字。") % {"label": label}
+        field.error_messages["max_decimal_places"] = _("“%(label)s”最多保留 %%(max)s 位小数。") % {"label": label}
+        field.error_messages["max_digits"] = _("“%(label)s”数值过大。") % {"label": label}
+        field.error_messages["max_whole_digits"] = _("“%(label)s”数值过大。") % {"label": label}
+
+
+class MonthlyReportForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = MonthlyReport
+        fields = REPORT_FIELDS
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in
+                   ("charity_in_kind", "highlights", "problems", "next_plan")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _name_fields_in_errors(self)
+        for name in ("volunteers", "organisations_incubated", "needs_records", "resource_entries"):
+            self.fields[name].widget.attrs["min"] = 0
+        if not self.is_bound and self.instance.pk:
+            self.initial["version"] = self.instance.version
+
+
+class ReportLineForm(forms.ModelForm):
+    class Meta:
+        model = MonthlyReportLine
+        fields = ("domain", "target_group", *LINE_COUNT_FIELDS)
+        widgets = {name: forms.NumberInput(attrs={"min": 0, "class": "count"}) for name in LINE_COUNT_FIELDS}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _name_fields_in_errors(self)
+        for name in LINE_COUNT_FIELDS:
+            self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in LINE_COUNT_FIELDS:
+            if cleaned.get(name) is None and name not in self.errors:
+                cleaned[name] = 0
+        return cleaned
+
+
+class BaseReportLineFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = {}
+        for index, form in enumerate(self.forms, 1):
+            if not form.has_changed() or self._should_delete_form(form):
+                continue
+            key = (form.cleaned_data["domain"], form.cleaned_data["target_group"])
+            if key in seen:
+                raise ValidationError(_("第 %(a)s 行和第 %(b)s 行都是“%(domain)s · %(group)s”，请合并为一行。") % {
+                    "a": seen[key], "b": index, "domain": ServiceDomain(key[0]).label,
+                    "group": TargetGroup(key[1]).label})
+            seen[key] = index
+
+    def lines(self) -> list[dict]:
+        """The rows to keep, as plain values for the service."""
+        return [
+            {name: form.cleaned_data[name] for name in ("domain", "target_group", *LINE_COUNT_FIELDS)}
+            for form in self.forms
+            if not self._should_delete_form(form) and (form in self.initial_forms or form.has_changed())
+        ]
+
+
+ReportLineFormSet = forms.formset_factory(ReportLineForm, formset=BaseReportLineFormSet, extra=3, can_delete=True)
+
+
+def line_formset(*, report: MonthlyReport, data=None) -> BaseReportLineFormSet:
+    initial = [
+        {name: getattr(line, name) for name in ("domain", "target_group", *LINE_COUNT_FIELDS)}
+        for line in report.lines.all()
+    ]
+    return ReportLineFormSet(data=data, initial=initial, prefix="lines")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = _("请填写原因。")

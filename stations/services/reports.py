@@ -1,0 +1,229 @@
+"""Writes for monthly reports: the draft → submitted → returned | approved workflow.
+
+Who may do what:
+- the station head of the report's station creates, edits (draft or returned only) and submits;
+- county staff of the station's county (and superusers) return with a reason, approve, and
+  reopen an approved report with a reason;
+- nobody edits an approved report; a correction is an explicit reopen, kept in the history.
+
+Every change bumps ``version``. Edits name the version the user started from; the row is
+locked (``select_for_update``) and a different version is refused, so two people editing the
+same draft never silently overwrite each other.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stations.audit import delete_audited, save_audited
+from stations.models import (
+    EDITABLE_STATUSES,
+    LINE_COUNT_FIELDS,
+    MonthlyReport,
+    MonthlyReportLine,
+    ReportStatus,
+    Role,
+    Station,
+    month_start,
+)
+
+
+def previous_month(period: datetime.date) -> datetime.date:
+    return month_start(period - datetime.timedelta(days=1))
+
+REPORT_FIELDS = (
+    "volunteers", "volunteer_hours", "organisations_incubated", "charity_yuan", "charity_in_kind",
+    "needs_records", "resource_entries", "training_hours", "highlights", "problems", "next_plan",
+)
+
+
+class ReportConflict(ValidationError):
+    """Someone else saved the report after the user opened it."""
+
+
+def can_edit_report(user, station: Station) -> bool:
+    return bool(user.is_superuser or (user.role == Role.STATION_HEAD and user.station_id == station.pk))
+
+
+def can_review_report(user, station: Station) -> bool:
+    if user.is_superuser:
+        return True
+    return bool(user.role == Role.COUNTY and user.region_id
+                and station.region.code.startswith(user.region.prefix))
+
+
+def _require_editor(actor, station: Station) -> None:
+    if not can_edit_report(actor, station):
+        raise PermissionDenied(_("只有本站站长可以填报和报送本站的月度报告。"))
+
+
+def _require_reviewer(actor, station: Station) -> None:
+    if not can_review_report(actor, station):
+        raise PermissionDenied(_("只有该站所在县（市、区）的民政部门可以审核此报告。"))
+
+
+def _lock(report: MonthlyReport, expected_version: int | None) -> MonthlyReport:
+    locked = (MonthlyReport.objects.select_for_update(of=("self",)).select_related("station__region")
+              .get(pk=report.pk))
+    if expected_version is not None and locked.version != expected_version:
+        raise ReportConflict(_(
+            "该报告已被他人修改（您打开时为第 %(mine)s 版，现在是第 %(now)s 版），本次保存未生效。"
+            "您填写的内容仍保留在表单中，请打开新窗口查看最新内容后再合并修改。"
+        ) % {"mine": expected_version, "now": locked.version})
+    return locked
+
+
+def _require_status(report: MonthlyReport, allowed, message: str) -> None:
+    if report.status not in allowed:
+        raise ValidationError(message % {"status": report.get_status_display()})
+
+
+def _bump(report: MonthlyReport, actor, fields: list[str], reason: str = "") -> None:
+    report.version += 1
+    save_audited(report, actor=actor, update_fields=[*fields, "version", "updated_at"], reason=reason)
+
+
+@transaction.atomic
+def report_create(*, actor, station: Station, period: datetime.date) -> MonthlyReport:
+    """Open the draft of a station's report for a month (not a future one)."""
+    _require_editor(actor, station)
+    period = month_start(period)
+    if period > month_start(timezone.localdate()):
+        raise ValidationError({"period": _("不能填报未来月份的报告。")})
+    if MonthlyReport.objects.filter(station=station, period=period).exists():
+        raise ValidationError({"period": _("本站%(y)s年%(m)s月的报告已存在。") % {"y": period.year, "m": period.month}})
+    report = MonthlyReport(station=station, period=period, created_by=actor)
+    save_audited(report, actor=actor, reason=_("新建草稿"))
+    _carry_open_cases(report, actor)
+    return report
+
+
+def _carry_open_cases(report: MonthlyReport, actor) -> None:
+    """Cases still open at the end of last month are this month's opening stock: start the
+    draft with those lines so the station head does not retype them."""
+    previous = MonthlyReport.objects.filter(station=report.station, period=previous_month(report.period)).first()
+    if previous is None:
+        return
+    for line in previous.lines.all():
+        if line.cases_active_end > 0:
+            save_audited(MonthlyReportLine(report=report, domain=line.domain, target_group=line.target_group,
+                                           cases_active_start=line.cases_active_end), actor=actor)
+
+
+@transaction.atomic
+def report_save(*, actor, report: MonthlyReport, expected_version: int | None, data: dict,
+                lines: list[dict] | None = None) -> MonthlyReport:
+    """Save the station-wide figures and (when given) the full set of service lines."""
+    _require_editor(actor, report.station)
+    report = _lock(report, expected_version)
+    _require_status(report, EDITABLE_STATUSES, _("%(status)s的报告不能修改。"))
+    changed = []
+    for name, value in data.items():
+        if name not in REPORT_FIELDS:
+            raise TypeError(name)
+        if getattr(report, name) != value:
+            setattr(report, name, value)
+            changed.append(name)
+    changed_lines = _replace_lines(report, lines, actor) if lines is not None else False
+    if changed or changed_lines:
+        _bump(report, actor, changed)
+    return report
+
+
+def _replace_lines(report: MonthlyReport, lines: list[dict], actor) -> bool:
+    """Make the report's lines exactly ``lines`` (keyed by domain and target group): changed
+    lines are updated and removed ones deleted, each with its own history record."""
+    existing = {(line.domain, line.target_group): line for line in report.lines.all()}
+    seen = set()
+    changed = False
+    for values in lines:
+        key = (values["domain"], values["target_group"])
+        if key in seen:
+            raise ValidationError(_("“%(domain)s · %(group)s”填写了两次，请合并为一行。") % {
+                "domain": MonthlyReportLine(domain=key[0]).get_domain_display(),
+                "group": MonthlyReportLine(target_group=key[1]).get_target_group_display()})
+        seen.add(key)
+        line = existing.get(key) or MonthlyReportLine(report=report, domain=key[0], target_group=key[1])
+        updates = [name for name in LINE_COUNT_FIELDS if getattr(line, name) != (values.get(name) or 0)]
+        for name in updates:
+            setattr(line, name, values.get(name) or 0)
+        if line.pk is None or updates:
+            save_audited(line, actor=actor, update_fields=updates if line.pk else None)
+            changed = True
+    for key, line in existing.items():
+        if key not in seen:
+            delete_audited(line, actor=actor)
+            changed = True
+    return changed
+
+
+@transaction.atomic
+def report_submit(*, actor, report: MonthlyReport, expected_version: int | None = None) -> MonthlyReport:
+    """Send a draft (or a corrected returned report) to the county."""
+    _require_editor(actor, report.station)
+    report = _lock(report, expected_version)
+    _require_status(report, EDITABLE_STATUSES, _("%(status)s的报告不能再次报送。"))
+    now = timezone.now()
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_at = now
+    report.submitted_by = actor
+    report.first_submitted_at = report.first_submitted_at or now
+    _bump(report, actor, ["status", "submitted_at", "submitted_by", "first_submitted_at"], reason=_("报送"))
+    return report
+
+
+@transaction.atomic
+def report_return(*, actor, report: MonthlyReport, reason: str,
+                  expected_version: int | None = None) -> MonthlyReport:
+    """Send a submitted report back to the station with the reason."""
+    _require_reviewer(actor, report.station)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("退回时必须填写退回原因。")})
+    report = _lock(report, expected_version)
+    _require_status(report, [ReportStatus.SUBMITTED], _("只能退回已报送的报告（当前为%(status)s）。"))
+    report.status = ReportStatus.RETURNED
+    report.return_reason = reason
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = actor
+    _bump(report, actor, ["status", "return_reason", "reviewed_at", "reviewed_by"],
+          reason=_("退回：%(reason)s") % {"reason": reason})
+    return report
+
+
+@transaction.atomic
+def report_approve(*, actor, report: MonthlyReport, expected_version: int | None = None) -> MonthlyReport:
+    """Approve a submitted report; from now on it is read-only and counts in roll-ups."""
+    _require_reviewer(actor, report.station)
+    report = _lock(report, expected_version)
+    _require_status(report, [ReportStatus.SUBMITTED], _("只能审核通过已报送的报告（当前为%(status)s）。"))
+    report.status = ReportStatus.APPROVED
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = actor
+    _bump(report, actor, ["status", "reviewed_at", "reviewed_by"], reason=_("审核通过"))
+    return report
+
+
+@transaction.atomic
+def report_reopen(*, actor, report: MonthlyReport, reason: str,
+                  expected_version: int | None = None) -> MonthlyReport:
+    """Reopen an approved report for correction: it goes back to the station as returned,
+    leaves the roll-ups until approved again, and the reason stays in the history."""
+    _require_reviewer(actor, report.station)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("重新打开已审核的报告时必须填写原因。")})
+    report = _lock(report, expected_version)
+    _require_status(report, [ReportStatus.APPROVED], _("只能重新打开已审核通过的报告（当前为%(status)s）。"))
+    report.status = ReportStatus.RETURNED
+    report.return_reason = reason
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = actor
+    _bump(report, actor, ["status", "return_reason", "reviewed_at", "reviewed_by"],
+          reason=_("重新打开：%(reason)s") % {"reason": reason})
+    return report
