@@ -115,6 +115,12 @@ def main():
         Station.objects.visible_to(official).count()
     with measure("covering stations today, province user"):
         Station.objects.visible_to(official).covering_at(datetime.date(2025, 12, 31)).count()
+    from stations.selectors.coverage import coverage_dashboard
+
+    for label, region in (("coverage dashboard selector, province", province),
+                          ("coverage dashboard selector, county", county)):
+        with measure(label):
+            coverage_dashboard(region=region, on_date=datetime.date(2025, 12, 31))
     client = Client()
     for label, user in (("station list page, province user", official), ("station list page, county user", staff)):
         client.force_login(user)
@@ -123,6 +129,11 @@ def main():
         assert response.status_code == 200
     with measure("home page, county user"):
         client.get("/")
+    client.force_login(official)
+    with measure("coverage dashboard page, province user"):
+        assert client.get(f"/stations/coverage/{province.prefix}/").status_code == 200
+    with measure("coverage dashboard Excel, province user"):
+        assert client.get(f"/stations/coverage/{province.prefix}/export/").status_code == 200
     print(f"database: {connection.vendor}")
     for label, value in RESULTS:
         print(f"{label:<45} {value}")

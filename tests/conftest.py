@@ -29,3 +29,9 @@ def hierarchy(db):
     """Two provinces; province 42 has two cities, city 4201 has counties A (420102)
     and B (420103), each with three townships; see tests/builders.py."""
     return builders.build_hierarchy()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Test accounts do not need a slow password hash; real ones keep Django's default."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
