@@ -9,6 +9,11 @@ from stations.scope import scope_of
 NAV_ITEMS = [
     ("home", _("首页"), "all"),
     ("stations:station-list", _("社工站"), {"province", "city", "county", "station_head"}),
+    ("projects:contract-list", _("购买服务合同"), {"province", "city", "county"}),
+    ("projects:organisation-list", _("承接机构"), {"province", "city", "county"}),
+    ("projects:contract-expiring", _("即将到期"), {"province", "city", "county"}),
+    ("projects:filing-list", _("合同备案"), {"province", "city", "county"}),
+    ("projects:county-overview", _("各县购买服务"), {"province", "city", "county"}),
 ]
 
 

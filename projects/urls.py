@@ -1,3 +1,24 @@
+from django.urls import path
+
+from projects.views import contracts, organisations, regions
+
 app_name = "projects"
 
-urlpatterns = []
+urlpatterns = [
+    path("contracts/", contracts.contract_list_view, name="contract-list"),
+    path("contracts/new/", contracts.contract_create_view, name="contract-create"),
+    path("contracts/expiring/", contracts.contract_expiring_view, name="contract-expiring"),
+    path("contracts/<int:pk>/", contracts.contract_detail_view, name="contract-detail"),
+    path("contracts/<int:pk>/edit/", contracts.contract_update_view, name="contract-update"),
+    path("contracts/<int:pk>/payments/new/", contracts.payment_create_view, name="payment-create"),
+    path("contracts/<int:pk>/filing/", contracts.filing_update_view, name="filing-update"),
+    path("filings/", contracts.filing_list_view, name="filing-list"),
+    path("organisations/", organisations.organisation_list_view, name="organisation-list"),
+    path("organisations/new/", organisations.organisation_create_view, name="organisation-create"),
+    path("organisations/<int:pk>/", organisations.organisation_detail_view, name="organisation-detail"),
+    path("organisations/<int:pk>/edit/", organisations.organisation_update_view, name="organisation-update"),
+    path("organisations/<int:pk>/delete/", organisations.organisation_delete_view, name="organisation-delete"),
+    path("counties/", regions.county_overview_view, name="county-overview"),
+    path("counties/<str:code>/", regions.county_detail_view, name="county-detail"),
+    path("counties/<str:code>/spending/", regions.spending_set_view, name="spending-set"),
+]

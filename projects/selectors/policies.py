@@ -87,7 +87,7 @@ def assistance_share(*, county: Region, year: int, exclude_contract_id: int | No
     )
     if exclude_contract_id:
         lines = lines.exclude(contract_id=exclude_contract_id)
-    purchases = (lines.aggregate(total=Sum("amount"))["total"] or Decimal("0")) + extra
+    purchases = ((lines.aggregate(total=Sum("amount"))["total"] or Decimal("0")) + extra).quantize(Decimal("0.01"))
     spending = SocialAssistanceSpending.objects.filter(region=county, year=basis_year).values_list(
         "amount", flat=True).first()
     return AssistanceShare(county=county, year=year, basis_year=basis_year, purchases=purchases,
