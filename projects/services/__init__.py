@@ -7,7 +7,13 @@ from projects.services.contracts import (
     contract_record_filing,
     contract_update,
 )
-from projects.services.organisations import organisation_create, organisation_delete, organisation_update, spending_set
+from projects.services.organisations import (
+    organisation_create,
+    organisation_delete,
+    organisation_update,
+    policy_save,
+    spending_set,
+)
 from projects.services.payments import payment_record
 from projects.services.schedule import (
     DEFAULT_SCHEDULE,
@@ -33,6 +39,7 @@ __all__ = [
     "organisation_delete",
     "organisation_update",
     "payment_record",
+    "policy_save",
     "spending_set",
     "split_amount",
 ]

@@ -20,6 +20,7 @@ from stations.scope import scope_of
 CONTRACT_FIELDS = (
     "purchaser", "contractor", "number", "title", "service_domains", "target_groups", "award_notice_on",
     "signed_on", "starts_on", "ends_on", "amount", "social_workers_per_station", "previous",
+    "filed_on", "filing_reference", "renewable", "not_renewable_reason",
 )
 
 

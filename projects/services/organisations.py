@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from projects.models import Contract, Organisation, SocialAssistanceSpending
+from projects.models import Contract, Organisation, ProcurementPolicy, SocialAssistanceSpending
 from projects.services.contracts import ensure_region_in_scope
 from stations.audit import delete_audited, save_audited
 from stations.models import Region
@@ -71,3 +71,11 @@ def spending_set(*, actor, region: Region, year: int, amount: Decimal, source: s
     record.source = source
     save_audited(record, actor=actor, reason=_("社会救助支出"))
     return record
+
+
+@transaction.atomic
+def policy_save(*, actor, policy: ProcurementPolicy) -> ProcurementPolicy:
+    """Create or change a region's procurement rules; only within the actor's own region."""
+    ensure_region_in_scope(actor, policy.region)
+    save_audited(policy, actor=actor, reason=_("购买服务规则"))
+    return policy
