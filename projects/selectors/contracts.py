@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from projects.models import (
     Contract,
@@ -46,7 +46,7 @@ def contract_filings(*, user, today: datetime.date) -> QuerySet[Contract]:
     """Signed contracts with their filing state, for the city's filing desk."""
     return (Contract.objects.visible_to(user).filter(signed_on__isnull=False)
             .select_related("purchaser", "contractor").with_filing_status(today)
-            .order_by("filed_on", "filing_due_on", "number"))
+            .order_by(F("filed_on").asc(nulls_first=True), "filing_due_on", "number"))
 
 
 def contract_detail(*, user, pk: int) -> Contract:

@@ -22,6 +22,7 @@ from projects.forms import (
 )
 from projects.models import Contract, FilingStatus, Organisation
 from projects.selectors import contracts as selectors
+from projects.services import FEN
 from projects.views.common import CountyStaffRequiredMixin, add_service_errors, may_record_filing, may_write, today
 from stations.models import Region, RegionLevel
 from stations.scope import get_visible_or_404
@@ -130,6 +131,7 @@ class ContractDetailView(LoginRequiredMixin, DetailView):
         contract, day = self.object, today()
         installments = list(contract.installments.all())
         for installment in installments:
+            installment.paid = installment.paid.quantize(FEN)
             installment.state_now = installment.state(day)
         latest = contract.evaluation_results.order_by("-evaluated_on", "-pk").first()
         history = contract.history.select_related("history_user").order_by("-history_date")[:10]
