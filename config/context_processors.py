@@ -14,6 +14,7 @@ NAV_ITEMS = [
     ("projects:contract-expiring", _("即将到期"), {"province", "city", "county"}),
     ("projects:filing-list", _("合同备案"), {"province", "city", "county"}),
     ("projects:county-overview", _("各县购买服务"), {"province", "city", "county"}),
+    ("audit-log", _("操作记录"), {"province", "city", "county"}),
 ]
 
 

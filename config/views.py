@@ -1,10 +1,17 @@
 """The composition root's pages: the home page that shows each user their scope."""
 
+from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
+from config import audit
 from stations.models import Region, Role, Station
 from stations.scope import scope_of
+
+AUDIT_ROLES = {Role.PROVINCE, Role.CITY, Role.COUNTY}
 
 
 @login_required
@@ -23,3 +30,37 @@ def home_view(request):
         "role_label": Role(user.role).label if user.role else "",
     }
     return render(request, "home.html", context)
+
+
+class AuditFilterForm(forms.Form):
+    model = forms.ChoiceField(label=gettext_lazy("记录类型"), required=False)
+    user = forms.CharField(label=gettext_lazy("操作人用户名"), required=False)
+    date_from = forms.DateField(label=gettext_lazy("起始日期"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=gettext_lazy("截止日期"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+    object_id = forms.IntegerField(label=gettext_lazy("记录编号"), required=False, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["model"].choices = [("", gettext_lazy("全部"))] + [
+            (key, model._meta.verbose_name) for key, model in audit.audited_models().items()
+        ]
+
+
+@login_required
+def audit_log_view(request):
+    """Who changed what and when, for county, city and province users (scoped)."""
+    user = request.user
+    if not (user.is_superuser or user.role in AUDIT_ROLES) or scope_of(user).nothing:
+        raise PermissionDenied
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = audit.audit_entries(
+        user=user, model_key=filters.get("model") or "", username=(filters.get("user") or "").strip(),
+        date_from=filters.get("date_from"), date_to=filters.get("date_to"), object_id=filters.get("object_id"),
+        limit=500,
+    )
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    audit.attach_changes(list(page.object_list))
+    return render(request, "audit_log.html", {"form": form, "page_obj": page, "entries": page.object_list})

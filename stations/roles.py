@@ -17,6 +17,9 @@ def ensure_role_groups() -> dict[str, Group]:
         groups[role.value] = group
     province_perms = Permission.objects.filter(content_type__app_label__in=ADMIN_APPS).exclude(
         codename__startswith="delete_"
-    ).exclude(content_type__model="user", codename__in=["add_user", "change_user"])
+    )
+    user_perms = Permission.objects.filter(content_type__app_label="stations", content_type__model="user",
+                                           codename__in=["add_user", "change_user", "view_user"])
+    province_perms = province_perms | user_perms
     groups[Role.PROVINCE].permissions.set(province_perms)
     return groups

@@ -7,4 +7,5 @@ app_name = "stations"
 urlpatterns = [
     path("", station_views.station_list_view, name="station-list"),
     path("<int:pk>/", station_views.station_detail_view, name="station-detail"),
+    path("regions/population/import/", station_views.region_population_import_view, name="region-population-import"),
 ]

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from stations import services
 from stations.admin_mixins import ScopedAdminMixin, ScopedModelAdmin
-from stations.models import Region, Station, StationAcceptance, StationStatusChange, User
+from stations.models import Region, Role, Station, StationAcceptance, StationStatusChange, User
+from stations.roles import ensure_role_groups
 
 
 class RegionLevelFilter(admin.SimpleListFilter):
@@ -34,11 +36,24 @@ class RegionAdmin(ScopedModelAdmin):
 
 @admin.register(User)
 class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
+    """Provincial officials create and manage the accounts of their province; they cannot grant
+    superuser rights, raw permissions, or a region outside their own."""
+
     list_display = ("username", "last_name", "first_name", "role", "region", "station", "is_active")
     list_filter = ("role", "is_active", "is_staff")
     autocomplete_fields = ("region", "station")
     fieldsets = (*DjangoUserAdmin.fieldsets, (_("职责范围"), {"fields": ("role", "region", "station")}))
     add_fieldsets = (*DjangoUserAdmin.add_fieldsets, (_("职责范围"), {"fields": ("role", "region", "station")}))
+    limited_fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("个人信息"), {"fields": ("last_name", "first_name", "email")}),
+        (_("职责范围"), {"fields": ("role", "region", "station", "is_active")}),
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        if request.user.is_superuser or obj is None:
+            return super().get_fieldsets(request, obj)
+        return self.limited_fieldsets
 
     def get_queryset(self, request):
         queryset = super(ScopedAdminMixin, self).get_queryset(request)
@@ -47,9 +62,18 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
         scope = request.user.scope()
         if not scope.prefix:
             return queryset.none()
-        return queryset.filter(region__code__startswith=scope.prefix) | queryset.filter(
-            station__region__code__startswith=scope.prefix
+        return queryset.filter(is_superuser=False).filter(
+            Q(region__code__startswith=scope.prefix) | Q(station__region__code__startswith=scope.prefix)
         )
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            obj.is_superuser = False
+            obj.is_staff = obj.role == Role.PROVINCE
+        obj.full_clean(exclude=["password"])
+        super().save_model(request, obj, form, change)
+        if obj.role:
+            obj.groups.set([ensure_role_groups()[obj.role]])
 
 
 class StationStatusChangeInline(admin.TabularInline):

@@ -1,10 +1,14 @@
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
 from stations import selectors
+from stations.importing import ImportView
 from stations.models import Station, StationStatus
+from stations.resources import RegionPopulationResource
 from stations.scope import get_visible_or_404
 
 
@@ -40,3 +44,13 @@ class StationDetailView(LoginRequiredMixin, DetailView):
 
 station_list_view = StationListView.as_view()
 station_detail_view = StationDetailView.as_view()
+
+
+class RegionPopulationImportView(ImportView):
+    resource_class = RegionPopulationResource
+    title = gettext_lazy("导入常住人口")
+    success_url = reverse_lazy("home")
+    allowed_roles = ("province", "city", "county")
+
+
+region_population_import_view = RegionPopulationImportView.as_view()

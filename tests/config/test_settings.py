@@ -57,3 +57,18 @@ def test_check_deploy_is_clean_in_production_settings():
 
 def test_shipped_gitignore_keeps_the_local_database_out_of_git():
     assert "/var/" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+@pytest.mark.django_db
+def test_chinese_by_default_whatever_the_browser_asks_and_english_when_picked(client):
+    from stations.models import Role
+    from tests import builders
+
+    h = builders.build_hierarchy()
+    client.force_login(builders.user("jiangan", Role.COUNTY, h.county_a))
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "工作台" in page and 'lang="zh-hans"' in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get("/").content.decode()
+    assert 'lang="en"' in english
+    assert "Social work station" in english

@@ -143,3 +143,21 @@ def test_province_official_admin_sees_whole_province_not_another(client, world):
     assert world.station_b.name in page
     assert world.station_g.name not in page
     assert "乡镇（街道）社工站管理系统" in page
+
+
+def test_province_official_manages_accounts_of_their_province_only(client, world):
+    from stations.roles import ensure_role_groups
+
+    official = builders.user("prov", Role.PROVINCE, world.province, is_staff=True)
+    official.groups.add(ensure_role_groups()[Role.PROVINCE])
+    builders.user("gansu_county", Role.COUNTY, world.gansu_county)
+    builders.user("jiangan", Role.COUNTY, world.county_a)
+    client.force_login(official)
+    listing = client.get(reverse("admin:stations_user_changelist")).content.decode()
+    assert "jiangan" in listing
+    assert "gansu_county" not in listing
+    form = client.get(reverse("admin:stations_user_add")).context["adminform"].form
+    assert world.gansu_county not in form.fields["region"].queryset
+    assert "is_superuser" not in client.get(
+        reverse("admin:stations_user_change", args=[builders.User.objects.get(username="jiangan").pk])
+    ).context["adminform"].form.fields

@@ -1,0 +1,115 @@
+"""Excel exports of what is on screen: titled, scoped by the caller, formulas inert.
+
+Usage from a view (the rows come from the same scoped selector as the page)::
+
+    book = XlsxBook()
+    book.add_sheet(title="社工站名单", headers=["站点", "状态"], rows=[["鸣凤镇社工站", "运营"]],
+                   meta=[("区划", "远安县"), ("日期", "2026-11-23")])
+    return book.response("社工站名单.xlsx")
+
+``xlsx_response(filename=..., title=..., headers=..., rows=..., meta=...)`` does both for one sheet.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from io import BytesIO
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
+HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
+
+
+def _write_cell(sheet, row: int, column: int, value):
+    """Write a value; text that a spreadsheet would run as a formula is stored as plain text,
+    unchanged (numbers stay numbers)."""
+    if isinstance(value, (int, float, Decimal, datetime.date)) or value is None:
+        cell = sheet.cell(row=row, column=column, value=value)
+        if isinstance(value, Decimal):
+            cell.number_format = "0.00" if value.as_tuple().exponent == -2 else "General"
+        elif isinstance(value, datetime.date):
+            cell.number_format = "yyyy-mm-dd"
+        return cell
+    text = str(value)
+    cell = sheet.cell(row=row, column=column)
+    cell.value = text
+    if text.startswith(FORMULA_STARTS):
+        cell.data_type = "s"  # literal text, never evaluated
+    return cell
+
+
+class XlsxBook:
+    def __init__(self):
+        self.workbook = Workbook()
+        self._first = True
+
+    def add_sheet(self, *, title: str, headers: Sequence[str], rows: Iterable[Sequence],
+                  meta: Sequence[tuple[str, object]] = (), include_generated_at: bool = True):
+        """A sheet with a title line, optional meta lines (region, period…), then a table."""
+        if self._first:
+            sheet = self.workbook.active
+            self._first = False
+        else:
+            sheet = self.workbook.create_sheet()
+        sheet.title = str(title).translate(INVALID_SHEET_CHARS)[:31]
+        line = 1
+        _write_cell(sheet, line, 1, title).font = Font(bold=True, size=14)
+        meta = list(meta)
+        if include_generated_at:
+            meta.append((_("生成时间"), timezone.localtime().strftime("%Y-%m-%d %H:%M")))
+        for label, value in meta:
+            line += 1
+            _write_cell(sheet, line, 1, label).font = Font(bold=True)
+            _write_cell(sheet, line, 2, value)
+        line += 2
+        header_row = line
+        for column, header in enumerate(headers, 1):
+            cell = _write_cell(sheet, line, column, header)
+            cell.font = Font(bold=True)
+            cell.fill = HEADER_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+        widths = [max(6, len(str(h)) * 2) for h in headers]
+        for values in rows:
+            line += 1
+            for column, value in enumerate(values, 1):
+                _write_cell(sheet, line, column, value)
+                if column <= len(widths):
+                    widths[column - 1] = min(60, max(widths[column - 1], len(str(value or "")) * 2 + 2))
+        for column, width in enumerate(widths, 1):
+            sheet.column_dimensions[get_column_letter(column)].width = width
+        sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+        sheet.print_title_rows = f"{header_row}:{header_row}"
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.oddFooter.center.text = "&P / &N"
+        return sheet
+
+    def to_bytes(self) -> bytes:
+        buffer = BytesIO()
+        self.workbook.save(buffer)
+        return buffer.getvalue()
+
+    def response(self, filename: str) -> HttpResponse:
+        response = HttpResponse(self.to_bytes(), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+        return response
+
+
+def xlsx_response(*, filename: str, title: str, headers: Sequence[str], rows: Iterable[Sequence],
+                  meta: Sequence[tuple[str, object]] = ()) -> HttpResponse:
+    book = XlsxBook()
+    book.add_sheet(title=title, headers=headers, rows=rows, meta=meta)
+    return book.response(filename)
