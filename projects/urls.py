@@ -1,11 +1,15 @@
 from django.urls import path
 
-from projects.views import contracts, organisations, regions
+from projects.views import contracts, exchange, organisations, regions
 
 app_name = "projects"
 
 urlpatterns = [
     path("contracts/", contracts.contract_list_view, name="contract-list"),
+    path("contracts/export/", exchange.contract_export_view, name="contract-export"),
+    path("contracts/import/", exchange.contract_import_view, name="contract-import"),
+    path("organisations/export/", exchange.organisation_export_view, name="organisation-export"),
+    path("organisations/import/", exchange.organisation_import_view, name="organisation-import"),
     path("contracts/new/", contracts.contract_create_view, name="contract-create"),
     path("contracts/expiring/", contracts.contract_expiring_view, name="contract-expiring"),
     path("contracts/<int:pk>/", contracts.contract_detail_view, name="contract-detail"),
