@@ -30,7 +30,7 @@ class CountyRow:
 
 
 def county_overview(*, user, today: datetime.date) -> list[CountyRow]:
-    """One row per county the user may see, computed in three queries whatever the number of counties."""
+    """One row per county the user may see, computed in two queries whatever the number of counties."""
     counties = list(counties_visible(user=user))
     contracts = (Contract.objects.visible_to(user).annotate(county_code=Substr("purchaser__code", 1, 6))
                  .values("county_code").order_by("county_code").annotate(
