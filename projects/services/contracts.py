@@ -115,14 +115,18 @@ def _check_policy(contract: Contract, funding: list[tuple[str, Decimal]]) -> Non
             "cap": percent(share.cap)}})
 
 
-def _validate(contract: Contract, stations: list[Station], funding_lines, installments):
+POLICY_FIELDS = {"purchaser", "award_notice_on", "signed_on", "starts_on", "amount"}
+
+
+def _validate(contract: Contract, stations: list[Station], funding_lines, installments, check_policy=True):
     contract.full_clean(validate_unique=False)
     _check_renewal(contract)
     contract.validate_unique()
     funding = funding_rows(contract, funding_lines)
     schedule = schedule_rows(contract.amount, installments)
     _check_stations(contract, stations)
-    _check_policy(contract, funding)
+    if check_policy:
+        _check_policy(contract, funding)
     return funding, schedule
 
 
@@ -175,7 +179,12 @@ def contract_update(*, actor, contract: Contract, stations=None, funding_lines=N
         funding_lines = [{"source": line.source, "amount": line.amount} for line in contract.funding_lines.all()]
     if installments is None:
         installments = [{"trigger": i.trigger, "percentage": i.percentage} for i in contract.installments.all()]
-    funding, schedule = _validate(contract, stations, funding_lines, installments)
+    # The region's rules are checked when what they judge changes, so that correcting a
+    # title or a filing date is never blocked by a rule or a spending figure that came later.
+    current_funding = {(line.source, line.amount) for line in contract.funding_lines.all()}
+    new_funding = {(line["source"], Decimal(line["amount"])) for line in funding_lines if line.get("amount")}
+    check_policy = bool(POLICY_FIELDS & set(changed)) or new_funding != current_funding
+    funding, schedule = _validate(contract, stations, funding_lines, installments, check_policy=check_policy)
     if changed:
         save_audited(contract, actor=actor, update_fields=[*changed, "filing_due_on", "updated_at"],
                      reason=_("修改合同"))

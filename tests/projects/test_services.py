@@ -257,3 +257,15 @@ def test_county_staff_cannot_buy_for_another_county(world):
         pb.contract(world.county_b, world.org, actor=world.user_a)
     assert InstallmentTrigger.EFFECTIVE == "effective"
     assert builders.PASSWORD
+
+
+def test_correcting_a_title_is_not_blocked_by_a_rule_that_came_later(world):
+    contract = pb.contract(world.county_a, world.org, amount=D("300000.00"), funding=[
+        {"source": FundingSource.SOCIAL_ASSISTANCE, "amount": D("300000.00")}])
+    ProcurementPolicy.objects.create(region=world.province, assistance_share_max=D("5"))
+    services.spending_set(actor=world.root, region=world.county_a, year=2023, amount=D("1000000.00"))
+    services.contract_update(actor=world.root, contract=contract, title="更正后的项目名称")
+    with pytest.raises(ValidationError, match="超过 湖北省 规定的上限 5%"):
+        services.contract_update(actor=world.root, contract=contract, amount=D("300000.00"), funding_lines=[
+            {"source": FundingSource.SOCIAL_ASSISTANCE, "amount": D("200000.00")},
+            {"source": FundingSource.GENERAL_BUDGET, "amount": D("100000.00")}])
