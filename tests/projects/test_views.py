@@ -210,3 +210,22 @@ def test_county_staff_register_an_imported_organisation_and_still_see_it(client,
     bad = client.post(reverse("projects:organisation-create"), {
         "name": "坏代码", "credit_code": code[:-1] + ("0" if code[-1] != "0" else "1"), "region": world.county_a.pk})
     assert "校验位不正确" in bad.content.decode()
+
+
+@time_machine.travel(NOW)
+def test_editing_a_contract_keeps_its_schedule_and_funding_and_is_audited(client, contracts):
+    client.force_login(contracts.user_a)
+    url = reverse("projects:contract-update", args=[contracts.contract_a.pk])
+    form = client.get(url)
+    funding = form.context["funding"]
+    assert [f.initial.get("amount") for f in funding.forms][2] == D("300000.00")
+    data = _contract_post(contracts, **{
+        "number": "JA-2024", "title": "江岸社工站项目（续）", "stations": [contracts.station_a1.pk],
+        "award_notice_on": "2023-12-01", "signed_on": "2023-12-27", "starts_on": "2024-01-01",
+        "ends_on": "2024-12-31", "amount": "300000.00", "funding-0-amount": "", "funding-2-amount": "300000.00"})
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    contract = Contract.objects.get(pk=contracts.contract_a.pk)
+    assert contract.title == "江岸社工站项目（续）"
+    assert contract.history.order_by("-history_id").first().history_user == contracts.user_a
+    assert [i.amount for i in contract.installments.all()] == [D("150000.00"), D("90000.00"), D("60000.00")]
