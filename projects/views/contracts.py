@@ -100,18 +100,33 @@ class ContractExpiringView(LoginRequiredMixin, ListView):
         return super().get_context_data(days=self.days(), **kwargs)
 
 
+class FilingFilter(django_filters.FilterSet):
+    purchaser = django_filters.ModelChoiceFilter(label=gettext_lazy("购买方"), queryset=Region.objects.none(),
+                                                 method="in_region")
+    status = django_filters.ChoiceFilter(label=gettext_lazy("备案状态"), field_name="filing_state",
+                                         choices=FilingStatus.choices[:3])
+
+    class Meta:
+        model = Contract
+        fields = ["purchaser", "status"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["purchaser"].queryset = Region.objects.visible_to(user).filter(
+            level=RegionLevel.COUNTY).order_by("code")
+
+    def in_region(self, queryset, name, value):
+        return queryset.filter(purchaser__code__startswith=value.prefix)
+
+
 class FilingListView(LoginRequiredMixin, FilterView):
     template_name = "projects/filing_list.html"
     context_object_name = "contracts"
     paginate_by = 100
+    filterset_class = FilingFilter
 
-    class filterset_class(django_filters.FilterSet):
-        status = django_filters.ChoiceFilter(label=gettext_lazy("备案状态"), field_name="filing_state",
-                                             choices=FilingStatus.choices[:3])
-
-        class Meta:
-            model = Contract
-            fields = ["status"]
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
 
     def get_queryset(self):
         return selectors.contract_filings(user=self.request.user, today=today())

@@ -229,3 +229,12 @@ def test_editing_a_contract_keeps_its_schedule_and_funding_and_is_audited(client
     assert contract.title == "江岸社工站项目（续）"
     assert contract.history.order_by("-history_id").first().history_user == contracts.user_a
     assert [i.amount for i in contract.installments.all()] == [D("150000.00"), D("90000.00"), D("60000.00")]
+
+
+@time_machine.travel(NOW)
+def test_city_filters_filings_by_county_and_cannot_pick_another_citys(client, contracts):
+    client.force_login(contracts.city_user)
+    html = client.get(reverse("projects:filing-list"), {"purchaser": contracts.county_b.pk}).content.decode()
+    assert "JH-2024" in html and "JA-2024" not in html
+    response = client.get(reverse("projects:filing-list"), {"purchaser": contracts.county_c.pk})
+    assert response.context["filter"].errors  # 远安县 is another city's county
