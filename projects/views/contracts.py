@@ -1,3 +1,5 @@
+import datetime
+
 import django_filters
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -149,10 +151,12 @@ class ContractDetailView(LoginRequiredMixin, DetailView):
             installment.paid = installment.paid.quantize(FEN)
             installment.state_now = installment.state(day)
         latest = contract.evaluation_results.order_by("-evaluated_on", "-pk").first()
+        chain = contract.chain()
         history = contract.history.select_related("history_user").order_by("-history_date")[:10]
         return super().get_context_data(
             installments=installments, payments=selectors.contract_payments(contract),
-            filing_status=FilingStatus(contract.filing_status(day)), chain=contract.chain(),
+            filing_status=FilingStatus(contract.filing_status(day)), chain=chain,
+            chain_has_renewal=chain[-1].pk != contract.pk,
             latest_evaluation=latest, history=history, may_write=may_write(self.request.user),
             may_record_filing=may_record_filing(self.request.user), **kwargs)
 
@@ -162,17 +166,26 @@ class ContractFormView(CountyStaffRequiredMixin, FormView):
     form_class = ContractForm
     contract = None
 
+    def renewing(self) -> Contract | None:
+        """The contract being renewed (``?renew=<pk>``): the new one starts prefilled from it."""
+        if self.contract is None and self.request.GET.get("renew"):
+            return get_visible_or_404(Contract, self.request.user, pk=self.request.GET["renew"])
+        return None
+
     def get_form_kwargs(self):
         kwargs = {**super().get_form_kwargs(), "user": self.request.user, "instance": self.contract}
         if self.contract is not None:
             kwargs["initial"] = {"service_domains": self.contract.service_domains,
                                  "target_groups": self.contract.target_groups}
+        elif (previous := self.renewing()) is not None:
+            kwargs["initial"] = renewal_initial(previous)
         return kwargs
 
     def formsets(self):
         data = self.request.POST if self.request.method == "POST" else None
-        return (FundingLineFormSet(data, prefix="funding", initial=funding_initial(self.contract)),
-                InstallmentFormSet(data, prefix="installments", initial=installment_initial(self.contract)))
+        source = self.contract or self.renewing()
+        return (FundingLineFormSet(data, prefix="funding", initial=funding_initial(source)),
+                InstallmentFormSet(data, prefix="installments", initial=installment_initial(source)))
 
     def get_context_data(self, **kwargs):
         if "funding" not in kwargs:
@@ -205,6 +218,21 @@ class ContractFormView(CountyStaffRequiredMixin, FormView):
                                             installments=installments, **data)
         return services.contract_update(actor=self.request.user, contract=self.contract, stations=stations,
                                         funding_lines=funding_lines, installments=installments, **data)
+
+
+def renewal_initial(previous: Contract) -> dict:
+    starts_on = previous.ends_on + datetime.timedelta(days=1)
+    try:
+        ends_on = starts_on.replace(year=starts_on.year + 1) - datetime.timedelta(days=1)
+    except ValueError:  # 29 February
+        ends_on = starts_on + datetime.timedelta(days=364)
+    return {
+        "title": previous.title, "purchaser": previous.purchaser_id, "contractor": previous.contractor_id,
+        "stations": list(previous.stations.values_list("pk", flat=True)), "previous": previous.pk,
+        "service_domains": previous.service_domains, "target_groups": previous.target_groups,
+        "starts_on": starts_on, "ends_on": ends_on, "amount": previous.amount,
+        "social_workers_per_station": previous.social_workers_per_station,
+    }
 
 
 class ContractUpdateView(ContractFormView):

@@ -238,3 +238,19 @@ def test_city_filters_filings_by_county_and_cannot_pick_another_citys(client, co
     assert "JH-2024" in html and "JA-2024" not in html
     response = client.get(reverse("projects:filing-list"), {"purchaser": contracts.county_c.pk})
     assert response.context["filter"].errors  # 远安县 is another city's county
+
+
+@time_machine.travel(NOW)
+def test_renewing_prefills_the_next_year_and_links_the_chain(client, contracts):
+    client.force_login(contracts.user_a)
+    detail = client.get(reverse("projects:contract-detail", args=[contracts.contract_a.pk])).content.decode()
+    assert f"?renew={contracts.contract_a.pk}" in detail
+    form = client.get(reverse("projects:contract-create"), {"renew": contracts.contract_a.pk})
+    initial = form.context["form"].initial
+    assert initial["previous"] == contracts.contract_a.pk
+    assert initial["starts_on"] == datetime.date(2025, 1, 1) and initial["ends_on"] == datetime.date(2025, 12, 31)
+    assert initial["stations"] == [contracts.station_a1.pk]
+    assert client.get(reverse("projects:contract-create"), {"renew": contracts.contract_b.pk}).status_code == 404
+    services.contract_mark_not_renewable(actor=contracts.root, contract=contracts.contract_a, reason="年度评估不合格")
+    detail = client.get(reverse("projects:contract-detail", args=[contracts.contract_a.pk])).content.decode()
+    assert "?renew=" not in detail and "年度评估不合格" in detail
