@@ -269,3 +269,12 @@ def test_correcting_a_title_is_not_blocked_by_a_rule_that_came_later(world):
         services.contract_update(actor=world.root, contract=contract, amount=D("300000.00"), funding_lines=[
             {"source": FundingSource.SOCIAL_ASSISTANCE, "amount": D("200000.00")},
             {"source": FundingSource.GENERAL_BUDGET, "amount": D("100000.00")}])
+
+
+def test_the_contract_covering_a_station_tells_the_stations_app_its_staffing_requirement(world):
+    from stations.metrics import station_metric
+
+    pb.contract(world.county_a, world.org, stations=[world.station_a1], social_workers_per_station=3)
+    assert station_metric("contract_social_workers_required", world.station_a1, datetime.date(2024, 6, 1)) == 3
+    assert station_metric("contract_social_workers_required", world.station_a1, datetime.date(2025, 6, 1)) is None
+    assert station_metric("contract_social_workers_required", world.station_a2, datetime.date(2024, 6, 1)) is None
