@@ -15,6 +15,7 @@ urlpatterns = [
     path("contracts/<int:pk>/", contracts.contract_detail_view, name="contract-detail"),
     path("contracts/<int:pk>/edit/", contracts.contract_update_view, name="contract-update"),
     path("contracts/<int:pk>/payments/new/", contracts.payment_create_view, name="payment-create"),
+    path("contracts/<int:pk>/not-renewable/", contracts.contract_not_renewable_view, name="contract-not-renewable"),
     path("contracts/<int:pk>/filing/", contracts.filing_update_view, name="filing-update"),
     path("filings/", contracts.filing_list_view, name="filing-list"),
     path("organisations/", organisations.organisation_list_view, name="organisation-list"),

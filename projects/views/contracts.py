@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 from django_filters.views import FilterView
 
@@ -298,7 +299,22 @@ class FilingUpdateView(LoginRequiredMixin, FormView):
         return super().get_context_data(contract=self.contract, **kwargs)
 
 
+class ContractNotRenewableView(CountyStaffRequiredMixin, View):
+    """Record that a contract may not be renewed (a failed evaluation, a breach): re-procure instead."""
+
+    def post(self, request, pk):
+        contract = get_visible_or_404(Contract, request.user, pk=pk)
+        reason = request.POST.get("reason", "").strip()[:200]
+        if not reason:
+            messages.error(request, _("请填写不可续签的原因。"))
+        else:
+            services.contract_mark_not_renewable(actor=request.user, contract=contract, reason=reason)
+            messages.success(request, _("已将合同 %(number)s 标记为不可续签。") % {"number": contract.number})
+        return redirect(contract)
+
+
 contract_list_view = ContractListView.as_view()
+contract_not_renewable_view = ContractNotRenewableView.as_view()
 contract_expiring_view = ContractExpiringView.as_view()
 contract_detail_view = ContractDetailView.as_view()
 contract_create_view = ContractFormView.as_view()

@@ -254,3 +254,14 @@ def test_renewing_prefills_the_next_year_and_links_the_chain(client, contracts):
     services.contract_mark_not_renewable(actor=contracts.root, contract=contracts.contract_a, reason="年度评估不合格")
     detail = client.get(reverse("projects:contract-detail", args=[contracts.contract_a.pk])).content.decode()
     assert "?renew=" not in detail and "年度评估不合格" in detail
+
+
+def test_county_staff_mark_a_contract_not_renewable_and_other_counties_cannot(client, contracts):
+    client.force_login(contracts.user_b)
+    url = reverse("projects:contract-not-renewable", args=[contracts.contract_a.pk])
+    assert client.post(url, {"reason": "越权"}).status_code == 404
+    client.force_login(contracts.user_a)
+    client.post(url, {"reason": "服务质量不达标"})
+    contract = Contract.objects.get(pk=contracts.contract_a.pk)
+    assert not contract.renewable and contract.not_renewable_reason == "服务质量不达标"
+    assert contract.history.order_by("-history_id").first().history_user == contracts.user_a
