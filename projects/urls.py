@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects.views import contracts, exchange, organisations, regions
+from projects.views import contracts, exchange, organisations, records, regions
 
 app_name = "projects"
 
@@ -14,10 +14,10 @@ urlpatterns = [
     path("contracts/expiring/", contracts.contract_expiring_view, name="contract-expiring"),
     path("contracts/<int:pk>/", contracts.contract_detail_view, name="contract-detail"),
     path("contracts/<int:pk>/edit/", contracts.contract_update_view, name="contract-update"),
-    path("contracts/<int:pk>/payments/new/", contracts.payment_create_view, name="payment-create"),
+    path("contracts/<int:pk>/payments/new/", records.payment_create_view, name="payment-create"),
     path("contracts/<int:pk>/not-renewable/", contracts.contract_not_renewable_view, name="contract-not-renewable"),
-    path("contracts/<int:pk>/filing/", contracts.filing_update_view, name="filing-update"),
-    path("filings/", contracts.filing_list_view, name="filing-list"),
+    path("contracts/<int:pk>/filing/", records.filing_update_view, name="filing-update"),
+    path("filings/", records.filing_list_view, name="filing-list"),
     path("organisations/", organisations.organisation_list_view, name="organisation-list"),
     path("organisations/new/", organisations.organisation_create_view, name="organisation-create"),
     path("organisations/<int:pk>/", organisations.organisation_detail_view, name="organisation-detail"),
