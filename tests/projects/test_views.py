@@ -265,3 +265,13 @@ def test_county_staff_mark_a_contract_not_renewable_and_other_counties_cannot(cl
     contract = Contract.objects.get(pk=contracts.contract_a.pk)
     assert not contract.renewable and contract.not_renewable_reason == "服务质量不达标"
     assert contract.history.order_by("-history_id").first().history_user == contracts.user_a
+
+
+@time_machine.travel(NOW)
+def test_contract_pages_read_in_english_when_picked(client, contracts):
+    client.force_login(contracts.user_a)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get(reverse("projects:contract-detail", args=[contracts.contract_a.pk])).content.decode()
+    assert "Payment schedule" in html and "Renewal chain" in html and "General public budget" in html
+    html = client.get(reverse("projects:contract-expiring")).content.decode()
+    assert "Contracts expiring soon" in html
