@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from projects import services
@@ -20,6 +21,7 @@ from projects.models import (
 )
 from projects.services.organisations import ORGANISATION_FIELDS
 from stations.admin_mixins import ScopedAdminMixin as BaseScopedAdminMixin
+from stations.models import Region, RegionLevel
 
 
 class ScopedAdminMixin(BaseScopedAdminMixin):
@@ -94,6 +96,22 @@ class PaymentInstallmentInline(ReadOnlyMixin, admin.TabularInline):
     readonly_fields = fields
 
 
+class PurchaserCountyFilter(admin.SimpleListFilter):
+    """Filter by county (or city) among the regions the official may see."""
+
+    title = _("购买方")
+    parameter_name = "purchaser_region"
+
+    def lookups(self, request, model_admin):
+        regions = Region.objects.visible_to(request.user).filter(
+            level__in=[RegionLevel.CITY, RegionLevel.COUNTY]).order_by("code")
+        return [(region.code, region.name) for region in regions[:300]]
+
+    def queryset(self, request, queryset):
+        region = Region.objects.visible_to(request.user).filter(code=self.value()).first() if self.value() else None
+        return queryset.filter(purchaser__code__startswith=region.prefix) if region else queryset
+
+
 @admin.register(Contract)
 class ContractAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """Contracts are created on the contract screen (funding lines and schedule belong
@@ -101,7 +119,7 @@ class ContractAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     list_display = ("number", "title", "purchaser", "contractor", "starts_on", "ends_on", "amount", "filed_on",
                     "renewable")
-    list_filter = ("renewable", "starts_on")
+    list_filter = (PurchaserCountyFilter, "renewable", "starts_on")
     search_fields = ("number", "title", "contractor__name", "purchaser__name")
     list_select_related = ("purchaser", "contractor")
     readonly_fields = ("purchaser", "contractor", "number", "stations", "amount", "award_notice_on", "signed_on",

@@ -94,3 +94,15 @@ def test_admin_delete_of_an_organisation_with_contracts_names_them(client, setup
     assert "JA-2024" in page
     client.post(reverse("admin:projects_organisation_delete", args=[setup.org.pk]), {"post": "yes"})
     assert type(setup.org).objects.filter(pk=setup.org.pk).exists()
+
+
+def test_admin_region_filter_offers_and_applies_only_regions_in_scope(client, setup):
+    client.force_login(staff(builders.user("wuhan", Role.CITY, setup.city)))
+    page = client.get(reverse("admin:projects_contract_changelist"), {"purchaser_region": setup.county_b.code})
+    html = page.content.decode()
+    assert "JH-2024" in html and "JA-2024" not in html
+    assert "远安县" not in html
+    pb.contract(setup.county_c, pb.organisation(setup.county_c), number="YA-2024")
+    # Another city's county is not offered, and asking for it anyway shows nothing of it.
+    page = client.get(reverse("admin:projects_contract_changelist"), {"purchaser_region": setup.county_c.code})
+    assert "YA-2024" not in page.content.decode()
