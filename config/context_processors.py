@@ -9,11 +9,16 @@ from stations.scope import scope_of
 NAV_ITEMS = [
     ("home", _("首页"), "all"),
     ("stations:station-list", _("社工站"), {"province", "city", "county", "station_head"}),
+    ("stations:coverage-home", _("覆盖率"), {"province", "city", "county"}),
     ("projects:contract-list", _("购买服务合同"), {"province", "city", "county"}),
     ("projects:organisation-list", _("承接机构"), {"province", "city", "county"}),
-    ("projects:contract-expiring", _("即将到期"), {"province", "city", "county"}),
-    ("projects:filing-list", _("合同备案"), {"province", "city", "county"}),
-    ("projects:county-overview", _("各县购买服务"), {"province", "city", "county"}),
+    ("projects:contract-expiring", _("即将到期"), {"city", "county"}),
+    ("projects:filing-list", _("合同备案"), {"city", "county"}),
+    ("projects:county-overview", _("各县购买服务"), {"province", "city"}),
+    ("workforce:person-list", _("社工人才"), {"province", "city", "county", "station_head"}),
+    ("workforce:dashboard", _("人才看板"), {"province", "city", "county"}),
+    ("assessments:evaluation-list", _("评估"), {"province", "city", "county", "evaluator"}),
+    ("assessments:todo", _("评估待办"), {"county", "evaluator"}),
     ("audit-log", _("操作记录"), {"province", "city", "county"}),
 ]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 
-from stations import services
+from stations import demo_coverage, services
 from stations.models import CoLocation, Region, RegionKind, RegionLevel, Role, Station, StationStatus, User
 from stations.roles import ensure_role_groups
 
@@ -51,6 +51,7 @@ def seed(*, stdout, context):
             created += 1
     stdout.write(f"社工站：{created} 个")
     _seed_users(context)
+    demo_coverage.seed(stdout=stdout, context=context)
 
 
 def _seed_station(township: Region, actor) -> Station | None:

@@ -78,6 +78,11 @@ class ScopedModelResource(resources.ModelResource):
     def __init__(self, *, user=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
+        # Natural-key look-ups of existing rows call the widgets without the import's
+        # keyword arguments, so the widgets (copied per resource) carry the user themselves.
+        for resource_field in self.fields.values():
+            if isinstance(resource_field.widget, ScopedForeignKeyWidget):
+                resource_field.widget.user = user
 
     class Meta:
         clean_model_instances = True
@@ -96,9 +101,10 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
     def __init__(self, model, field="pk", *, label: str = "", **kwargs):
         super().__init__(model, field=field, **kwargs)
         self.label = label or str(model._meta.verbose_name)
+        self.user = None
 
     def get_queryset(self, value, row, *args, **kwargs):
-        return self.model.objects.visible_to(kwargs.get("user"))
+        return self.model.objects.visible_to(kwargs.get("user") or self.user)
 
     def clean(self, value, row=None, **kwargs):
         if value in (None, ""):

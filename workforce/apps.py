@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class WorkforceConfig(AppConfig):
     name = "workforce"
     verbose_name = _("社工人才")
+
+    def ready(self):
+        # stations cannot import workforce; it reads staff counts through its metric registry.
+        from stations.metrics import register_station_metric
+        from workforce.selectors import staffing
+
+        register_station_metric("resident_social_workers", _("驻站社工人数"), staffing.resident_social_workers_metric)
+        register_station_metric("station_heads", _("站长人数"), staffing.station_heads_metric)
+        register_station_metric("staff_total", _("在岗人员总数"), staffing.staff_total_metric)

@@ -1,3 +1,7 @@
 """Admin registrations, one module per topic."""
 
-from stations.admin import stations  # noqa: F401
+from stations.admin import (  # noqa: F401
+    standards,
+    stations,
+    targets,
+)

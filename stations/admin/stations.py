@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Q
@@ -5,8 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from stations import services
+from stations.admin.filters import MeetsStandardFilter, StationStatusTodayFilter, region_filter
+from stations.admin.standards import AcceptanceItemResultInline
 from stations.admin_mixins import ScopedAdminMixin, ScopedModelAdmin
-from stations.models import Region, Role, Station, StationAcceptance, StationStatusChange, User
+from stations.models import Region, Role, Station, StationAcceptance, StationStatus, StationStatusChange, User
 from stations.roles import ensure_role_groups
 
 
@@ -87,10 +90,33 @@ class StationStatusChangeInline(admin.TabularInline):
         return False
 
 
+class StationAdminForm(forms.ModelForm):
+    """The station's fields plus an optional dated status change with its reason."""
+
+    new_status = forms.ChoiceField(label=_("变更状态为"), choices=[("", "---------"), *StationStatus.choices],
+                                   required=False)
+    status_effective_on = forms.DateField(label=_("状态生效日期"), required=False)
+    status_reason = forms.CharField(label=_("变更原因"), max_length=200, required=False)
+
+    class Meta:
+        model = Station
+        fields = services.STATION_FIELDS
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("new_status") and not cleaned.get("status_effective_on"):
+            self.add_error("status_effective_on", _("变更状态时必须填写生效日期。"))
+        if cleaned.get("new_status") and not cleaned.get("status_reason"):
+            self.add_error("status_reason", _("变更状态时必须填写原因。"))
+        return cleaned
+
+
 @admin.register(Station)
 class StationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    form = StationAdminForm
     list_display = ("name", "kind", "region", "co_location", "opened_on", "site_area_m2")
-    list_filter = ("kind", "co_location")
+    list_filter = (StationStatusTodayFilter, "kind", region_filter("region__code"), "region__kind", MeetsStandardFilter,
+                   "co_location")
     search_fields = ("name", "region__name", "region__code", "address")
     autocomplete_fields = ("region",)
     list_select_related = ("region",)
@@ -98,17 +124,27 @@ class StationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in services.STATION_FIELDS if name in form.cleaned_data}
+        new_status = form.cleaned_data.get("new_status")
         if change:
-            services.station_update(actor=request.user, station=obj, **data)
+            station = Station.objects.get(pk=obj.pk)
+            services.station_update(actor=request.user, station=station, **data)
+            if new_status:
+                services.station_change_status(actor=request.user, station=station, status=new_status,
+                                               effective_on=form.cleaned_data["status_effective_on"],
+                                               reason=form.cleaned_data["status_reason"])
         else:
-            form.instance = services.station_create(actor=request.user, **data)
+            extra = {}
+            if new_status:
+                extra = {"initial_status": new_status, "status_effective_on": form.cleaned_data["status_effective_on"]}
+            form.instance = services.station_create(actor=request.user, **data, **extra)
             obj.pk = form.instance.pk
 
 
 @admin.register(StationAcceptance)
 class StationAcceptanceAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("station", "checked_on", "passed", "source", "checked_by")
-    list_filter = ("passed",)
+    list_filter = ("passed", region_filter("station__region__code"))
+    inlines = (AcceptanceItemResultInline,)
     search_fields = ("station__name", "station__region__name")
     autocomplete_fields = ("station",)
     readonly_fields = ("checked_by",)

@@ -15,6 +15,13 @@ from stations.models.regions import (  # noqa: F401
     level_of_prefix,
     significant_prefix,
 )
+from stations.models.standards import (  # noqa: F401
+    AcceptanceItemResult,
+    ItemMetric,
+    ItemSource,
+    StandardChecklist,
+    StandardItem,
+)
 from stations.models.stations import (  # noqa: F401
     COVERING_STATUSES,
     STATION_KIND_LEVEL,
@@ -25,4 +32,14 @@ from stations.models.stations import (  # noqa: F401
     StationQuerySet,
     StationStatus,
     StationStatusChange,
+)
+from stations.models.targets import (  # noqa: F401
+    DEFAULT_COUNTED_KINDS,
+    PERCENT_METRICS,
+    TARGET_LEVELS,
+    CoverageSetting,
+    Target,
+    TargetMetric,
+    TargetUnit,
+    counted_kinds_for,
 )

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from stations.scope import NO_SCOPE, Scope, ScopedQuerySet
@@ -131,6 +132,13 @@ class Region(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        """The region's coverage dashboard (a township's or village's: its county's, where it is listed)."""
+        code = self.code
+        if self.level in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
+            code = significant_prefix(self.code, RegionLevel.COUNTY).ljust(12, "0")
+        return reverse("stations:coverage-dashboard", kwargs={"code": code})
 
     @property
     def prefix(self) -> str:

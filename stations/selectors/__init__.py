@@ -1,3 +1,3 @@
 """Reads for screens and exports, one module per topic; re-exported here."""
 
-from stations.selectors.stations import region_list, station_list  # noqa: F401
+from stations.selectors.stations import region_list, station_list, station_registry  # noqa: F401

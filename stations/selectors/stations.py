@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from stations.models import Region, Station
+from stations.models import Region, Station, StationAcceptance
 
 
 def station_list(*, user, search: str = "", on_date: datetime.date | None = None) -> QuerySet[Station]:
@@ -23,3 +23,19 @@ def station_list(*, user, search: str = "", on_date: datetime.date | None = None
 
 def region_list(*, user) -> QuerySet[Region]:
     return Region.objects.visible_to(user)
+
+
+def latest_acceptance_passed() -> Subquery:
+    """Whether the station's latest acceptance check passed (None: never checked)."""
+    latest = StationAcceptance.objects.filter(station=OuterRef("pk")).order_by("-checked_on", "-pk")
+    return Subquery(latest.values("passed")[:1])
+
+
+def station_registry(*, user, on_date: datetime.date | None = None) -> QuerySet[Station]:
+    """The station list for the registry screen and its export, with the status in force and the
+    latest acceptance result."""
+    return station_list(user=user, on_date=on_date).annotate(
+        meets_standard=latest_acceptance_passed(), latest_checked_on=Subquery(
+            StationAcceptance.objects.filter(station=OuterRef("pk")).order_by("-checked_on", "-pk")
+            .values("checked_on")[:1]),
+    )

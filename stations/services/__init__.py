@@ -1,6 +1,14 @@
 """Writes for the stations app. Each takes the acting user, validates, runs in a
 transaction and leaves an audit record. One module per topic; re-exported here."""
 
+from stations.services.coverage import coverage_setting_set, target_set  # noqa: F401
+from stations.services.standards import (  # noqa: F401
+    checklist_preview,
+    standard_checklist_seed,
+    standard_checklists_seed,
+    station_check_standard,
+    station_checklist,
+)
 from stations.services.stations import (  # noqa: F401
     STATION_FIELDS,
     station_change_status,

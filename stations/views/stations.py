@@ -1,15 +1,53 @@
+"""Station registry screens: list with filters, detail, create, edit, status change, acceptance
+check, Excel export and import."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import DetailView, ListView
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView
 
-from stations import selectors
+from stations import selectors, services
+from stations.exporting import xlsx_response
+from stations.filters import StationFilter
+from stations.forms.stations import (
+    AcceptanceCheckForm,
+    StationCreateForm,
+    StationForm,
+    StationStatusForm,
+    add_service_errors,
+)
 from stations.importing import ImportView
-from stations.models import Station, StationStatus
-from stations.resources import RegionPopulationResource
-from stations.scope import get_visible_or_404
+from stations.models import Role, Station, StationStatus
+from stations.resources import RegionPopulationResource, StationResource
+from stations.scope import get_visible_or_404, scope_of
+
+
+def can_manage_stations(user) -> bool:
+    """County staff register stations; provincial officials (and superusers) may correct them."""
+    scope = scope_of(user)
+    return scope.everything or (bool(scope.prefix) and user.role in (Role.COUNTY, Role.PROVINCE))
+
+
+class StationManagerRequiredMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can_manage_stations(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def filtered_stations(request):
+    """The registry list as filtered on screen; the export uses the very same queryset. An invalid
+    filter (e.g. a county outside the user's scope) shows nothing rather than being ignored."""
+    filterset = StationFilter(request.GET or None, queryset=selectors.station_registry(user=request.user),
+                              request=request)
+    stations = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
+    return filterset, stations
 
 
 class StationListView(LoginRequiredMixin, ListView):
@@ -18,11 +56,13 @@ class StationListView(LoginRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return selectors.station_list(user=self.request.user, search=self.request.GET.get("q", "").strip())
+        self.filterset, stations = filtered_stations(self.request)
+        return stations
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(q=self.request.GET.get("q", ""), statuses=dict(StationStatus.choices),
-                                        **kwargs)
+        return super().get_context_data(
+            filter=self.filterset, q=self.request.GET.get("q", ""), statuses=dict(StationStatus.choices),
+            can_manage=can_manage_stations(self.request.user), query=self.request.GET.urlencode(), **kwargs)
 
 
 class StationDetailView(LoginRequiredMixin, DetailView):
@@ -34,16 +74,181 @@ class StationDetailView(LoginRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         station = self.object
+        acceptances = station.acceptances.select_related("checked_by").prefetch_related("item_results__item")
         return super().get_context_data(
             status_today=station.status_on(timezone.localdate()),
             status_changes=station.status_changes.select_related("changed_by").order_by("-effective_on", "-pk"),
             statuses=dict(StationStatus.choices),
+            acceptances=acceptances.order_by("-checked_on", "-pk"),
+            can_manage=can_manage_stations(self.request.user),
             **kwargs,
         )
 
 
+class StationCreateView(StationManagerRequiredMixin, FormView):
+    template_name = "stations/station_form.html"
+    form_class = StationCreateForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            station = services.station_create(
+                actor=self.request.user, initial_status=form.cleaned_data["initial_status"],
+                status_effective_on=form.cleaned_data["status_effective_on"], **form.station_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已登记社工站“%(name)s”。") % {"name": station.name})
+        return redirect(station)
+
+
+class StationUpdateView(StationManagerRequiredMixin, FormView):
+    template_name = "stations/station_form.html"
+    form_class = StationForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.station = get_visible_or_404(Station.objects.select_related("region"), request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.station}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(station=self.station, **kwargs)
+
+    def form_valid(self, form):
+        station = Station.objects.get(pk=self.station.pk)  # the form has already touched self.station
+        try:
+            services.station_update(actor=self.request.user, station=station, **form.station_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已保存。"))
+        return redirect(station)
+
+
+class StationStatusChangeView(StationManagerRequiredMixin, FormView):
+    template_name = "stations/station_status_form.html"
+    form_class = StationStatusForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.station = get_visible_or_404(Station.objects.select_related("region"), request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "station": self.station}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(station=self.station, status_today=self.station.status_on(
+            timezone.localdate()), statuses=dict(StationStatus.choices), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.station_change_status(actor=self.request.user, station=self.station, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("状态已变更。"))
+        return redirect(self.station)
+
+
+class StationAcceptanceCheckView(StationManagerRequiredMixin, FormView):
+    """A dated acceptance check against the province's checklist, item by item."""
+
+    template_name = "stations/station_acceptance_form.html"
+    form_class = AcceptanceCheckForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.station = get_visible_or_404(Station.objects.select_related("region"), request.user, pk=kwargs["pk"])
+        self.checklist = services.station_checklist(self.station)
+        return super().dispatch(request, *args, **kwargs)
+
+    def check_date(self):
+        form = AcceptanceCheckForm(self.request.POST or None, checks=[])
+        if self.request.method == "POST" and form.is_valid():
+            return form.cleaned_data["checked_on"]
+        return timezone.localdate()
+
+    def get_form_kwargs(self):
+        checks = services.checklist_preview(station=self.station, checklist=self.checklist,
+                                            on_date=self.check_date()) if self.checklist else []
+        return {**super().get_form_kwargs(), "checks": checks}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(station=self.station, checklist=self.checklist, **kwargs)
+
+    def form_valid(self, form):
+        if self.checklist is None:
+            form.add_error(None, _("本省还没有建设标准，请先在管理后台设置。"))
+            return self.form_invalid(form)
+        try:
+            acceptance = services.station_check_standard(
+                actor=self.request.user, station=self.station, checklist=self.checklist,
+                checked_on=form.cleaned_data["checked_on"], ticks=form.ticks(), notes=form.cleaned_data["notes"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        verdict = _("达标") if acceptance.passed else _("未达标")
+        messages.success(self.request, _("验收结果已记录：%(verdict)s。") % {"verdict": verdict})
+        return redirect(self.station)
+
+
+STATION_EXPORT_HEADERS = (
+    gettext_lazy("站点名称"), gettext_lazy("类型"), gettext_lazy("县（市、区）"), gettext_lazy("所在区划"),
+    gettext_lazy("区划代码"), gettext_lazy("当前状态"), gettext_lazy("挂牌日期"), gettext_lazy("场地面积（平方米）"),
+    gettext_lazy("验收达标"),
+)
+
+
+def describe_filters(filterset) -> list[str]:
+    """The filters in force, as the user chose them ("当前状态：运营")."""
+    if not filterset.is_bound or not filterset.is_valid():
+        return []
+    described = []
+    for name, value in filterset.form.cleaned_data.items():
+        if value in (None, ""):
+            continue
+        field = filterset.form.fields[name]
+        shown = dict(field.choices).get(value, value) if isinstance(value, str) and hasattr(field, "choices") else value
+        described.append(f"{field.label}：{shown}")
+    return described
+
+
+class StationExportView(LoginRequiredMixin, View):
+    """The station list as filtered on screen, as an Excel file (same scoped queryset)."""
+
+    def get(self, request):
+        filterset, stations = filtered_stations(request)
+        statuses = dict(StationStatus.choices)
+        yes_no = {True: _("是"), False: _("否"), None: _("未验收")}
+        rows = [
+            [s.name, s.get_kind_display(), s.region.parent.name if s.region.parent else "", s.region.name,
+             s.region.code, statuses.get(s.status_at, ""), s.opened_on, s.site_area_m2, yes_no[s.meets_standard]]
+            for s in stations
+        ]
+        active = describe_filters(filterset)
+        return xlsx_response(filename=f"社工站名单-{timezone.localdate().isoformat()}.xlsx", title=_("社工站名单"),
+                             headers=[str(h) for h in STATION_EXPORT_HEADERS], rows=rows,
+                             meta=[(_("筛选条件"), "；".join(active) or _("全部"))])
+
+
+class StationImportView(ImportView):
+    resource_class = StationResource
+    title = gettext_lazy("导入社工站")
+    success_url = reverse_lazy("stations:station-list")
+    allowed_roles = ("county", "province")
+
+
 station_list_view = StationListView.as_view()
 station_detail_view = StationDetailView.as_view()
+station_create_view = StationCreateView.as_view()
+station_update_view = StationUpdateView.as_view()
+station_status_change_view = StationStatusChangeView.as_view()
+station_acceptance_check_view = StationAcceptanceCheckView.as_view()
+station_export_view = StationExportView.as_view()
+station_import_view = StationImportView.as_view()
 
 
 class RegionPopulationImportView(ImportView):

@@ -109,3 +109,28 @@ def test_export_keeps_formula_like_text_literal_and_numbers_numeric():
     body = values[-2:]
     assert body == [["=HYPERLINK(\"http://x\")", 40], ["-1+2", 12.5]]
     assert sheet.cell(row=len(values) - 1, column=1).data_type == "s"
+
+
+def test_natural_key_lookups_through_foreign_keys_stay_in_scope(hierarchy):
+    from import_export import fields
+    from import_export.instance_loaders import ModelInstanceLoader
+
+    from stations.importing import ScopedForeignKeyWidget, ScopedModelResource
+    from stations.models import Station
+
+    class KeyedResource(ScopedModelResource):
+        township = fields.Field(attribute="region", column_name="乡镇代码",
+                                widget=ScopedForeignKeyWidget(Region, "code", label="乡镇"))
+
+        class Meta(ScopedModelResource.Meta):
+            model = Station
+            import_id_fields = ("township", "kind")
+            fields = ("township", "kind", "name")
+
+    station = builders.station(hierarchy.a1)
+    row = {"乡镇代码": hierarchy.a1.code, "kind": "station", "name": "x"}
+    own = KeyedResource(user=builders.county_user(hierarchy))
+    assert own.get_instance(ModelInstanceLoader(own), row) == station
+    other = KeyedResource(user=builders.county_user(hierarchy, "county_b", hierarchy.county_b))
+    with pytest.raises(ValueError, match="不在您的管辖范围内"):
+        other.get_instance(ModelInstanceLoader(other), row)

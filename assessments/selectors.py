@@ -1,0 +1,136 @@
+"""Reads for the assessment screens and exports; every one starts from ``visible_to``."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Avg, Case, Count, DecimalField, ExpressionWrapper, F, Q, Value, When
+
+from assessments.models import Evaluation, EvaluationKind, EvaluationStatus, Grade, Score
+from projects.models import Contract, PaymentInstallment
+from stations.models import Region
+from stations.scope import get_visible_or_404
+
+
+def evaluation_list(*, user, status: str = "", kind: str = "", q: str = ""):
+    queryset = Evaluation.objects.visible_to(user).for_lists()
+    if status in EvaluationStatus.values:
+        queryset = queryset.filter(status=status)
+    if kind in EvaluationKind.values:
+        queryset = queryset.filter(template__kind=kind)
+    if q:
+        queryset = queryset.filter(Q(contract__number__icontains=q) | Q(contract__title__icontains=q)
+                                   | Q(station__name__icontains=q))
+    # Work first: submitted (to confirm), then drafts (to score), then finalised.
+    urgency = Case(When(status=EvaluationStatus.SUBMITTED, then=Value(0)),
+                   When(status=EvaluationStatus.DRAFT, then=Value(1)), default=Value(2))
+    return queryset.order_by(urgency, "-period_end", "-pk")
+
+
+def status_counts(*, user) -> dict[str, int]:
+    rows = Evaluation.objects.visible_to(user).values("status").annotate(n=Count("pk")).order_by("status")
+    counts = {value: 0 for value in EvaluationStatus.values}
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
+def evaluation_detail(*, user, pk) -> Evaluation:
+    queryset = Evaluation.objects.for_lists().select_related(
+        "template__province", "contract__contractor", "station__region", "submitted_by", "finalised_by",
+    ).prefetch_related("scores", "evidence")
+    return get_visible_or_404(queryset, user, pk=pk)
+
+
+def contract_installments(*, user, evaluation: Evaluation):
+    """The evaluated contract's payment schedule, if the user may see it (evaluators may not)."""
+    if not evaluation.contract_id:
+        return PaymentInstallment.objects.none()
+    return PaymentInstallment.objects.visible_to(user).filter(contract_id=evaluation.contract_id).order_by("sequence")
+
+
+@dataclass
+class TodoList:
+    not_renewable: list = field(default_factory=list)
+    to_finalise: list = field(default_factory=list)
+    to_score: list = field(default_factory=list)
+
+
+def todo_list(*, user) -> TodoList:
+    """Contracts that may not be renewed (re-procure) and evaluations waiting for this user."""
+    from assessments.permissions import can_finalise, can_score
+
+    evaluations = Evaluation.objects.visible_to(user).for_lists().exclude(status=EvaluationStatus.FINALISED)
+    todo = TodoList(not_renewable=list(
+        Contract.objects.visible_to(user).filter(renewable=False).select_related("contractor", "purchaser")
+        .order_by("ends_on", "number")))
+    for evaluation in evaluations.order_by("period_end", "pk"):
+        if can_finalise(user, evaluation):
+            todo.to_finalise.append(evaluation)
+        elif can_score(user, evaluation):
+            todo.to_score.append(evaluation)
+    return todo
+
+
+@dataclass
+class CountyRow:
+    code: str
+    name: str
+    counts: dict[str, int]
+    total: int
+    average: Decimal | None
+
+
+@dataclass
+class RegionResults:
+    region: Region | None
+    distribution: dict[str, int]
+    total: int
+    average: Decimal | None
+    counties: list[CountyRow]
+    weakest: list[dict]
+
+
+GRADE_ORDER = [Grade.EXCELLENT, Grade.GOOD, Grade.PASS, Grade.FAIL]
+
+
+def finalised_results(*, user, region: Region | None = None, kind: str = "", year: int | None = None):
+    queryset = Evaluation.objects.visible_to(user).filter(status=EvaluationStatus.FINALISED)
+    if region is not None:
+        queryset = queryset.filter(county__code__startswith=region.prefix)
+    if kind in EvaluationKind.values:
+        queryset = queryset.filter(template__kind=kind)
+    if year:
+        queryset = queryset.filter(finalised_on__gte=datetime.date(year, 1, 1),
+                                   finalised_on__lte=datetime.date(year, 12, 31))
+    return queryset
+
+
+def region_results(*, user, region: Region | None = None, kind: str = "", year: int | None = None,
+                   weakest: int = 10) -> RegionResults:
+    """Grade distribution per county and overall, and the indicators scored lowest (as a share of
+    their maximum). Three queries whatever the number of counties or evaluations."""
+    finalised = finalised_results(user=user, region=region, kind=kind, year=year)
+    grade_counts = {g: Count("pk", filter=Q(grade=g)) for g in GRADE_ORDER}
+    rows = (finalised.order_by().values("county__code", "county__name")
+            .annotate(n=Count("pk"), avg=Avg("total"), **grade_counts).order_by("county__code"))
+    counties = [CountyRow(code=r["county__code"], name=r["county__name"], counts={g: r[g] for g in GRADE_ORDER},
+                          total=r["n"], average=_round(r["avg"])) for r in rows]
+    overall = finalised.order_by().aggregate(n=Count("pk"), avg=Avg("total"), **grade_counts)
+    share = ExpressionWrapper(F("score") * 100 / F("indicator__max_score"),
+                              output_field=DecimalField(max_digits=9, decimal_places=4))
+    weakest_rows = list(
+        Score.objects.visible_to(user).filter(evaluation__in=finalised.values("pk")).order_by()
+        .values("indicator__dimension__name", "indicator__name")
+        .annotate(share=Avg(share), n=Count("pk")).order_by("share", "indicator__name")[:weakest])
+    for row in weakest_rows:
+        row["share"] = _round(row["share"])
+    return RegionResults(region=region, distribution={g: overall[g] for g in GRADE_ORDER}, total=overall["n"],
+                         average=_round(overall["avg"]), counties=counties, weakest=weakest_rows)
+
+
+def _round(value) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(Decimal("0.01"))

@@ -1,0 +1,321 @@
+"""Screens: work lists, scoring, result, to-do list and regional results."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from assessments import permissions, selectors, services
+from assessments.forms import EvaluationCreateForm, EvidenceForm, ResultsFilterForm, ReturnForm, ScoreForm
+from assessments.models import EvaluationKind, EvaluationStatus, Evidence, Grade
+from assessments.resources import COLUMNS, ScoreResource
+from assessments.scoring import evaluation_breakdown
+from stations.exporting import XlsxBook
+from stations.importing import ImportView
+from stations.models import Region, Role
+from stations.scope import get_visible_or_404, scope_of
+
+
+def _messages_of(exc: ValidationError) -> list[str]:
+    return exc.messages
+
+
+class EvaluationListView(LoginRequiredMixin, ListView):
+    template_name = "assessments/evaluation_list.html"
+    context_object_name = "evaluations"
+    paginate_by = 50
+
+    def get_queryset(self):
+        g = self.request.GET
+        return selectors.evaluation_list(user=self.request.user, status=g.get("status", ""),
+                                         kind=g.get("kind", ""), q=g.get("q", "").strip())
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            counts=selectors.status_counts(user=user), statuses=EvaluationStatus.choices,
+            kinds=EvaluationKind.choices, filters=self.request.GET,
+            is_evaluator=bool(scope_of(user).organisation_id),
+            can_create=user.is_superuser or user.role in permissions.MANAGING_ROLES, **kwargs)
+
+
+class EvaluationCreateView(LoginRequiredMixin, FormView):
+    template_name = "assessments/evaluation_form.html"
+    form_class = EvaluationCreateForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (request.user.is_superuser or
+                                                  request.user.role in permissions.MANAGING_ROLES):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            evaluation = services.evaluation_create(actor=self.request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已发起评估。"))
+        return redirect(evaluation)
+
+
+class EvaluationMixin(LoginRequiredMixin):
+    def get_evaluation(self):
+        if not hasattr(self, "_evaluation"):
+            self._evaluation = selectors.evaluation_detail(user=self.request.user, pk=self.kwargs["pk"])
+        return self._evaluation
+
+
+class EvaluationDetailView(EvaluationMixin, TemplateView):
+    template_name = "assessments/evaluation_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user, evaluation = self.request.user, self.get_evaluation()
+        result = evaluation_breakdown(evaluation)
+        chart = {"labels": [d.name for d in result.dimensions], "values": [float(d.percent) for d in result.dimensions],
+                 "label": _("得分率（%）")}
+        return super().get_context_data(
+            evaluation=evaluation, result=result, chart=chart,
+            installments=selectors.contract_installments(user=user, evaluation=evaluation),
+            can_score=permissions.can_score(user, evaluation),
+            can_finalise=permissions.can_finalise(user, evaluation),
+            evidence_form=EvidenceForm(), return_form=ReturnForm(),
+            can_upload=permissions.can_score(user, evaluation) or (
+                evaluation.status != EvaluationStatus.FINALISED and permissions.can_manage(user, evaluation)),
+            **kwargs)
+
+
+class EvaluationScoreView(EvaluationMixin, FormView):
+    template_name = "assessments/evaluation_score.html"
+    form_class = ScoreForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not permissions.can_score(request.user, self.get_evaluation()):
+            messages.error(request, _("该评估当前不能由您评分。"))
+            return redirect(self.get_evaluation())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["breakdown"] = evaluation_breakdown(self.get_evaluation())
+        kwargs["initial"] = {"comments": self.get_evaluation().comments}
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(evaluation=self.get_evaluation(), **kwargs)
+
+    def form_valid(self, form):
+        evaluation, user = self.get_evaluation(), self.request.user
+        try:
+            services.evaluation_save_scores(actor=user, evaluation=evaluation, scores=form.scores(),
+                                            comments=form.cleaned_data["comments"])
+            if "submit" in self.request.POST:
+                services.evaluation_submit(actor=user, evaluation=evaluation)
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        if "submit" in self.request.POST:
+            messages.success(self.request, _("评分已提交，等待县级民政部门确认。"))
+            return redirect(evaluation)
+        messages.success(self.request, _("评分已保存。"))
+        return redirect("assessments:evaluation-score", pk=evaluation.pk)
+
+
+class _TransitionView(EvaluationMixin, View):
+    success_message = ""
+
+    def post(self, request, *args, **kwargs):
+        evaluation = self.get_evaluation()
+        try:
+            self.apply(request, evaluation)
+        except (ValidationError, PermissionDenied) as exc:
+            for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
+                messages.error(request, message)
+        else:
+            messages.success(request, self.success_message)
+        return redirect(evaluation)
+
+
+class EvaluationSubmitView(_TransitionView):
+    success_message = _("评分已提交，等待县级民政部门确认。")
+
+    def apply(self, request, evaluation):
+        services.evaluation_submit(actor=request.user, evaluation=evaluation)
+
+
+class EvaluationFinaliseView(_TransitionView):
+    success_message = _("评估结果已确认，相关付款、续签或验收结果已同步更新。")
+
+    def apply(self, request, evaluation):
+        services.evaluation_finalise(actor=request.user, evaluation=evaluation)
+
+
+class EvaluationReturnView(_TransitionView):
+    success_message = _("评估已退回评分方。")
+
+    def apply(self, request, evaluation):
+        form = ReturnForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("请填写退回原因。"))
+        services.evaluation_return(actor=request.user, evaluation=evaluation, reason=form.cleaned_data["reason"])
+
+
+class EvidenceCreateView(_TransitionView):
+    success_message = _("附件已上传。")
+
+    def apply(self, request, evaluation):
+        form = EvidenceForm(request.POST, request.FILES)
+        if not form.is_valid():
+            raise ValidationError([m for errors in form.errors.values() for m in errors])
+        services.evidence_add(actor=request.user, evaluation=evaluation, file=form.cleaned_data["file"],
+                              title=form.cleaned_data["title"])
+
+
+class EvidenceDownloadView(LoginRequiredMixin, View):
+    """Evidence is served only to users who may see its evaluation."""
+
+    def get(self, request, pk):
+        evidence = get_visible_or_404(Evidence, request.user, pk=pk)
+        try:
+            handle = evidence.file.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        return FileResponse(handle, as_attachment=True, filename=evidence.filename)
+
+
+class TodoView(LoginRequiredMixin, TemplateView):
+    template_name = "assessments/todo.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(todo=selectors.todo_list(user=self.request.user), **kwargs)
+
+
+class ResultsView(LoginRequiredMixin, TemplateView):
+    template_name = "assessments/results.html"
+
+    def get_filters(self):
+        form = ResultsFilterForm(self.request.GET or None)
+        data = form.cleaned_data if form.is_valid() else {}
+        user = self.request.user
+        region = None
+        if data.get("region"):
+            region = Region.objects.visible_to(user).by_code_or_prefix(data["region"]).first()
+            if region is None:
+                raise Http404
+        elif user.role in {Role.PROVINCE, Role.CITY, Role.COUNTY}:
+            region = user.region
+        return form, region, data.get("kind") or "", data.get("year")
+
+    def get_context_data(self, **kwargs):
+        form, region, kind, year = self.get_filters()
+        results = selectors.region_results(user=self.request.user, region=region, kind=kind, year=year)
+        chart = {"labels": [str(Grade(g).label) for g in results.distribution],
+                 "values": list(results.distribution.values()), "label": _("评估数"),
+                 "colors": ["#2f7d32", "#1d4e89", "#b7791f", "#c53030"]}
+        return super().get_context_data(form=form, results=results, grades=Grade.choices,
+                                        chart=chart, **kwargs)
+
+
+evaluation_list_view = EvaluationListView.as_view()
+evaluation_create_view = EvaluationCreateView.as_view()
+evaluation_detail_view = EvaluationDetailView.as_view()
+evaluation_score_view = EvaluationScoreView.as_view()
+evaluation_submit_view = EvaluationSubmitView.as_view()
+evaluation_finalise_view = EvaluationFinaliseView.as_view()
+evaluation_return_view = EvaluationReturnView.as_view()
+evidence_create_view = EvidenceCreateView.as_view()
+evidence_download_view = EvidenceDownloadView.as_view()
+todo_view = TodoView.as_view()
+results_view = ResultsView.as_view()
+
+
+class ResultsExportView(ResultsView):
+    """The regional results as Excel: every finalised evaluation, the grade distribution and the
+    weakest indicators, from the same scoped selectors as the page."""
+
+    def get(self, request, *args, **kwargs):
+        _form, region, kind, year = self.get_filters()
+        user = request.user
+        results = selectors.region_results(user=user, region=region, kind=kind, year=year)
+        rows = selectors.finalised_results(user=user, region=region, kind=kind, year=year).for_lists().order_by(
+            "county__code", "finalised_on", "pk")
+        meta = [(_("区划"), region.name if region else _("全部")), (_("评估类型"), EvaluationKind(kind).label
+                                                                  if kind else _("全部")),
+                (_("年度"), year or _("全部"))]
+        book = XlsxBook()
+        book.add_sheet(title=_("评估结果"), meta=meta, headers=[
+            _("县（市、区）"), _("评估对象"), _("评估类型"), _("模板版本"), _("评估期起"), _("评估期止"), _("评估方"),
+            _("总分"), _("等级"), _("确认日期")], rows=(
+            [e.county.name, e.subject_name, e.template.get_kind_display(), e.template.version, e.period_start,
+             e.period_end, e.evaluator.name if e.evaluator_id else _("本单位"), e.total, e.get_grade_display(),
+             e.finalised_on] for e in rows))
+        book.add_sheet(title=_("等级分布"), meta=meta, headers=[
+            _("县（市、区）"), *[label for _value, label in Grade.choices], _("合计"), _("平均分")], rows=(
+            [c.name, *c.counts.values(), c.total, c.average] for c in results.counties))
+        book.add_sheet(title=_("得分率最低的指标"), meta=meta, headers=[
+            _("维度"), _("指标"), _("平均得分率（%）"), _("评估数")], rows=(
+            [r["indicator__dimension__name"], r["indicator__name"], r["share"], r["n"]] for r in results.weakest))
+        return book.response(_("评估结果.xlsx"))
+
+
+results_export_view = ResultsExportView.as_view()
+
+
+class ScoreImportView(ImportView):
+    """Offline scoring: download the scoring sheet, fill in 得分, upload, preview, confirm."""
+
+    resource_class = ScoreResource
+    allowed_roles = tuple(str(r) for r in (*permissions.MANAGING_ROLES, Role.EVALUATOR))
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.evaluation = selectors.evaluation_detail(user=request.user, pk=kwargs["pk"])
+        if not permissions.can_score(request.user, self.evaluation):
+            messages.error(request, _("该评估当前不能由您评分。"))
+            return redirect(self.evaluation)
+        self.title = _("导入评分：%(subject)s") % {"subject": self.evaluation.subject_name}
+        self.success_url = self.evaluation.get_absolute_url()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_resource(self):
+        return self.resource_class(user=self.request.user, evaluation=self.evaluation)
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("template"):
+            return self.scoring_sheet()
+        return super().get(request, *args, **kwargs)
+
+    def scoring_sheet(self):
+        """The evaluation's indicators with the current scores, headers on the first row."""
+        result = evaluation_breakdown(self.evaluation)
+        book = XlsxBook()
+        sheet = book.workbook.active
+        sheet.title = _("评分表")
+        for column, name in enumerate(COLUMNS, 1):
+            sheet.cell(row=1, column=column, value=name)
+        line = 1
+        for dimension in result.dimensions:
+            for indicator in dimension.indicators:
+                line += 1
+                for column, value in enumerate((dimension.name, indicator.name, indicator.max_score, indicator.score,
+                                                indicator.comment), 1):
+                    sheet.cell(row=line, column=column, value=value)
+        for letter, width in zip("ABCDE", (16, 36, 8, 8, 40), strict=True):
+            sheet.column_dimensions[letter].width = width
+        book._first = False
+        return book.response(_("评分表-%(pk)s.xlsx") % {"pk": self.evaluation.pk})
+
+
+score_import_view = ScoreImportView.as_view()

@@ -1,0 +1,290 @@
+"""Coverage against targets, as of a date, for a region and its child regions.
+
+Every number is computed in the database from the station status history, so
+coverage "at the end of 2022" comes out the same later. The selectors run a
+fixed number of queries however many regions they show: townships are grouped
+by the significant prefix of their code (``Substr(code, 1, n)``) with a
+correlated ``Exists`` for "has a covering station on D"; the chart computes
+every point in the same single query, one filtered ``Count`` per date.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Substr
+from django.http import Http404
+
+from stations.models import (
+    CHILD_LEVEL,
+    LEVEL_ORDER,
+    PREFIX_LENGTH,
+    TARGET_LEVELS,
+    Region,
+    RegionLevel,
+    Station,
+    Target,
+    TargetMetric,
+    counted_kinds_for,
+    significant_prefix,
+)
+
+DASHBOARD_LEVELS = (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY)
+CHART_FIRST_YEAR = 2020
+ONE_DECIMAL = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class ApplicableTarget:
+    value: Decimal
+    unit: str
+    due_on: datetime.date
+    region_code: str
+    region_name: str
+    inherited: bool  # set on an ancestor region, not on this one
+    overdue: bool  # its due date has passed and no later target exists
+
+    @property
+    def value_display(self) -> str:
+        value = self.value.normalize() if self.value == self.value.to_integral() else self.value
+        return f"{value:f}"
+
+
+@dataclass
+class CoverageRow:
+    code: str
+    name: str
+    level: str
+    townships: int
+    covered: int
+    target: ApplicableTarget | None = None
+    region: Region | None = None
+    # A count target ("each county builds at least 2 stations") and the stations still missing
+    # against it: for a county its own shortfall, for a city the sum over its counties.
+    count_target: ApplicableTarget | None = None
+    count_gap: int | None = None
+
+    @property
+    def uncovered(self) -> int:
+        return self.townships - self.covered
+
+    @property
+    def coverage_pct(self) -> Decimal | None:
+        if not self.townships:
+            return None
+        return (Decimal(self.covered) * 100 / Decimal(self.townships)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+
+    @property
+    def needed_for_target(self) -> int | None:
+        """Townships that must be covered to reach the target share: ceil(target% × townships)."""
+        if self.target is None:
+            return None
+        return int((self.target.value * self.townships / 100).to_integral_value(rounding=ROUND_CEILING))
+
+    @property
+    def gap_stations(self) -> int | None:
+        """Stations still needed to reach the applicable target; never negative."""
+        needed = self.needed_for_target
+        return None if needed is None else max(needed - self.covered, 0)
+
+    @property
+    def meets_target(self) -> bool | None:
+        gap = self.gap_stations
+        return None if gap is None else gap == 0
+
+    @property
+    def level_label(self) -> str:
+        return RegionLevel(self.level).label
+
+
+@dataclass
+class ChartPoint:
+    on_date: datetime.date
+    townships: int
+    covered: int
+    target_pct: Decimal | None
+
+    @property
+    def coverage_pct(self) -> Decimal | None:
+        if not self.townships:
+            return None
+        return (Decimal(self.covered) * 100 / Decimal(self.townships)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+
+
+@dataclass
+class CoverageDashboard:
+    region: Region
+    on_date: datetime.date
+    summary: CoverageRow
+    children: list[CoverageRow]
+    chart: list[ChartPoint] = field(default_factory=list)
+    counted_kinds: tuple[str, ...] = ()
+
+    @property
+    def uncovered_townships(self) -> list[CoverageRow]:
+        """Townships without a covering station (listed by name at county level)."""
+        if self.region.level != RegionLevel.COUNTY:
+            return []
+        return [row for row in self.children if row.covered == 0]
+
+    @property
+    def has_count_targets(self) -> bool:
+        return any(row.count_target for row in self.children)
+
+    @property
+    def child_level_label(self) -> str:
+        return RegionLevel(CHILD_LEVEL[self.region.level]).label
+
+
+def dashboard_region(*, user, code: str) -> Region:
+    """The region named by code or prefix, if the user may see its dashboard; else 404."""
+    region = Region.objects.visible_to(user).by_code_or_prefix(code).filter(level__in=DASHBOARD_LEVELS).first()
+    if region is None:
+        raise Http404
+    return region
+
+
+def _chain_codes(code: str, level: str) -> list[str]:
+    """The 12-digit codes of the region and its ancestors that may carry targets, nearest first."""
+    levels = [lvl for lvl in LEVEL_ORDER[: LEVEL_ORDER.index(level) + 1] if lvl in TARGET_LEVELS]
+    return [significant_prefix(code, lvl).ljust(12, "0") for lvl in reversed(levels)]
+
+
+def _covering_station_exists(on_date: datetime.date) -> Exists:
+    return Exists(Station.objects.filter(region=OuterRef("pk")).covering_at(on_date))
+
+
+def _counted_townships(region: Region, kinds):
+    return Region.objects.filter(level=RegionLevel.TOWNSHIP, kind__in=kinds, code__startswith=region.prefix)
+
+
+def _targets_by_region(codes: set[str], metric: str, *more_metrics: str) -> dict[str, dict[str, list[Target]]]:
+    """metric → region code → its targets by due date, in one query."""
+    targets: dict[str, dict[str, list[Target]]] = {m: {} for m in (metric, *more_metrics)}
+    queryset = Target.objects.filter(metric__in=list(targets), region__code__in=codes).select_related("region")
+    for target in queryset.order_by("due_on", "pk"):
+        targets[target.metric].setdefault(target.region.code, []).append(target)
+    return targets
+
+
+def _count_gap(target: ApplicableTarget | None, covered: int) -> int | None:
+    if target is None:
+        return None
+    return max(int(target.value.to_integral_value(rounding=ROUND_CEILING)) - covered, 0)
+
+
+def _resolve_target(chain: list[str], targets: dict[str, list[Target]], on_date) -> ApplicableTarget | None:
+    """The earliest target due on or after the date, on the region or else its nearest ancestor
+    that has one. When every target in the chain is past due, the latest one still stands
+    (a 100% goal does not lapse on its deadline), flagged as overdue."""
+    for code in chain:
+        upcoming = [t for t in targets.get(code, []) if t.due_on >= on_date]
+        if upcoming:
+            return _applicable(upcoming[0], own=code == chain[0], overdue=False)
+    for code in chain:
+        if targets.get(code):
+            return _applicable(targets[code][-1], own=code == chain[0], overdue=True)
+    return None
+
+
+def _applicable(target: Target, *, own: bool, overdue: bool) -> ApplicableTarget:
+    return ApplicableTarget(value=target.value, unit=target.unit, due_on=target.due_on,
+                            region_code=target.region.code, region_name=target.region.name,
+                            inherited=not own, overdue=overdue)
+
+
+def coverage_rows(*, region: Region, on_date: datetime.date, kinds=None) -> tuple[CoverageRow, list[CoverageRow]]:
+    """The region's own coverage row and one row per child region (cities, counties or townships),
+    in three queries whatever the number of children."""
+    kinds = kinds or counted_kinds_for(region)
+    child_level = CHILD_LEVEL[region.level]
+    children = Region.objects.filter(parent=region).order_by("code")
+    if child_level == RegionLevel.TOWNSHIP:
+        children = children.filter(kind__in=kinds)
+    children = list(children)
+    n = PREFIX_LENGTH[child_level]
+    groups = (
+        _counted_townships(region, kinds)
+        .annotate(group=Substr("code", 1, n)).values("group")
+        .annotate(total=Count("pk"), covered=Count("pk", filter=Q(_covering_station_exists(on_date))))
+        .order_by("group")
+    )
+    counts = {row["group"]: (row["total"], row["covered"]) for row in groups}
+    chain = _chain_codes(region.code, region.level)
+    codes = set(chain) | {child.code for child in children if child.level in TARGET_LEVELS}
+    by_metric = _targets_by_region(codes, TargetMetric.TOWNSHIP_COVERAGE_PCT, TargetMetric.STATIONS_PER_COUNTY_MIN)
+    targets, count_targets = by_metric[TargetMetric.TOWNSHIP_COVERAGE_PCT], by_metric[
+        TargetMetric.STATIONS_PER_COUNTY_MIN]
+    summary = CoverageRow(code=region.code, name=region.name, level=region.level, region=region,
+                          townships=sum(total for total, _ in counts.values()),
+                          covered=sum(covered for _, covered in counts.values()),
+                          target=_resolve_target(chain, targets, on_date))
+    rows = []
+    for child in children:
+        total, covered = counts.get(child.prefix, (0, 0))
+        child_chain = [child.code, *chain] if child.level in TARGET_LEVELS else chain
+        row = CoverageRow(code=child.code, name=child.name, level=child.level, region=child,
+                          townships=total, covered=covered, target=_resolve_target(child_chain, targets, on_date))
+        if child.level == RegionLevel.COUNTY:
+            row.count_target = _resolve_target(child_chain, count_targets, on_date)
+            row.count_gap = _count_gap(row.count_target, covered)
+        rows.append(row)
+    _attach_count_target(summary, rows, chain, count_targets, on_date)
+    rows.sort(key=_holds_back_key)
+    return summary, rows
+
+
+def _attach_count_target(summary: CoverageRow, rows: list[CoverageRow], chain, count_targets, on_date) -> None:
+    """A county's shortfall against "at least N stations per county"; a city's is its counties' sum.
+    (A province's would need counts per county under each city: not shown.)"""
+    summary.count_target = _resolve_target(chain, count_targets, on_date)
+    if summary.level == RegionLevel.COUNTY:
+        summary.count_gap = _count_gap(summary.count_target, summary.covered)
+    elif summary.level == RegionLevel.CITY and any(row.count_target for row in rows):
+        summary.count_gap = sum(row.count_gap or 0 for row in rows)
+
+
+def _holds_back_key(row: CoverageRow):
+    """Most stations short of the target first (the share target, then a count target), then most
+    uncovered townships, then lowest share."""
+    pct = row.coverage_pct if row.coverage_pct is not None else Decimal(101)
+    return (-(row.gap_stations or 0), -(row.count_gap or 0), -row.uncovered, pct, row.code)
+
+
+def chart_dates(on_date: datetime.date) -> list[datetime.date]:
+    """Year ends from 2020 up to the date, then the date itself (at most ~10 points)."""
+    first = max(CHART_FIRST_YEAR, on_date.year - 8)
+    dates = [datetime.date(year, 12, 31) for year in range(first, on_date.year)]
+    return [*dates, on_date] if not dates or dates[-1] != on_date else dates
+
+
+def coverage_over_time(*, region: Region, dates: list[datetime.date], kinds=None) -> list[ChartPoint]:
+    """Coverage of the region at each date, against the target applicable then: two queries."""
+    kinds = kinds or counted_kinds_for(region)
+    aggregates = {"total": Count("pk")}
+    for index, on_date in enumerate(dates):
+        aggregates[f"c{index}"] = Count("pk", filter=Q(_covering_station_exists(on_date)))
+    counts = _counted_townships(region, kinds).aggregate(**aggregates)
+    chain = _chain_codes(region.code, region.level)
+    targets = _targets_by_region(set(chain), TargetMetric.TOWNSHIP_COVERAGE_PCT)[TargetMetric.TOWNSHIP_COVERAGE_PCT]
+    points = []
+    for index, on_date in enumerate(dates):
+        target = _resolve_target(chain, targets, on_date)
+        target_pct = target.value if target and target.unit == "percent" else None
+        points.append(ChartPoint(on_date=on_date, townships=counts["total"], covered=counts[f"c{index}"],
+                                 target_pct=target_pct))
+    return points
+
+
+def coverage_dashboard(*, region: Region, on_date: datetime.date) -> CoverageDashboard:
+    """Everything the coverage dashboard shows, in a fixed number of queries."""
+    if region.level not in DASHBOARD_LEVELS:
+        raise ValueError(region.level)
+    kinds = counted_kinds_for(region)
+    summary, children = coverage_rows(region=region, on_date=on_date, kinds=kinds)
+    chart = coverage_over_time(region=region, dates=chart_dates(on_date), kinds=kinds)
+    return CoverageDashboard(region=region, on_date=on_date, summary=summary, children=children, chart=chart,
+                             counted_kinds=tuple(kinds))

@@ -1,0 +1,33 @@
+"""Writes for coverage targets and the per-province coverage setting."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+
+from stations.audit import save_audited
+from stations.models import CoverageSetting, Region, Target, TargetUnit
+from stations.services.stations import _ensure_region_in_scope
+
+
+@transaction.atomic
+def target_set(*, actor, region: Region, metric: str, due_on: datetime.date, value: Decimal,
+               unit: str = TargetUnit.PERCENT, source: str = "") -> Target:
+    """Create or change the region's target for a metric and due date."""
+    _ensure_region_in_scope(actor, region)
+    target = Target.objects.filter(region=region, metric=metric, due_on=due_on).first() or Target(
+        region=region, metric=metric, due_on=due_on)
+    target.value, target.unit, target.source = Decimal(value), unit, source
+    save_audited(target, actor=actor)
+    return target
+
+
+@transaction.atomic
+def coverage_setting_set(*, actor, province: Region, include_other_township: bool) -> CoverageSetting:
+    _ensure_region_in_scope(actor, province)
+    setting = CoverageSetting.objects.filter(province=province).first() or CoverageSetting(province=province)
+    setting.include_other_township = include_other_township
+    save_audited(setting, actor=actor)
+    return setting

@@ -1,0 +1,108 @@
+"""Coverage dashboards: a region's coverage as of a date against its target, and its child regions."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from stations.exporting import XlsxBook
+from stations.forms.coverage import CoverageDateForm
+from stations.models import Region
+from stations.scope import scope_of
+from stations.selectors.coverage import DASHBOARD_LEVELS, coverage_dashboard, dashboard_region
+
+
+class CoverageHomeView(LoginRequiredMixin, View):
+    """The dashboard of the user's own region (a superuser starts at the first province)."""
+
+    def get(self, request):
+        region = request.user.home_region
+        if request.user.is_superuser and region is None:
+            region = Region.objects.filter(level="province").order_by("code").first()
+        if region is None or region.level not in DASHBOARD_LEVELS:
+            raise Http404
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return redirect(f"{region.get_absolute_url()}{query}")
+
+
+class CoverageDashboardMixin(LoginRequiredMixin):
+    def get_dashboard(self):
+        region = dashboard_region(user=self.request.user, code=self.kwargs["code"])
+        form = CoverageDateForm(self.request.GET or None)
+        return form, coverage_dashboard(region=region, on_date=form.on_date())
+
+
+class CoverageDashboardView(CoverageDashboardMixin, TemplateView):
+    template_name = "stations/coverage_dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        form, dashboard = self.get_dashboard()
+        scope = scope_of(self.request.user)
+        # Only the ancestors the user may open are links; the rest is plain text.
+        breadcrumbs = [
+            (ancestor, scope.everything or bool(scope.prefix and ancestor.code.startswith(scope.prefix)))
+            for ancestor in dashboard.region.ancestors()
+        ]
+        chart = {
+            "labels": [point.on_date.isoformat() for point in dashboard.chart],
+            "coverage": [float(p.coverage_pct) if p.coverage_pct is not None else None for p in dashboard.chart],
+            "target": [float(p.target_pct) if p.target_pct is not None else None for p in dashboard.chart],
+        }
+        return super().get_context_data(
+            form=form, dashboard=dashboard, summary=dashboard.summary, breadcrumbs=breadcrumbs, chart=chart,
+            drill_down=dashboard.region.level != "county", query=self.request.GET.urlencode(), **kwargs,
+        )
+
+
+coverage_home_view = CoverageHomeView.as_view()
+coverage_dashboard_view = CoverageDashboardView.as_view()
+
+
+COVERAGE_HEADERS = (
+    gettext_lazy("区划"), gettext_lazy("代码"), gettext_lazy("应覆盖"), gettext_lazy("已覆盖"),
+    gettext_lazy("覆盖率（%）"), gettext_lazy("目标（%）"), gettext_lazy("完成期限"), gettext_lazy("还需建站"),
+)
+
+
+COUNT_HEADERS = (gettext_lazy("每县最低站数"), gettext_lazy("尚差站数"))
+
+
+def coverage_table_rows(rows, *, count_columns=False):
+    """The dashboard table's cells, as on screen (empty where the screen shows —)."""
+    table = []
+    for row in rows:
+        cells = [row.name, row.code, row.townships, row.covered, row.coverage_pct,
+                 row.target.value if row.target else None, row.target.due_on if row.target else None,
+                 row.gap_stations]
+        if count_columns:
+            cells += [row.count_target.value if row.count_target else None, row.count_gap]
+        table.append(cells)
+    return table
+
+
+class CoverageExportView(CoverageDashboardMixin, View):
+    """The dashboard's tables as an Excel workbook, same scope and same date as the page."""
+
+    def get(self, request, *args, **kwargs):
+        _form, dashboard = self.get_dashboard()
+        region, on_date = dashboard.region, dashboard.on_date
+        meta = [(_("区划"), f"{region.name}（{region.code}）"), (_("统计日期"), on_date)]
+        book = XlsxBook()
+        headers = [str(h) for h in COVERAGE_HEADERS]
+        book.add_sheet(title=_("覆盖率汇总"), headers=headers, rows=coverage_table_rows([dashboard.summary]), meta=meta)
+        count_columns = dashboard.has_count_targets
+        book.add_sheet(title=_("下级区划"), headers=headers + ([str(h) for h in COUNT_HEADERS] if count_columns else []),
+                       rows=coverage_table_rows(dashboard.children, count_columns=count_columns), meta=meta)
+        if region.level == "county":
+            book.add_sheet(title=_("未覆盖乡镇（街道）"), headers=[_("乡镇（街道）"), _("代码")],
+                           rows=[[row.name, row.code] for row in dashboard.uncovered_townships], meta=meta)
+        book.add_sheet(title=_("覆盖率变化"), headers=[_("日期"), _("应覆盖"), _("已覆盖"), _("覆盖率（%）"), _("目标（%）")],
+                       rows=[[p.on_date, p.townships, p.covered, p.coverage_pct, p.target_pct]
+                             for p in dashboard.chart], meta=meta)
+        return book.response(f"{region.name}社工站覆盖率-{on_date.isoformat()}.xlsx")
+
+
+coverage_export_view = CoverageExportView.as_view()

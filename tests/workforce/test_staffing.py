@@ -1,0 +1,57 @@
+import datetime
+
+from stations.metrics import station_metric
+from tests import builders
+from tests.workforce import builders as wb
+from workforce.models import EmploymentRole, StaffingMode, WorkforcePolicy
+from workforce.selectors import station_roster, station_staffing, under_staffed_stations
+
+D = datetime.date(2025, 3, 1)
+
+
+def _staff(h):
+    wb.person(station=h.station_a1, role=EmploymentRole.STATION_HEAD, name="站长甲")
+    wb.person(station=h.station_a1, role=EmploymentRole.RESIDENT, name="社工乙")
+    wb.person(station=h.station_a1, role=EmploymentRole.PROJECT, name="社工丙", end_on=datetime.date(2025, 2, 28))
+    wb.person(station=h.station_a1, role=EmploymentRole.RESIDENT, name="社工丁", start_on=datetime.date(2025, 3, 1))
+
+
+def test_roster_is_who_is_assigned_on_the_date(stations):
+    _staff(stations)
+    names = [e.person.name for e in station_roster(station=stations.station_a1, on_date=D)]
+    assert names == ["站长甲", "社工丁", "社工乙"]
+    names = [e.person.name for e in station_roster(station=stations.station_a1, on_date=D - datetime.timedelta(1))]
+    assert names == ["站长甲", "社工乙", "社工丙"]  # heads, then resident, then project workers
+
+
+def test_under_staffed_on_a_date_against_one_head_and_two_workers(stations, django_assert_max_num_queries):
+    _staff(stations)
+    with django_assert_max_num_queries(3):
+        rows = under_staffed_stations(user=builders.superuser(), on_date=D)
+    gaps = {row.station: row.gaps for row in rows}
+    assert stations.station_a1 not in gaps
+    assert gaps[stations.station_a2] == ["站长缺 1 名", "社工缺 2 名"]
+    # The project worker left on 28 Feb and a new resident started on 1 March: still 2 workers.
+    rows = {row.station: row for row in station_staffing(user=builders.superuser(), on_date=D)}
+    assert (rows[stations.station_a1].heads, rows[stations.station_a1].social_workers) == (1, 2)
+
+
+def test_resident_worker_standard_is_configurable_per_region(stations):
+    _staff(stations)
+    WorkforcePolicy.objects.create(region=stations.county_a, staffing_mode=StaffingMode.RESIDENT_WORKERS,
+                                   min_resident_social_workers=3)
+    gaps = {row.station: row.gaps for row in under_staffed_stations(user=builders.superuser(), on_date=D)}
+    assert gaps[stations.station_a1] == ["驻站社工缺 1 名"]
+
+
+def test_under_staffed_list_is_scoped(stations, county_b_user):
+    rows = under_staffed_stations(user=county_b_user, on_date=D)
+    assert [row.station for row in rows] == [stations.station_b1]
+
+
+def test_station_metrics_feed_the_stations_app(stations):
+    _staff(stations)
+    assert station_metric("resident_social_workers", stations.station_a1, D) == 2
+    assert station_metric("station_heads", stations.station_a1, D) == 1
+    assert station_metric("staff_total", stations.station_a1, D) == 3
+    assert station_metric("staff_total", stations.station_b1, D) == 0

@@ -1,0 +1,91 @@
+"""Input validation for the workforce screens; the services do the writing."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Organisation
+from workforce import selectors
+from workforce.models import Certificate, Employment, EmploymentRole, Person, TrainingRecord
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ("name", "id_number", "gender", "birth_date", "phone", "education", "major", "social_work_degree",
+                  "local_hukou", "notes")
+        widgets = {"birth_date": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"id_number": _("18位，末位可为X；出生日期和性别可留空，将按号码填写。")}
+
+    def validate_unique(self):
+        # A known ID number may be a person moving in from another county: the service decides.
+        pass
+
+
+class AssignmentFieldsMixin:
+    def limit_choices(self, user):
+        self.fields["station"].queryset = selectors.assignable_stations(user=user)
+        self.fields["employer"].queryset = Organisation.objects.visible_to(user).order_by("name")
+
+
+class PersonCreateForm(AssignmentFieldsMixin, PersonForm):
+    """A new person and their first assignment, so the person is placed in a county at once."""
+
+    station = forms.ModelChoiceField(label=_("服务站点"), queryset=None)
+    role = forms.ChoiceField(label=_("岗位"), choices=EmploymentRole.choices)
+    employer = forms.ModelChoiceField(label=_("用人机构"), queryset=None, required=False)
+    start_on = forms.DateField(label=_("到岗日期"), widget=DATE)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_choices(user)
+
+    def assignment(self) -> dict:
+        return {key: self.cleaned_data[key] for key in ("station", "role", "employer", "start_on")}
+
+    def person_data(self) -> dict:
+        return {key: self.cleaned_data[key] for key in PersonForm.Meta.fields}
+
+
+class EmploymentForm(AssignmentFieldsMixin, forms.ModelForm):
+    class Meta:
+        model = Employment
+        fields = ("station", "role", "employer", "start_on", "end_on", "notes")
+        widgets = {"start_on": DATE, "end_on": DATE}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_choices(user)
+
+    def validate_unique(self):
+        pass  # the service validates with the person set
+
+
+class CertificateForm(forms.ModelForm):
+    class Meta:
+        model = Certificate
+        fields = ("level", "number", "obtained_on")
+        widgets = {"obtained_on": DATE}
+
+
+class TrainingForm(forms.ModelForm):
+    class Meta:
+        model = TrainingRecord
+        fields = ("held_on", "kind", "title", "provider", "hours")
+        widgets = {"held_on": DATE}
+
+    def validate_unique(self):
+        pass
+
+
+def apply_service_errors(form, error: ValidationError) -> None:
+    """Show a service's validation errors on the form's fields (or above it)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -1,0 +1,113 @@
+"""The workforce dashboard of a region: a fixed number of aggregate queries,
+whatever the number of people or child regions."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Substr
+
+from stations.models import PREFIX_LENGTH, Region
+from workforce.models import (
+    RECOGNISED_TRAINING_KINDS,
+    Certificate,
+    CertificateLevel,
+    Employment,
+    EmploymentRole,
+    Person,
+    TrainingRecord,
+)
+from workforce.selectors.policies import workforce_policy_for
+
+
+@dataclass
+class ChildRow:
+    region: Region
+    people: int
+    certified: int
+    per_10k: Decimal | None
+
+
+@dataclass
+class WorkforceDashboard:
+    region: Region
+    on_date: datetime.date
+    people: int
+    by_role: list[tuple[str, int]]
+    by_level: list[tuple[str, int]]
+    certified: int
+    qualified: int
+    qualified_share: Decimal | None
+    per_10k: Decimal | None
+    children: list[ChildRow]
+    training_threshold: Decimal
+
+
+def per_10k(count: int, population: int | None) -> Decimal | None:
+    if not population:
+        return None
+    return (Decimal(count) * 10000 / population).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def _people_in(region: Region, on_date: datetime.date):
+    """People holding an assignment at a station in the region on the date."""
+    active = Employment.objects.active_on(on_date).filter(station__region__code__startswith=region.prefix)
+    return Person.objects.filter(pk__in=active.values("person_id"))
+
+
+def workforce_dashboard(*, region: Region, on_date: datetime.date) -> WorkforceDashboard:
+    """The caller checks that the region is within the user's scope."""
+    people = _people_in(region, on_date)
+    held = Certificate.objects.filter(person=OuterRef("pk"), obtained_on__lte=on_date)
+    top_level = held.order_by("-level").values("level")[:1]
+    policy = workforce_policy_for(region)
+    hours = TrainingRecord.objects.filter(person=OuterRef("pk"), held_on__lte=on_date,
+                                          kind__in=RECOGNISED_TRAINING_KINDS).order_by().values("person")
+    hours = hours.annotate(total=Sum("hours")).values("total")
+    figures = people.annotate(
+        hours=Coalesce(Subquery(hours), Value(Decimal(0)), output_field=DecimalField(max_digits=8, decimal_places=1)),
+        certified=Exists(held),
+    ).aggregate(
+        total=Count("pk"), certified_n=Count("pk", filter=Q(certified=True)),
+        qualified=Count("pk", filter=Q(social_work_degree=True) | Q(certified=True)
+                        | Q(hours__gte=policy.qualification_training_hours)),
+    )
+    levels = dict(people.annotate(top=Subquery(top_level)).exclude(top=None).values_list("top").annotate(n=Count("pk")))
+    active = Employment.objects.active_on(on_date).filter(station__region__code__startswith=region.prefix)
+    roles = dict(active.values_list("role").annotate(n=Count("person", distinct=True)))
+    total = figures["total"]
+    return WorkforceDashboard(
+        region=region, on_date=on_date, people=total,
+        by_role=[(label, roles.get(value, 0)) for value, label in EmploymentRole.choices],
+        by_level=[(label, levels.get(value, 0)) for value, label in CertificateLevel.choices],
+        certified=figures["certified_n"], qualified=figures["qualified"],
+        qualified_share=(Decimal(figures["qualified"]) * 100 / total).quantize(Decimal("0.1")) if total else None,
+        per_10k=per_10k(figures["certified_n"], region.population),
+        children=_children(region, on_date), training_threshold=policy.qualification_training_hours,
+    )
+
+
+def _children(region: Region, on_date: datetime.date) -> list[ChildRow]:
+    child_level = region.child_level
+    if child_level is None:
+        return []
+    length = PREFIX_LENGTH[child_level]
+    children = list(Region.objects.filter(parent=region).order_by("code"))
+    active = Employment.objects.active_on(on_date).filter(station__region__code__startswith=region.prefix)
+    held = Certificate.objects.filter(person=OuterRef("person_id"), obtained_on__lte=on_date)
+    counts = {
+        row["child"]: row for row in active.annotate(
+            child=Substr("station__region__code", 1, length), certified=Exists(held),
+        ).values("child").annotate(
+            people=Count("person", distinct=True),
+            certified_n=Count("person", distinct=True, filter=Q(certified=True)),
+        ).order_by("child")
+    }
+    rows = []
+    for child in children:
+        row = counts.get(child.prefix, {"people": 0, "certified_n": 0})
+        rows.append(ChildRow(child, row["people"], row["certified_n"], per_10k(row["certified_n"], child.population)))
+    return rows

@@ -1,0 +1,157 @@
+"""Writes for the workforce registry. Each takes the acting user, checks the target is
+within their scope, validates, runs in a transaction and leaves an audit record."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from stations.audit import delete_audited, save_audited
+from stations.models import Region, RegionLevel, Station
+from stations.scope import scope_of
+from workforce.models import Certificate, Employment, Person, TrainingRecord, can_edit_people
+from workforce.validators import normalise_id_number
+
+PERSON_FIELDS = ("name", "gender", "birth_date", "id_number", "phone", "education", "major", "social_work_degree",
+                 "local_hukou", "notes")
+EMPLOYMENT_FIELDS = ("employer", "station", "role", "start_on", "end_on", "notes")
+CERTIFICATE_FIELDS = ("level", "number", "obtained_on")
+TRAINING_FIELDS = ("held_on", "kind", "title", "provider", "hours")
+
+
+def ensure_can_edit(actor, person: Person) -> None:
+    """Only county staff of the county the person is placed in (and superusers) edit a person."""
+    if not can_edit_people(actor) or not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
+        raise PermissionDenied(_("此人不在您的管辖范围内，不能修改。"))
+
+
+def _ensure_station_in_scope(actor, station: Station) -> None:
+    if not can_edit_people(actor) or not Station.objects.visible_to(actor).filter(pk=station.pk).exists():
+        raise PermissionDenied(_("该站点不在您的管辖范围内。"))
+
+
+def _registering_region(actor, station: Station | None) -> Region:
+    scope = scope_of(actor)
+    if not scope.everything and actor.region_id:
+        return actor.region
+    if station is not None:
+        code = station.region.code[:6].ljust(12, "0")
+        return Region.objects.get(code=code, level=RegionLevel.COUNTY)
+    raise ValidationError(_("请为此人安排服务站点，以确定所属县（市、区）。"))
+
+
+@transaction.atomic
+def person_create(*, actor, assignment: dict | None = None, **data) -> Person:
+    """Register a person, with their first assignment when given.
+
+    A person already registered elsewhere (same ID number) who holds no assignment on
+    the new start date is taken over: the new assignment is added to the existing record
+    (a move between counties). Someone still in post elsewhere must first be released there.
+    """
+    if not can_edit_people(actor):
+        raise PermissionDenied(_("只有县级民政部门可以登记社工人员。"))
+    station = assignment["station"] if assignment else None
+    if station is not None:
+        _ensure_station_in_scope(actor, station)
+    existing = Person.objects.filter(id_number=normalise_id_number(data.get("id_number", ""))).first()
+    if existing is not None:
+        if assignment is None:
+            raise ValidationError({"id_number": _("该身份证号码已登记。")})
+        if data.get("name") and data["name"].strip() != existing.name:
+            raise ValidationError({"name": _("该身份证号码已登记，姓名与登记的不一致，请核对。")})
+        if Employment.objects.filter(person=existing).active_on(assignment["start_on"]).exists():
+            raise ValidationError({"id_number": _("此人已登记且在其他站点在岗，须由原单位先办理离岗。")})
+        employment_create(actor=actor, person=existing, taking_over=True, **assignment)
+        return existing
+    person = Person(registered_region=_registering_region(actor, station),
+                    **{key: value for key, value in data.items() if key in PERSON_FIELDS})
+    save_audited(person, actor=actor, reason=_("登记"))
+    if assignment is not None:
+        employment_create(actor=actor, person=person, **assignment)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor, person: Person, **data) -> Person:
+    ensure_can_edit(actor, person)
+    changed = []
+    for key, value in data.items():
+        if key not in PERSON_FIELDS:
+            raise TypeError(key)
+        if getattr(person, key) != value:
+            setattr(person, key, value)
+            changed.append(key)
+    if changed:
+        save_audited(person, actor=actor, update_fields=[*changed, "updated_at"])
+    return person
+
+
+@transaction.atomic
+def employment_create(*, actor, person: Person, taking_over: bool = False, **data) -> Employment:
+    """Add an assignment. ``taking_over`` is only for :func:`person_create` receiving someone
+    who left another county (not yet visible to the actor); the station is still checked."""
+    if not taking_over:
+        ensure_can_edit(actor, person)
+    _ensure_station_in_scope(actor, data["station"])
+    employment = Employment(person=person, **{k: v for k, v in data.items() if k in EMPLOYMENT_FIELDS})
+    save_audited(employment, actor=actor)
+    return employment
+
+
+@transaction.atomic
+def employment_update(*, actor, employment: Employment, **data) -> Employment:
+    ensure_can_edit(actor, employment.person)
+    _ensure_station_in_scope(actor, employment.station)
+    if "station" in data:
+        _ensure_station_in_scope(actor, data["station"])
+    changed = [key for key, value in data.items() if key in EMPLOYMENT_FIELDS and getattr(employment, key) != value]
+    for key in changed:
+        setattr(employment, key, data[key])
+    if changed:
+        save_audited(employment, actor=actor, update_fields=changed)
+    return employment
+
+
+@transaction.atomic
+def certificate_add(*, actor, person: Person, **data) -> Certificate:
+    ensure_can_edit(actor, person)
+    certificate = Certificate(person=person, **{k: v for k, v in data.items() if k in CERTIFICATE_FIELDS})
+    save_audited(certificate, actor=actor)
+    return certificate
+
+
+@transaction.atomic
+def certificate_update(*, actor, certificate: Certificate, **data) -> Certificate:
+    ensure_can_edit(actor, certificate.person)
+    changed = [key for key, value in data.items() if key in CERTIFICATE_FIELDS and getattr(certificate, key) != value]
+    for key in changed:
+        setattr(certificate, key, data[key])
+    if changed:
+        save_audited(certificate, actor=actor, update_fields=changed)
+    return certificate
+
+
+@transaction.atomic
+def training_add(*, actor, person: Person, **data) -> TrainingRecord:
+    ensure_can_edit(actor, person)
+    record = TrainingRecord(person=person, **{k: v for k, v in data.items() if k in TRAINING_FIELDS})
+    save_audited(record, actor=actor)
+    return record
+
+
+@transaction.atomic
+def training_update(*, actor, record: TrainingRecord, **data) -> TrainingRecord:
+    ensure_can_edit(actor, record.person)
+    changed = [key for key, value in data.items() if key in TRAINING_FIELDS and getattr(record, key) != value]
+    for key in changed:
+        setattr(record, key, data[key])
+    if changed:
+        save_audited(record, actor=actor, update_fields=changed)
+    return record
+
+
+@transaction.atomic
+def training_delete(*, actor, record: TrainingRecord, reason: str = "") -> None:
+    ensure_can_edit(actor, record.person)
+    delete_audited(record, actor=actor, reason=reason)
