@@ -196,6 +196,16 @@ def _applicable(target: Target, *, own: bool, overdue: bool) -> ApplicableTarget
                             inherited=not own, overdue=overdue)
 
 
+def region_target(*, region: Region, metric: str, on_date: datetime.date,
+                  inherit: bool = False) -> ApplicableTarget | None:
+    """The target of one metric that applies to a region on a date (one query). Shares inherit
+    from the nearest ancestor with a target; head counts belong to the region they were set for,
+    so by default only the region's own targets apply."""
+    chain = _chain_codes(region.code, region.level) if inherit else [region.code]
+    targets = _targets_by_region(set(chain), metric)[metric]
+    return _resolve_target(chain, targets, on_date)
+
+
 def coverage_rows(*, region: Region, on_date: datetime.date, kinds=None) -> tuple[CoverageRow, list[CoverageRow]]:
     """The region's own coverage row and one row per child region (cities, counties or townships),
     in three queries whatever the number of children."""

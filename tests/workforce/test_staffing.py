@@ -54,4 +54,6 @@ def test_station_metrics_feed_the_stations_app(stations):
     assert station_metric("resident_social_workers", stations.station_a1, D) == 2
     assert station_metric("station_heads", stations.station_a1, D) == 1
     assert station_metric("staff_total", stations.station_a1, D) == 3
-    assert station_metric("staff_total", stations.station_b1, D) == 0
+    assert station_metric("staff_total", stations.station_b1, D) is None  # no roster entered: no data
+    wb.person(station=stations.station_b1, role=EmploymentRole.RESIDENT, name="社工戊", end_on=datetime.date(2024, 12, 31))
+    assert station_metric("staff_total", stations.station_b1, D) == 0  # roster kept, nobody in post

@@ -123,14 +123,27 @@ def test_dashboard_counts_and_per_10k(client, people, county_a_user, django_asse
     assert response.context["dashboard"].region == people.county_a
 
 
+def test_dashboard_compares_workforce_with_the_regions_own_targets(client, people, county_a_user, county_b_user):
+    from stations.models import Target, TargetMetric, TargetUnit
+
+    Target.objects.create(region=people.county_a, metric=TargetMetric.CERTIFIED_SOCIAL_WORKERS,
+                          due_on=datetime.date(2030, 12, 31), value=5, unit=TargetUnit.COUNT)
+    client.force_login(county_a_user)
+    page = client.get(reverse("workforce:dashboard")).content.decode()
+    assert "持证社会工作者人数" in page and "还差 4 人" in page
+    client.force_login(county_b_user)
+    other = client.get(reverse("workforce:dashboard")).content.decode()
+    assert "还差 4 人" not in other and "尚未设定人才队伍目标" in other
+
+
 def test_dashboard_query_count_does_not_grow_with_regions(people, django_assert_num_queries):
     from workforce.selectors import workforce_dashboard
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         workforce_dashboard(region=people.province, on_date=TODAY)
     for township in (people.a3, people.b2, people.b3):
         wb.person(station=builders.station(township), name="加人")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         workforce_dashboard(region=people.province, on_date=TODAY)
 
 

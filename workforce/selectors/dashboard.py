@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Substr
 
-from stations.models import PREFIX_LENGTH, Region
+from stations.models import PREFIX_LENGTH, Region, TargetMetric
+from stations.selectors.coverage import ApplicableTarget, region_target
 from workforce.models import (
     RECOGNISED_TRAINING_KINDS,
     Certificate,
@@ -32,6 +33,18 @@ class ChildRow:
 
 
 @dataclass
+class TargetRow:
+    label: str
+    actual: int
+    target: ApplicableTarget
+
+    @property
+    def gap(self) -> int:
+        """People still needed to reach the target; never negative."""
+        return max(int(self.target.value.to_integral_value(rounding=ROUND_CEILING)) - self.actual, 0)
+
+
+@dataclass
 class WorkforceDashboard:
     region: Region
     on_date: datetime.date
@@ -44,6 +57,7 @@ class WorkforceDashboard:
     per_10k: Decimal | None
     children: list[ChildRow]
     training_threshold: Decimal
+    targets: list[TargetRow]
 
 
 def per_10k(count: int, population: int | None) -> Decimal | None:
@@ -87,7 +101,20 @@ def workforce_dashboard(*, region: Region, on_date: datetime.date) -> WorkforceD
         qualified_share=(Decimal(figures["qualified"]) * 100 / total).quantize(Decimal("0.1")) if total else None,
         per_10k=per_10k(figures["certified_n"], region.population),
         children=_children(region, on_date), training_threshold=policy.qualification_training_hours,
+        targets=_targets(region, on_date, certified=figures["certified_n"], qualified=figures["qualified"]),
     )
+
+
+def _targets(region: Region, on_date: datetime.date, *, certified: int, qualified: int) -> list[TargetRow]:
+    """The region's workforce targets against the actual figures: certified social workers, and
+    social work professionals (people with a professional qualification)."""
+    rows = []
+    for metric, actual in ((TargetMetric.CERTIFIED_SOCIAL_WORKERS, certified),
+                           (TargetMetric.SOCIAL_WORK_PROFESSIONALS, qualified)):
+        target = region_target(region=region, metric=metric, on_date=on_date)
+        if target is not None:
+            rows.append(TargetRow(label=str(TargetMetric(metric).label), actual=actual, target=target))
+    return rows
 
 
 def _children(region: Region, on_date: datetime.date) -> list[ChildRow]:

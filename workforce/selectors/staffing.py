@@ -97,7 +97,12 @@ def under_staffed_stations(*, user, on_date: datetime.date, region=None) -> list
     return station_staffing(user=user, on_date=on_date, region=region, only_under_staffed=True)
 
 
-def _count(station: Station, on_date: datetime.date, roles=None) -> int:
+def _count(station: Station, on_date: datetime.date, roles=None) -> int | None:
+    """Staff at the station on the date; None while the station has no staff records at all,
+    so the standards check asks for a manual tick instead of failing a station whose roster
+    has not been entered yet."""
+    if not Employment.objects.filter(station=station).exists():
+        return None
     rows = Employment.objects.active_on(on_date).filter(station=station)
     if roles is not None:
         rows = rows.filter(role__in=roles)
