@@ -1,8 +1,49 @@
-from django.contrib import admin
+"""The admin for provincial officials: scoped like the screens; writes go through the services."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from projects.models import Contract, Organisation, OrganisationMember, PaymentInstallment
-from stations.admin_mixins import ScopedAdminMixin
+from projects import services
+from projects.models import (
+    Contract,
+    ContractEvaluation,
+    FundingLine,
+    Organisation,
+    OrganisationMember,
+    Payment,
+    PaymentInstallment,
+    ProcurementPolicy,
+    SocialAssistanceSpending,
+)
+from projects.services.organisations import ORGANISATION_FIELDS
+from stations.admin_mixins import ScopedAdminMixin as BaseScopedAdminMixin
+from stations.models import Region, RegionLevel
+
+
+class ScopedAdminMixin(BaseScopedAdminMixin):
+    """Also closes the history page: django-simple-history falls back to the
+    historical rows of an object outside the queryset, which would show another
+    county's record. Only superusers see the history of deleted objects."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not request.user.is_superuser and not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Organisation)
@@ -11,6 +52,24 @@ class OrganisationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_filter = ("is_local", "rating", "has_party_organisation")
     search_fields = ("name", "credit_code")
     autocomplete_fields = ("region",)
+    exclude = ("added_in",)
+
+    def save_model(self, request, obj, form, change):
+        data = {field: form.cleaned_data[field] for field in ORGANISATION_FIELDS if field in form.cleaned_data}
+        if change:
+            services.organisation_update(actor=request.user, organisation=Organisation.objects.get(pk=obj.pk), **data)
+        else:
+            obj.pk = services.organisation_create(actor=request.user, **data).pk
+
+    def delete_model(self, request, obj):
+        services.organisation_delete(actor=request.user, organisation=obj)
+
+    def delete_queryset(self, request, queryset):
+        for organisation in queryset:
+            try:
+                services.organisation_delete(actor=request.user, organisation=organisation)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
 
 
 @admin.register(OrganisationMember)
@@ -23,16 +82,95 @@ class OrganisationMemberAdmin(admin.ModelAdmin):
         return super().get_queryset(request).filter(organisation__in=organisations)
 
 
-class PaymentInstallmentInline(admin.TabularInline):
+class FundingLineInline(ReadOnlyMixin, admin.TabularInline):
+    model = FundingLine
+    fields = ("source", "amount")
+    readonly_fields = fields
+    extra = 0
+
+
+class PaymentInstallmentInline(ReadOnlyMixin, admin.TabularInline):
     model = PaymentInstallment
     extra = 0
     fields = ("sequence", "trigger", "percentage", "amount", "triggered_on", "due_on")
+    readonly_fields = fields
+
+
+class PurchaserCountyFilter(admin.SimpleListFilter):
+    """Filter by county (or city) among the regions the official may see."""
+
+    title = _("购买方")
+    parameter_name = "purchaser_region"
+
+    def lookups(self, request, model_admin):
+        regions = Region.objects.visible_to(request.user).filter(
+            level__in=[RegionLevel.CITY, RegionLevel.COUNTY]).order_by("code")
+        return [(region.code, region.name) for region in regions[:300]]
+
+    def queryset(self, request, queryset):
+        region = Region.objects.visible_to(request.user).filter(code=self.value()).first() if self.value() else None
+        return queryset.filter(purchaser__code__startswith=region.prefix) if region else queryset
 
 
 @admin.register(Contract)
 class ContractAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ("number", "title", "purchaser", "contractor", "starts_on", "ends_on", "amount", "renewable")
-    list_filter = ("renewable",)
-    search_fields = ("number", "title", "contractor__name")
-    autocomplete_fields = ("purchaser", "contractor", "stations", "previous")
-    inlines = (PaymentInstallmentInline,)
+    """Contracts are created on the contract screen (funding lines and schedule belong
+    together); here the province reads them and corrects filing and renewal facts."""
+
+    list_display = ("number", "title", "purchaser", "contractor", "starts_on", "ends_on", "amount", "filed_on",
+                    "renewable")
+    list_filter = (PurchaserCountyFilter, "renewable", "starts_on")
+    search_fields = ("number", "title", "contractor__name", "purchaser__name")
+    list_select_related = ("purchaser", "contractor")
+    readonly_fields = ("purchaser", "contractor", "number", "stations", "amount", "award_notice_on", "signed_on",
+                       "starts_on", "ends_on", "previous", "filing_due_on", "service_domains", "target_groups")
+    fields = (*readonly_fields, "title", "social_workers_per_station", "filed_on", "filing_reference", "renewable",
+              "not_renewable_reason")
+    inlines = (FundingLineInline, PaymentInstallmentInline)
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = {field: form.cleaned_data[field] for field in form.changed_data}
+        services.contract_update(actor=request.user, contract=Contract.objects.get(pk=obj.pk), **data)
+
+
+@admin.register(Payment)
+class PaymentAdmin(ScopedAdminMixin, ReadOnlyMixin, SimpleHistoryAdmin):
+    list_display = ("installment", "paid_on", "amount", "reference", "recorded_by")
+    search_fields = ("installment__contract__number", "reference")
+    list_select_related = ("installment__contract", "recorded_by")
+    date_hierarchy = "paid_on"
+
+
+@admin.register(ContractEvaluation)
+class ContractEvaluationAdmin(ScopedAdminMixin, ReadOnlyMixin, SimpleHistoryAdmin):
+    list_display = ("contract", "kind_label", "evaluated_on", "score", "grade", "passed")
+    list_filter = ("passed",)
+    search_fields = ("contract__number", "reference")
+
+
+@admin.register(ProcurementPolicy)
+class ProcurementPolicyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ("region", "signing_within_days", "assistance_share_max", "assistance_share_min", "share_basis")
+    autocomplete_fields = ("region",)
+    search_fields = ("region__name", "region__code")
+
+    def save_model(self, request, obj, form, change):
+        services.policy_save(actor=request.user, policy=obj)
+
+
+@admin.register(SocialAssistanceSpending)
+class SocialAssistanceSpendingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ("region", "year", "amount", "source")
+    list_filter = ("year",)
+    autocomplete_fields = ("region",)
+    search_fields = ("region__name", "region__code")
+
+    def save_model(self, request, obj, form, change):
+        saved = services.spending_set(actor=request.user, region=obj.region, year=obj.year, amount=obj.amount,
+                                      source=obj.source)
+        obj.pk = saved.pk
+
+

@@ -1,0 +1,33 @@
+from projects.models.contracts import (
+    FILING_WORKING_DAYS,
+    Contract,
+    ContractEvaluation,
+    FilingStatus,
+    FundingLine,
+    FundingSource,
+    ServiceDomain,
+    TargetGroup,
+)
+from projects.models.organisations import Organisation, OrganisationMember, Rating
+from projects.models.payments import InstallmentTrigger, Payment, PaymentInstallment
+from projects.models.policies import ProcurementPolicy, ShareBasis, SocialAssistanceSpending
+
+__all__ = [
+    "FILING_WORKING_DAYS",
+    "Contract",
+    "ContractEvaluation",
+    "FilingStatus",
+    "FundingLine",
+    "FundingSource",
+    "InstallmentTrigger",
+    "Organisation",
+    "OrganisationMember",
+    "Payment",
+    "PaymentInstallment",
+    "ProcurementPolicy",
+    "Rating",
+    "ServiceDomain",
+    "ShareBasis",
+    "SocialAssistanceSpending",
+    "TargetGroup",
+]

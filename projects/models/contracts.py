@@ -1,0 +1,282 @@
+"""Purchase-of-service contracts, their funding lines and evaluation results."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from projects.models.organisations import Organisation
+from projects.workdays import add_working_days
+from stations.models import Region, Station
+from stations.scope import Scope, ScopedQuerySet
+
+FILING_WORKING_DAYS = 15
+
+
+class ServiceDomain(models.TextChoices):
+    SOCIAL_ASSISTANCE = "social_assistance", _("社会救助")
+    ELDERLY_CARE = "elderly_care", _("养老服务")
+    CHILD_WELFARE = "child_welfare", _("儿童福利")
+    COMMUNITY_GOVERNANCE = "community_governance", _("社区治理")
+    SOCIAL_AFFAIRS = "social_affairs", _("社会事务")
+    OTHER = "other", _("其他")
+
+
+class TargetGroup(models.TextChoices):
+    DIBAO = "dibao", _("低保对象")
+    TEKUN = "tekun", _("特困人员")
+    TEMPORARY = "temporary_assistance", _("临时救助对象")
+    ELDERLY = "elderly_in_difficulty", _("困难老人")
+    DISABLED = "severely_disabled", _("重度残疾人")
+    CHILDREN = "children", _("留守/困境儿童")
+    ORPHANS = "orphans", _("孤儿/事实无人抚养儿童")
+    VAGRANTS = "vagrants", _("流浪乞讨人员")
+    WOMEN = "left_behind_women", _("留守妇女")
+    RELOCATED = "relocated", _("易地搬迁群众")
+
+
+class FilingStatus(models.TextChoices):
+    FILED = "filed", _("已备案")
+    OVERDUE = "overdue", _("逾期未备案")
+    PENDING = "pending", _("待备案")
+    UNSIGNED = "unsigned", _("未签订")
+
+
+class ContractQuerySet(ScopedQuerySet):
+    """County staff see what their county bought, cities their counties', the
+    province everything in it; a station head the contracts covering the station;
+    an evaluator the contracts held by their own organisation."""
+
+    region_code_path = "purchaser__code"
+    scope_needs_distinct = True
+
+    def scope_q(self, scope: Scope) -> Q | None:
+        if scope.station_id:
+            return Q(stations__pk=scope.station_id)
+        return super().scope_q(scope)
+
+    def evaluator_q(self, scope: Scope) -> Q | None:
+        return Q(contractor_id=scope.organisation_id)
+
+    def with_filing_status(self, today: datetime.date):
+        return self.annotate(filing_state=Case(
+            When(signed_on__isnull=True, then=Value(FilingStatus.UNSIGNED)),
+            When(filed_on__isnull=False, then=Value(FilingStatus.FILED)),
+            When(filing_due_on__lt=today, then=Value(FilingStatus.OVERDUE)),
+            default=Value(FilingStatus.PENDING),
+        ))
+
+    def active_on(self, day: datetime.date):
+        return self.filter(starts_on__lte=day, ends_on__gte=day)
+
+    def expiring_within(self, days: int, today: datetime.date):
+        return self.filter(ends_on__gte=today, ends_on__lte=today + datetime.timedelta(days=days))
+
+    def overlapping(self, starts_on: datetime.date, ends_on: datetime.date):
+        return self.filter(starts_on__lte=ends_on, ends_on__gte=starts_on)
+
+    def with_overdue_flag(self, today: datetime.date):
+        from projects.models.payments import PaymentInstallment
+
+        overdue = PaymentInstallment.objects.filter(contract=OuterRef("pk")).overdue(today)
+        return self.annotate(has_overdue=Exists(overdue))
+
+
+class Contract(models.Model):
+    """A purchase-of-service contract bought by a region's civil-affairs bureau.
+
+    It takes effect on the later of its signing date and its service start date
+    (an unsigned contract has not taken effect); that day triggers the
+    installments paid "on taking effect"."""
+
+    purchaser = models.ForeignKey(
+        Region, verbose_name=_("购买方（民政部门所在区划）"), on_delete=models.PROTECT, related_name="contracts"
+    )
+    contractor = models.ForeignKey(
+        Organisation, verbose_name=_("承接机构"), on_delete=models.PROTECT, related_name="contracts"
+    )
+    number = models.CharField(_("合同编号"), max_length=60, unique=True,
+                              error_messages={"unique": _("已有合同使用该合同编号。")})
+    title = models.CharField(_("项目名称"), max_length=200)
+    stations = models.ManyToManyField(Station, verbose_name=_("覆盖站点"), related_name="contracts", blank=True)
+    service_domains = models.JSONField(_("服务领域"), default=list, blank=True)
+    target_groups = models.JSONField(_("服务对象"), default=list, blank=True)
+    award_notice_on = models.DateField(_("中标（成交）通知日期"), null=True, blank=True)
+    signed_on = models.DateField(_("签订日期"), null=True, blank=True)
+    starts_on = models.DateField(_("服务开始日期"))
+    ends_on = models.DateField(_("服务结束日期"))
+    amount = models.DecimalField(_("合同金额（元）"), max_digits=14, decimal_places=2,
+                                 validators=[MinValueValidator(Decimal("0.01"))])
+    social_workers_per_station = models.PositiveSmallIntegerField(_("每站驻站社工人数要求"), default=2)
+    previous = models.OneToOneField(
+        "self", verbose_name=_("续签自"), on_delete=models.PROTECT, null=True, blank=True, related_name="renewal"
+    )
+    renewable = models.BooleanField(_("可续签"), default=True)
+    not_renewable_reason = models.CharField(_("不可续签原因"), max_length=200, blank=True)
+    filing_due_on = models.DateField(_("备案截止日期"), null=True, blank=True, editable=False,
+                                     help_text=_("签订后15个工作日（按国家法定节假日安排）。"))
+    filed_on = models.DateField(_("备案日期"), null=True, blank=True)
+    filing_reference = models.CharField(_("备案编号"), max_length=60, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ContractQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("合同历史"), m2m_fields=[stations])
+
+    class Meta:
+        verbose_name = _("购买服务合同")
+        verbose_name_plural = _("购买服务合同")
+        ordering = ["-starts_on", "number"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="contract_ends_after_start"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="contract_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["ends_on"], name="contract_ends_on_idx")]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("projects:contract-detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        errors = {}
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("服务结束日期不能早于开始日期。")
+        if self.signed_on and self.award_notice_on and self.signed_on < self.award_notice_on:
+            errors["signed_on"] = _("签订日期不能早于中标（成交）通知日期。")
+        if self.filed_on and not self.signed_on:
+            errors["filed_on"] = _("合同尚未签订，不能登记备案。")
+        elif self.filed_on and self.filed_on < self.signed_on:
+            errors["filed_on"] = _("备案日期不能早于签订日期。")
+        for field, choices in (("service_domains", ServiceDomain), ("target_groups", TargetGroup)):
+            values = getattr(self, field) or []
+            unknown = [v for v in values if v not in choices.values]
+            if not isinstance(values, list) or unknown:
+                errors[field] = _("包含无效的选项：%(v)s。") % {"v": "、".join(map(str, unknown))}
+        if self.not_renewable_reason and self.renewable:
+            self.not_renewable_reason = ""
+        if errors:
+            raise ValidationError(errors)
+        self.filing_due_on = add_working_days(self.signed_on, FILING_WORKING_DAYS) if self.signed_on else None
+
+    @property
+    def effective_on(self) -> datetime.date | None:
+        """The day the contract takes effect: the later of signing and service start."""
+        if not self.signed_on:
+            return None
+        return max(self.signed_on, self.starts_on)
+
+    def filing_status(self, today: datetime.date) -> str:
+        if not self.signed_on:
+            return FilingStatus.UNSIGNED
+        if self.filed_on:
+            return FilingStatus.FILED
+        if self.filing_due_on and self.filing_due_on < today:
+            return FilingStatus.OVERDUE
+        return FilingStatus.PENDING
+
+    def service_domain_labels(self) -> list[str]:
+        return [ServiceDomain(v).label for v in self.service_domains or [] if v in ServiceDomain.values]
+
+    def target_group_labels(self) -> list[str]:
+        return [TargetGroup(v).label for v in self.target_groups or [] if v in TargetGroup.values]
+
+    def chain(self) -> list[Contract]:
+        """The whole renewal chain this contract belongs to, oldest first."""
+        earlier = []
+        current = self
+        while current.previous_id:
+            current = Contract.objects.select_related("contractor").get(pk=current.previous_id)
+            earlier.append(current)
+        later = []
+        current = self
+        while (following := Contract.objects.select_related("contractor").filter(previous=current).first()):
+            later.append(following)
+            current = following
+        return [*reversed(earlier), self, *later]
+
+
+class FundingSource(models.TextChoices):
+    SOCIAL_ASSISTANCE = "social_assistance", _("社会救助资金")
+    WELFARE_LOTTERY = "welfare_lottery", _("福彩公益金")
+    GENERAL_BUDGET = "general_budget", _("一般公共预算")
+    CHARITY = "charity", _("慈善资金")
+    OTHER = "other", _("其他资金")
+
+
+class FundingLineQuerySet(ScopedQuerySet):
+    region_code_path = "contract__purchaser__code"
+
+
+class FundingLine(models.Model):
+    """How much of a contract's amount comes from one funding source. The lines
+    of a contract add up exactly to its amount (checked by the contract services)."""
+
+    contract = models.ForeignKey(Contract, verbose_name=_("合同"), on_delete=models.CASCADE,
+                                 related_name="funding_lines")
+    source = models.CharField(_("资金来源"), max_length=20, choices=FundingSource.choices)
+    amount = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2,
+                                 validators=[MinValueValidator(Decimal("0.01"))])
+
+    objects = FundingLineQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("资金来源历史"))
+
+    class Meta:
+        verbose_name = _("资金来源")
+        verbose_name_plural = _("资金来源")
+        ordering = ["contract", "source"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "source"], name="funding_line_one_per_source"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="funding_line_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_source_display()} {self.amount}"
+
+
+class ContractEvaluationQuerySet(ScopedQuerySet):
+    region_code_path = "contract__purchaser__code"
+
+    def latest_per_contract(self):
+        """The most recent finalised result of each contract."""
+        newer = ContractEvaluation.objects.filter(
+            contract=models.OuterRef("contract"), evaluated_on__gt=models.OuterRef("evaluated_on")
+        )
+        return self.exclude(models.Exists(newer))
+
+
+class ContractEvaluation(models.Model):
+    """A finalised evaluation result of a contract, as recorded by the assessments app.
+    Contracts show their latest result without the projects app knowing evaluations."""
+
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("合同"), on_delete=models.PROTECT, related_name="evaluation_results"
+    )
+    kind = models.CharField(_("评估类型"), max_length=30)
+    kind_label = models.CharField(_("评估类型名称"), max_length=50)
+    evaluated_on = models.DateField(_("评估完成日期"))
+    score = models.DecimalField(_("得分"), max_digits=6, decimal_places=2)
+    grade = models.CharField(_("等级"), max_length=20)
+    passed = models.BooleanField(_("是否合格"))
+    reference = models.CharField(_("来源"), max_length=100, unique=True,
+                                 help_text=_("产生该结果的评估记录，防止重复记录。"))
+
+    objects = ContractEvaluationQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("合同评估结果历史"))
+
+    class Meta:
+        verbose_name = _("合同评估结果")
+        verbose_name_plural = _("合同评估结果")
+        ordering = ["contract", "-evaluated_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.contract.number} {self.kind_label} {self.grade}"

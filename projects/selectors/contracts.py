@@ -1,0 +1,91 @@
+"""Reads for contract and organisation screens and exports. Every one starts from ``visible_to``."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from projects.models import (
+    Contract,
+    ContractEvaluation,
+    FundingLine,
+    Organisation,
+    Payment,
+    PaymentInstallment,
+)
+from stations.models import Station
+
+DEFAULT_EXPIRING_DAYS = 60
+
+
+def with_latest_evaluation(contracts: QuerySet[Contract]) -> QuerySet[Contract]:
+    """Annotate each contract's latest evaluation result (kind, grade, passed, date)."""
+    latest = ContractEvaluation.objects.filter(contract=OuterRef("pk")).order_by("-evaluated_on", "-pk")
+    return contracts.annotate(
+        latest_eval_kind=Subquery(latest.values("kind_label")[:1]),
+        latest_eval_grade=Subquery(latest.values("grade")[:1]),
+        latest_eval_passed=Subquery(latest.values("passed")[:1]),
+        latest_eval_on=Subquery(latest.values("evaluated_on")[:1]),
+    )
+
+
+def contract_list(*, user, today: datetime.date) -> QuerySet[Contract]:
+    contracts = Contract.objects.visible_to(user).select_related("purchaser", "contractor", "renewal")
+    contracts = contracts.with_filing_status(today).with_overdue_flag(today)
+    return (with_latest_evaluation(contracts).annotate(station_count=Count("stations", distinct=True))
+            .order_by("-starts_on", "number"))
+
+
+def contract_expiring(*, user, today: datetime.date, days: int = DEFAULT_EXPIRING_DAYS) -> QuerySet[Contract]:
+    """Contracts ending between today and ``days`` from now, soonest first, with their latest evaluation."""
+    return contract_list(user=user, today=today).expiring_within(days, today).order_by("ends_on", "number")
+
+
+def contract_filings(*, user, today: datetime.date) -> QuerySet[Contract]:
+    """Signed contracts with their filing state, for the city's filing desk."""
+    return (Contract.objects.visible_to(user).filter(signed_on__isnull=False)
+            .select_related("purchaser", "contractor").with_filing_status(today)
+            .order_by(F("filed_on").asc(nulls_first=True), "filing_due_on", "number"))
+
+
+def contract_detail(*, user, pk: int) -> Contract:
+    from stations.scope import get_visible_or_404
+
+    queryset = Contract.objects.select_related("purchaser", "contractor", "previous").prefetch_related(
+        Prefetch("stations", queryset=Station.objects.select_related("region")),
+        Prefetch("funding_lines", queryset=FundingLine.objects.order_by("source")),
+        Prefetch("installments", queryset=PaymentInstallment.objects.with_paid().order_by("sequence")),
+    )
+    return get_visible_or_404(queryset, user, pk=pk)
+
+
+def contract_payments(contract: Contract) -> QuerySet[Payment]:
+    return Payment.objects.filter(installment__contract=contract).select_related(
+        "installment", "recorded_by").order_by("paid_on", "pk")
+
+
+def organisation_list(*, user) -> QuerySet[Organisation]:
+    visible_contracts = Contract.objects.visible_to(user).values("pk")
+    return Organisation.objects.visible_to(user).select_related("region").annotate(
+        contract_count=Count("contracts", filter=Q(contracts__in=visible_contracts), distinct=True))
+
+
+def organisation_contracts(*, user, organisation: Organisation) -> QuerySet[Contract]:
+    """The organisation's contracts that the user may see (not those of other counties)."""
+    return (Contract.objects.visible_to(user).filter(contractor=organisation)
+            .select_related("purchaser").order_by("-starts_on"))
+
+
+def organisation_stations(*, user, organisation: Organisation) -> QuerySet[Station]:
+    contracts = organisation_contracts(user=user, organisation=organisation).values("pk")
+    return Station.objects.filter(contracts__in=contracts).select_related("region").distinct().order_by(
+        "region__code")
+
+
+def organisation_ratings(organisation: Organisation) -> list[tuple[str, int]]:
+    """Ratings the organisation has held, newest year first (from its audit history)."""
+    seen = {}
+    for rating, year in organisation.history.exclude(rating="").values_list("rating", "rating_year"):
+        seen[(rating, year)] = True
+    return sorted(seen, key=lambda pair: (pair[1] or 0), reverse=True)

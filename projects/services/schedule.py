@@ -1,0 +1,130 @@
+"""Payment schedules: validation, amounts to the fen, and releasing installments."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import ROUND_DOWN, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from projects.models import Contract, InstallmentTrigger, Payment, PaymentInstallment
+from projects.workdays import add_working_days
+from stations.audit import delete_audited, save_audited
+
+PAYMENT_WORKING_DAYS = 15
+DEFAULT_SCHEDULE = (
+    (InstallmentTrigger.EFFECTIVE, Decimal("50")),
+    (InstallmentTrigger.MIDTERM_PASSED, Decimal("30")),
+    (InstallmentTrigger.FINAL_PASSED, Decimal("20")),
+)
+FEN = Decimal("0.01")
+HUNDRED = Decimal("100")
+
+
+def yuan(value: Decimal) -> str:
+    return f"{Decimal(value):,.2f}"
+
+
+def percent(value: Decimal) -> str:
+    """A percentage without trailing zeros: 90, 33.33, 5."""
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def split_amount(total: Decimal, percentages: list[Decimal]) -> list[Decimal]:
+    """Amounts for each percentage, exact to the fen; the remainder goes to the last."""
+    amounts = [(total * pct / 100).quantize(FEN, rounding=ROUND_DOWN) for pct in percentages[:-1]]
+    amounts.append(total - sum(amounts, Decimal("0")))
+    return amounts
+
+
+def default_schedule() -> list[dict]:
+    return [{"trigger": trigger, "percentage": pct} for trigger, pct in DEFAULT_SCHEDULE]
+
+
+def schedule_rows(total: Decimal, rows: list[dict] | None) -> list[dict]:
+    """Validate a schedule (trigger, percentage, optional amount) and return rows with
+    amounts. Percentages must add up to 100; given amounts must add up to ``total``."""
+    rows = default_schedule() if rows is None else [dict(row) for row in rows]
+    if not rows:
+        raise ValidationError({"installments": _("付款计划至少需要一期。")})
+    for number, row in enumerate(rows, start=1):
+        if row.get("trigger") not in InstallmentTrigger.values:
+            raise ValidationError({"installments": _("第 %(n)s 期的支付条件无效。") % {"n": number}})
+        pct = row.get("percentage")
+        if pct is None or Decimal(pct) <= 0:
+            raise ValidationError({"installments": _("第 %(n)s 期的比例必须大于 0。") % {"n": number}})
+    total_pct = sum((Decimal(row["percentage"]) for row in rows), Decimal("0"))
+    if total_pct != HUNDRED:
+        raise ValidationError({"installments": _("各期付款比例合计为 %(total)s%%，应为 100%%。")
+                               % {"total": percent(total_pct)}})
+    given = [row.get("amount") for row in rows]
+    if all(amount is not None for amount in given):
+        given_total = sum((Decimal(a) for a in given), Decimal("0"))
+        if given_total != total:
+            raise ValidationError({"installments": _(
+                "各期金额合计 %(sum)s 元，与合同金额 %(total)s 元不一致（相差 %(diff)s 元）。") % {
+                "sum": yuan(given_total), "total": yuan(total), "diff": yuan(total - given_total)}})
+        amounts = [Decimal(a) for a in given]
+    else:
+        amounts = split_amount(total, [Decimal(row["percentage"]) for row in rows])
+    for row, amount in zip(rows, amounts, strict=True):
+        row["amount"] = amount
+        row["percentage"] = Decimal(row["percentage"])
+    return rows
+
+
+def apply_schedule(*, actor, contract: Contract, rows: list[dict]) -> None:
+    """Write a validated schedule over the contract's installments, by sequence."""
+    existing = list(contract.installments.order_by("sequence"))
+    same = len(existing) == len(rows) and all(
+        inst.trigger == row["trigger"] and inst.percentage == row["percentage"] and inst.amount == row["amount"]
+        for inst, row in zip(existing, rows, strict=False))
+    if same:
+        return
+    if Payment.objects.filter(installment__contract=contract).exists():
+        raise ValidationError({"installments": _("该合同已登记付款，不能再修改付款计划。")})
+    for sequence, row in enumerate(rows, start=1):
+        installment = existing[sequence - 1] if sequence <= len(existing) else PaymentInstallment(
+            contract=contract, sequence=sequence)
+        if installment.pk and installment.trigger != row["trigger"]:
+            installment.triggered_on = installment.due_on = None
+        installment.trigger = row["trigger"]
+        installment.percentage = row["percentage"]
+        installment.amount = row["amount"]
+        save_audited(installment, actor=actor, reason=_("付款计划"))
+    for extra in existing[len(rows):]:
+        delete_audited(extra, actor=actor, reason=_("付款计划删减"))
+
+
+@transaction.atomic
+def installment_release(*, actor, contract: Contract, trigger: str, on_date: datetime.date) -> list[PaymentInstallment]:
+    """Mark the contract's installments with this trigger as triggered on ``on_date``;
+    each becomes due 15 working days later. Installments already triggered are
+    left alone, so releasing twice changes nothing."""
+    released = []
+    pending = PaymentInstallment.objects.select_for_update().filter(
+        contract=contract, trigger=trigger, triggered_on__isnull=True
+    )
+    for installment in pending:
+        installment.triggered_on = on_date
+        installment.due_on = add_working_days(on_date, PAYMENT_WORKING_DAYS)
+        save_audited(installment, actor=actor, update_fields=["triggered_on", "due_on"],
+                     reason=_("支付条件达成：%(trigger)s") % {"trigger": InstallmentTrigger(trigger).label})
+        released.append(installment)
+    return released
+
+
+def release_on_taking_effect(*, actor, contract: Contract) -> None:
+    """The "on taking effect" installments follow the contract's effective date
+    (the later of signing and service start), re-dated while still unpaid if it changes."""
+    effective_on = contract.effective_on
+    for installment in contract.installments.filter(trigger=InstallmentTrigger.EFFECTIVE):
+        if installment.triggered_on == effective_on or installment.payments.exists():
+            continue
+        installment.triggered_on = effective_on
+        installment.due_on = add_working_days(effective_on, PAYMENT_WORKING_DAYS) if effective_on else None
+        save_audited(installment, actor=actor, update_fields=["triggered_on", "due_on"],
+                     reason=_("合同生效") if effective_on else _("合同未签订"))

@@ -1,0 +1,227 @@
+import datetime
+
+import django_filters
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView
+from django_filters.views import FilterView
+
+from projects import services
+from projects.forms import (
+    ContractForm,
+    FundingLineFormSet,
+    InstallmentFormSet,
+    formset_rows,
+    funding_initial,
+    installment_initial,
+)
+from projects.models import Contract, FilingStatus, Organisation
+from projects.selectors import contracts as selectors
+from projects.services import FEN
+from projects.views.common import CountyStaffRequiredMixin, add_service_errors, may_record_filing, may_write, today
+from stations.models import Region, RegionLevel
+from stations.scope import get_visible_or_404
+
+TERM_CHOICES = [("active", gettext_lazy("服务期内")), ("upcoming", gettext_lazy("未开始")),
+                ("ended", gettext_lazy("已结束"))]
+
+
+class ContractFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=gettext_lazy("搜索"), method="search")
+    purchaser = django_filters.ModelChoiceFilter(label=gettext_lazy("购买方"), queryset=Region.objects.none(),
+                                                 method="in_region")
+    contractor = django_filters.ModelChoiceFilter(label=gettext_lazy("承接机构"), queryset=Organisation.objects.none())
+    term = django_filters.ChoiceFilter(label=gettext_lazy("服务期"), choices=TERM_CHOICES, method="by_term")
+    filing = django_filters.ChoiceFilter(label=gettext_lazy("备案"), choices=FilingStatus.choices,
+                                         field_name="filing_state")
+    overdue = django_filters.BooleanFilter(label=gettext_lazy("有逾期未付"), field_name="has_overdue")
+
+    class Meta:
+        model = Contract
+        fields = ["q", "purchaser", "contractor", "term", "filing", "overdue"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["purchaser"].queryset = Region.objects.visible_to(user).filter(
+            level__in=[RegionLevel.CITY, RegionLevel.COUNTY]).order_by("code")
+        self.filters["contractor"].queryset = Organisation.objects.visible_to(user)
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value)
+                               | Q(contractor__name__icontains=value) | Q(stations__name__icontains=value)).distinct()
+
+    def in_region(self, queryset, name, value):
+        return queryset.filter(purchaser__code__startswith=value.prefix)
+
+    def by_term(self, queryset, name, value):
+        day = today()
+        if value == "active":
+            return queryset.active_on(day)
+        if value == "upcoming":
+            return queryset.filter(starts_on__gt=day)
+        return queryset.filter(ends_on__lt=day)
+
+
+class ContractListView(LoginRequiredMixin, FilterView):
+    template_name = "projects/contract_list.html"
+    context_object_name = "contracts"
+    filterset_class = ContractFilter
+    paginate_by = 50
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
+
+    def get_queryset(self):
+        return selectors.contract_list(user=self.request.user, today=today())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(may_write=may_write(self.request.user), today=today(), **kwargs)
+
+
+class ContractExpiringView(LoginRequiredMixin, ListView):
+    template_name = "projects/contract_expiring.html"
+    context_object_name = "contracts"
+
+    def days(self) -> int:
+        try:
+            return max(1, min(int(self.request.GET.get("days", selectors.DEFAULT_EXPIRING_DAYS)), 3660))
+        except ValueError:
+            return selectors.DEFAULT_EXPIRING_DAYS
+
+    def get_queryset(self):
+        return selectors.contract_expiring(user=self.request.user, today=today(), days=self.days())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(days=self.days(), **kwargs)
+
+
+class ContractDetailView(LoginRequiredMixin, DetailView):
+    template_name = "projects/contract_detail.html"
+    context_object_name = "contract"
+
+    def get_object(self, queryset=None):
+        return selectors.contract_detail(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        contract, day = self.object, today()
+        installments = list(contract.installments.all())
+        for installment in installments:
+            installment.paid = installment.paid.quantize(FEN)
+            installment.state_now = installment.state(day)
+        latest = contract.evaluation_results.order_by("-evaluated_on", "-pk").first()
+        chain = contract.chain()
+        history = contract.history.select_related("history_user").order_by("-history_date")[:10]
+        return super().get_context_data(
+            installments=installments, payments=selectors.contract_payments(contract),
+            filing_status=FilingStatus(contract.filing_status(day)), chain=chain,
+            chain_has_renewal=chain[-1].pk != contract.pk,
+            latest_evaluation=latest, history=history, may_write=may_write(self.request.user),
+            may_record_filing=may_record_filing(self.request.user), **kwargs)
+
+
+class ContractFormView(CountyStaffRequiredMixin, FormView):
+    template_name = "projects/contract_form.html"
+    form_class = ContractForm
+    contract = None
+
+    def renewing(self) -> Contract | None:
+        """The contract being renewed (``?renew=<pk>``): the new one starts prefilled from it."""
+        if self.contract is None and self.request.GET.get("renew"):
+            return get_visible_or_404(Contract, self.request.user, pk=self.request.GET["renew"])
+        return None
+
+    def get_form_kwargs(self):
+        kwargs = {**super().get_form_kwargs(), "user": self.request.user, "instance": self.contract}
+        if self.contract is not None:
+            kwargs["initial"] = {"service_domains": self.contract.service_domains,
+                                 "target_groups": self.contract.target_groups}
+        elif (previous := self.renewing()) is not None:
+            kwargs["initial"] = renewal_initial(previous)
+        return kwargs
+
+    def formsets(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        source = self.contract or self.renewing()
+        return (FundingLineFormSet(data, prefix="funding", initial=funding_initial(source)),
+                InstallmentFormSet(data, prefix="installments", initial=installment_initial(source)))
+
+    def get_context_data(self, **kwargs):
+        if "funding" not in kwargs:
+            kwargs["funding"], kwargs["schedule"] = self.formsets()
+        return super().get_context_data(contract=self.contract, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        funding, schedule = self.formsets()
+        errors = {"funding_lines": [], "installments": []}
+        if form.is_valid() and funding.is_valid() and schedule.is_valid():
+            try:
+                contract = self.save(form, funding, schedule)
+            except ValidationError as error:
+                add_service_errors(form, error, errors)
+            else:
+                messages.success(request, _("已保存合同 %(number)s。") % {"number": contract.number})
+                return redirect(contract)
+        return self.render_to_response(self.get_context_data(
+            form=form, funding=funding, schedule=schedule, funding_errors=errors["funding_lines"],
+            schedule_errors=errors["installments"]))
+
+    def save(self, form, funding, schedule) -> Contract:
+        data = form.service_data()
+        stations = form.cleaned_data["stations"]
+        funding_lines = formset_rows(funding, ("source", "amount"))
+        installments = formset_rows(schedule, ("trigger", "percentage"))
+        if self.contract is None:
+            return services.contract_create(actor=self.request.user, stations=stations, funding_lines=funding_lines,
+                                            installments=installments, **data)
+        return services.contract_update(actor=self.request.user, contract=self.contract, stations=stations,
+                                        funding_lines=funding_lines, installments=installments, **data)
+
+
+def renewal_initial(previous: Contract) -> dict:
+    starts_on = previous.ends_on + datetime.timedelta(days=1)
+    try:
+        ends_on = starts_on.replace(year=starts_on.year + 1) - datetime.timedelta(days=1)
+    except ValueError:  # 29 February
+        ends_on = starts_on + datetime.timedelta(days=364)
+    return {
+        "title": previous.title, "purchaser": previous.purchaser_id, "contractor": previous.contractor_id,
+        "stations": list(previous.stations.values_list("pk", flat=True)), "previous": previous.pk,
+        "service_domains": previous.service_domains, "target_groups": previous.target_groups,
+        "starts_on": starts_on, "ends_on": ends_on, "amount": previous.amount,
+        "social_workers_per_station": previous.social_workers_per_station,
+    }
+
+
+class ContractUpdateView(ContractFormView):
+    def dispatch(self, request, *args, **kwargs):
+        self.contract = get_visible_or_404(Contract, request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ContractNotRenewableView(CountyStaffRequiredMixin, View):
+    """Record that a contract may not be renewed (a failed evaluation, a breach): re-procure instead."""
+
+    def post(self, request, pk):
+        contract = get_visible_or_404(Contract, request.user, pk=pk)
+        reason = request.POST.get("reason", "").strip()[:200]
+        if not reason:
+            messages.error(request, _("请填写不可续签的原因。"))
+        else:
+            services.contract_mark_not_renewable(actor=request.user, contract=contract, reason=reason)
+            messages.success(request, _("已将合同 %(number)s 标记为不可续签。") % {"number": contract.number})
+        return redirect(contract)
+
+
+contract_list_view = ContractListView.as_view()
+contract_not_renewable_view = ContractNotRenewableView.as_view()
+contract_expiring_view = ContractExpiringView.as_view()
+contract_detail_view = ContractDetailView.as_view()
+contract_create_view = ContractFormView.as_view()
+contract_update_view = ContractUpdateView.as_view()

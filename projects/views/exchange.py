@@ -1,0 +1,65 @@
+"""Excel import (with preview) and export of organisations and contracts. Exports use the
+same scoped selectors and filters as the lists, with the import's column headers on the first
+row, so an exported file can be edited and imported again (natural keys update, never duplicate)."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from projects.resources import ContractResource, OrganisationResource
+from projects.selectors import contracts as selectors
+from projects.views.contracts import ContractFilter
+from projects.views.organisations import OrganisationFilter
+from stations.exporting import XlsxBook, _write_cell
+from stations.importing import ImportView
+
+
+def resource_workbook(resource, queryset, filename: str):
+    book = XlsxBook()
+    sheet = book.workbook.active
+    sheet.title = filename[:31]
+    fields = resource.get_export_fields()
+    for column, field in enumerate(fields, 1):
+        _write_cell(sheet, 1, column, field.column_name)
+    for line, instance in enumerate(queryset, 2):
+        for column, field in enumerate(fields, 1):
+            _write_cell(sheet, line, column, resource.export_field(field, instance))
+    sheet.freeze_panes = "A2"
+    book._first = False
+    return book.response(f"{filename}-{timezone.localdate().isoformat()}.xlsx")
+
+
+class ContractExportView(LoginRequiredMixin, View):
+    def get(self, request):
+        contracts = selectors.contract_list(user=request.user, today=timezone.localdate())
+        contracts = ContractFilter(request.GET, queryset=contracts, user=request.user).qs
+        contracts = contracts.select_related("previous").prefetch_related("funding_lines", "stations__region")
+        return resource_workbook(ContractResource(user=request.user), contracts, "购买服务合同")
+
+
+class OrganisationExportView(LoginRequiredMixin, View):
+    def get(self, request):
+        organisations = OrganisationFilter(request.GET, queryset=selectors.organisation_list(user=request.user)).qs
+        return resource_workbook(OrganisationResource(user=request.user), organisations.order_by("name"), "承接机构")
+
+
+class OrganisationImportView(ImportView):
+    resource_class = OrganisationResource
+    title = gettext_lazy("导入承接机构")
+    success_url = reverse_lazy("projects:organisation-list")
+    allowed_roles = ("county",)
+
+
+class ContractImportView(ImportView):
+    resource_class = ContractResource
+    title = gettext_lazy("导入购买服务合同")
+    success_url = reverse_lazy("projects:contract-list")
+    allowed_roles = ("county",)
+
+
+contract_export_view = ContractExportView.as_view()
+organisation_export_view = OrganisationExportView.as_view()
+organisation_import_view = OrganisationImportView.as_view()
+contract_import_view = ContractImportView.as_view()
