@@ -8,8 +8,10 @@ from stations.scope import scope_of
 # (url name, label, who sees it: "all" or a set of roles; superusers see everything)
 NAV_ITEMS = [
     ("home", _("首页"), "all"),
-    ("stations:station-list", _("社工站"), {"province", "city", "county", "station_head"}),
     ("stations:coverage-home", _("覆盖率"), {"province", "city", "county"}),
+    ("stations:station-list", _("社工站"), {"province", "city", "county", "station_head"}),
+    ("stations:report-list", _("月度报告"), {"province", "city", "county", "station_head"}),
+    ("stations:report-completeness", _("月报报送情况"), {"province", "city", "county"}),
     ("projects:contract-list", _("购买服务合同"), {"province", "city", "county"}),
     ("projects:organisation-list", _("承接机构"), {"province", "city", "county"}),
     ("projects:contract-expiring", _("即将到期"), {"city", "county"}),
@@ -20,8 +22,6 @@ NAV_ITEMS = [
     ("assessments:evaluation-list", _("评估"), {"province", "city", "county", "evaluator"}),
     ("assessments:todo", _("评估待办"), {"county", "evaluator"}),
     ("audit-log", _("操作记录"), {"province", "city", "county"}),
-    ("stations:report-list", _("月度报告"), {"province", "city", "county", "station_head"}),
-    ("stations:report-completeness", _("月报报送情况"), {"province", "city", "county"}),
 ]
 
 
@@ -40,6 +40,10 @@ def navigation(request):
             url = reverse(name)
         except NoReverseMatch:
             continue
-        items.append({"url": url, "label": label, "active": request.path == url or (
-            url != "/" and request.path.startswith(url))})
+        items.append({"url": url, "label": label, "active": False})
+    # Only the entry whose address is the longest prefix of the page's is highlighted.
+    matching = [item for item in items if request.path == item["url"]
+                or (item["url"] != "/" and request.path.startswith(item["url"]))]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["active"] = True
     return {"nav_items": items}

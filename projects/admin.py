@@ -1,9 +1,7 @@
 """The admin for provincial officials: scoped like the screens; writes go through the services."""
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -20,19 +18,8 @@ from projects.models import (
     SocialAssistanceSpending,
 )
 from projects.services.organisations import ORGANISATION_FIELDS
-from stations.admin_mixins import ScopedAdminMixin as BaseScopedAdminMixin
+from stations.admin_mixins import ScopedAdminMixin
 from stations.models import Region, RegionLevel
-
-
-class ScopedAdminMixin(BaseScopedAdminMixin):
-    """Also closes the history page: django-simple-history falls back to the
-    historical rows of an object outside the queryset, which would show another
-    county's record. Only superusers see the history of deleted objects."""
-
-    def history_view(self, request, object_id, extra_context=None):
-        if not request.user.is_superuser and not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
-            raise Http404
-        return super().history_view(request, object_id, extra_context=extra_context)
 
 
 class ReadOnlyMixin:

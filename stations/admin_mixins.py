@@ -1,6 +1,8 @@
 """Admin scoping shared by every app's admin: the same ``visible_to`` as the screens."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.http import Http404
 
 
 def _scoped(queryset, user):
@@ -13,6 +15,13 @@ class ScopedAdminMixin:
 
     def get_queryset(self, request):
         return _scoped(super().get_queryset(request), request.user)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """django-simple-history's history page reads stored history rows even for records the
+        user may not see; answer 404 unless the record is within the user's scope."""
+        if not request.user.is_superuser and not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+        return super().history_view(request, object_id, extra_context=extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -35,3 +35,15 @@ def hierarchy(db):
 def fast_password_hashing(settings):
     """Test accounts do not need a slow password hash; real ones keep Django's default."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def chinese_by_default():
+    """Each test starts in Chinese, the source language: a request made in English (the language
+    switch) leaves English active in the thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

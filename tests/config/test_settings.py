@@ -72,3 +72,14 @@ def test_chinese_by_default_whatever_the_browser_asks_and_english_when_picked(cl
     english = client.get("/").content.decode()
     assert 'lang="en"' in english
     assert "Social work station" in english
+
+
+@pytest.mark.django_db
+def test_navigation_highlights_only_the_page_section(client):
+    from stations.models import Role
+    from tests import builders
+
+    h = builders.build_hierarchy()
+    client.force_login(builders.user("jiangan", Role.COUNTY, h.county_a))
+    items = client.get("/stations/reports/").context["nav_items"]
+    assert [item["label"] for item in items if item["active"]] == ["月度报告"]

@@ -18,15 +18,3 @@ def world(hierarchy):
     h.city_user = builders.user("city", Role.CITY, h.city)
     h.org = pb.organisation(h.county_a, name="江岸区阳光社工服务中心")
     return h
-
-
-@pytest.fixture(autouse=True)
-def chinese_messages():
-    """Messages are asserted in Chinese, the source language. A request made in English
-    (the language-switch test) leaves English active in the thread, so reset around each test."""
-    from django.conf import settings
-    from django.utils import translation
-
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.activate(settings.LANGUAGE_CODE)

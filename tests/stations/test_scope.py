@@ -161,3 +161,11 @@ def test_province_official_manages_accounts_of_their_province_only(client, world
     assert "is_superuser" not in client.get(
         reverse("admin:stations_user_change", args=[builders.User.objects.get(username="jiangan").pk])
     ).context["adminform"].form.fields
+
+
+def test_admin_history_of_another_countys_station_is_not_shown(client, county_admin, world):
+    login(client, county_admin)
+    own = client.get(reverse("admin:stations_station_history", args=[world.station_a.pk]))
+    assert own.status_code == 200
+    other = client.get(reverse("admin:stations_station_history", args=[world.station_b.pk]))
+    assert other.status_code == 404
