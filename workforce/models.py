@@ -369,7 +369,7 @@ class WorkforcePolicy(models.Model):
         ordering = ["region__code"]
 
     def __str__(self):
-        return f"{self.region}{_('社工人才政策')}" if self.region_id else str(_("默认社工人才政策"))
+        return _("%(region)s社工人才政策") % {"region": self.region} if self.region_id else str(_("默认社工人才政策"))
 
 
 class StipendKind(models.TextChoices):
