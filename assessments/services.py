@@ -95,7 +95,7 @@ def evaluation_create(*, actor, template: EvaluationTemplate, period_start: date
 
 
 def _locked(evaluation: Evaluation) -> Evaluation:
-    return Evaluation.objects.select_for_update().select_related(
+    return Evaluation.objects.select_for_update(of=("self",)).select_related(
         "template", "county", "contract", "station").get(pk=evaluation.pk)
 
 
