@@ -96,7 +96,7 @@ def _seed_contracts(*, actor, county, org, prefix, overdue, evaluator) -> int:
             actor=actor, purchaser=county, contractor=org, number=f"{prefix}-{year}-01",
             title=f"{county.name}{year}年度乡镇社工站服务项目", stations=stations,
             service_domains=["social_assistance", "elderly_care", "child_welfare"],
-            target_groups=["dibao", "tekun", "elderly_in_difficulty", "children"],
+            target_groups=["dibao", "tekun", "elderly", "children"],
             award_notice_on=datetime.date(year - 1, 12, 1), signed_on=datetime.date(year - 1, 12, 15),
             starts_on=datetime.date(year, 1, 1), ends_on=datetime.date(year, 12, 31), amount=amount,
             previous=previous, funding_lines=[

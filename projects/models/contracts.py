@@ -15,32 +15,13 @@ from simple_history.models import HistoricalRecords
 
 from projects.models.organisations import Organisation
 from projects.workdays import add_working_days
-from stations.models import Region, Station
+
+# The service domains and target groups are the ones monthly reports use, so contracts and
+# reports speak of the same services.
+from stations.models import Region, ServiceDomain, Station, TargetGroup
 from stations.scope import Scope, ScopedQuerySet
 
 FILING_WORKING_DAYS = 15
-
-
-class ServiceDomain(models.TextChoices):
-    SOCIAL_ASSISTANCE = "social_assistance", _("社会救助")
-    ELDERLY_CARE = "elderly_care", _("养老服务")
-    CHILD_WELFARE = "child_welfare", _("儿童福利")
-    COMMUNITY_GOVERNANCE = "community_governance", _("社区治理")
-    SOCIAL_AFFAIRS = "social_affairs", _("社会事务")
-    OTHER = "other", _("其他")
-
-
-class TargetGroup(models.TextChoices):
-    DIBAO = "dibao", _("低保对象")
-    TEKUN = "tekun", _("特困人员")
-    TEMPORARY = "temporary_assistance", _("临时救助对象")
-    ELDERLY = "elderly_in_difficulty", _("困难老人")
-    DISABLED = "severely_disabled", _("重度残疾人")
-    CHILDREN = "children", _("留守/困境儿童")
-    ORPHANS = "orphans", _("孤儿/事实无人抚养儿童")
-    VAGRANTS = "vagrants", _("流浪乞讨人员")
-    WOMEN = "left_behind_women", _("留守妇女")
-    RELOCATED = "relocated", _("易地搬迁群众")
 
 
 class FilingStatus(models.TextChoices):
