@@ -25,3 +25,21 @@ def delete_audited(instance: models.Model, *, actor, reason: str = "") -> None:
     if reason:
         instance._change_reason = reason
     instance.delete()
+
+
+def apply_changes(instance: models.Model, data: dict, allowed, *, ignore_unknown: bool = False) -> list[str]:
+    """Set the values in ``data`` that differ on ``instance``; return the names changed.
+
+    Only names in ``allowed`` may be set: others raise ``TypeError`` (or are skipped with
+    ``ignore_unknown``), so a caller cannot write a field its service does not own.
+    """
+    changed = []
+    for name, value in data.items():
+        if name not in allowed:
+            if ignore_unknown:
+                continue
+            raise TypeError(name)
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed.append(name)
+    return changed

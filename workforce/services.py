@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from stations.audit import delete_audited, save_audited
+from stations.audit import apply_changes, delete_audited, save_audited
 from stations.models import Region, RegionLevel, Station
 from stations.scope import scope_of
 from workforce.models import Certificate, Employment, Person, TrainingRecord, can_edit_people
@@ -75,13 +75,7 @@ def person_create(*, actor, assignment: dict | None = None, **data) -> Person:
 @transaction.atomic
 def person_update(*, actor, person: Person, **data) -> Person:
     ensure_can_edit(actor, person)
-    changed = []
-    for key, value in data.items():
-        if key not in PERSON_FIELDS:
-            raise TypeError(key)
-        if getattr(person, key) != value:
-            setattr(person, key, value)
-            changed.append(key)
+    changed = apply_changes(person, data, PERSON_FIELDS)
     if changed:
         save_audited(person, actor=actor, update_fields=[*changed, "updated_at"])
     return person
@@ -105,9 +99,7 @@ def employment_update(*, actor, employment: Employment, **data) -> Employment:
     _ensure_station_in_scope(actor, employment.station)
     if "station" in data:
         _ensure_station_in_scope(actor, data["station"])
-    changed = [key for key, value in data.items() if key in EMPLOYMENT_FIELDS and getattr(employment, key) != value]
-    for key in changed:
-        setattr(employment, key, data[key])
+    changed = apply_changes(employment, data, EMPLOYMENT_FIELDS, ignore_unknown=True)
     if changed:
         save_audited(employment, actor=actor, update_fields=changed)
     return employment
@@ -124,9 +116,7 @@ def certificate_add(*, actor, person: Person, **data) -> Certificate:
 @transaction.atomic
 def certificate_update(*, actor, certificate: Certificate, **data) -> Certificate:
     ensure_can_edit(actor, certificate.person)
-    changed = [key for key, value in data.items() if key in CERTIFICATE_FIELDS and getattr(certificate, key) != value]
-    for key in changed:
-        setattr(certificate, key, data[key])
+    changed = apply_changes(certificate, data, CERTIFICATE_FIELDS, ignore_unknown=True)
     if changed:
         save_audited(certificate, actor=actor, update_fields=changed)
     return certificate
@@ -143,9 +133,7 @@ def training_add(*, actor, person: Person, **data) -> TrainingRecord:
 @transaction.atomic
 def training_update(*, actor, record: TrainingRecord, **data) -> TrainingRecord:
     ensure_can_edit(actor, record.person)
-    changed = [key for key, value in data.items() if key in TRAINING_FIELDS and getattr(record, key) != value]
-    for key in changed:
-        setattr(record, key, data[key])
+    changed = apply_changes(record, data, TRAINING_FIELDS, ignore_unknown=True)
     if changed:
         save_audited(record, actor=actor, update_fields=changed)
     return record

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from projects.models import Contract, ContractEvaluation, FundingLine, FundingSource
 from projects.selectors.policies import DEFAULT_SIGNING_WITHIN_DAYS, assistance_share, county_of, policy_for
 from projects.services.schedule import apply_schedule, percent, release_on_taking_effect, schedule_rows, yuan
-from stations.audit import delete_audited, save_audited
+from stations.audit import apply_changes, delete_audited, save_audited
 from stations.models import Region, Station
 from stations.scope import scope_of
 
@@ -167,13 +167,7 @@ def contract_update(*, actor, contract: Contract, stations=None, funding_lines=N
     Without new funding lines or schedule the current ones must still fit the amount."""
     if "purchaser" in data:
         ensure_region_in_scope(actor, data["purchaser"])
-    changed = []
-    for key, value in data.items():
-        if key not in CONTRACT_FIELDS:
-            raise TypeError(key)
-        if getattr(contract, key) != value:
-            setattr(contract, key, value)
-            changed.append(key)
+    changed = apply_changes(contract, data, CONTRACT_FIELDS)
     stations = list(contract.stations.all()) if stations is None else list(stations)
     if funding_lines is None:
         funding_lines = [{"source": line.source, "amount": line.amount} for line in contract.funding_lines.all()]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from projects.models import Contract, Organisation, ProcurementPolicy, SocialAssistanceSpending
 from projects.services.contracts import ensure_region_in_scope
-from stations.audit import delete_audited, save_audited
+from stations.audit import apply_changes, delete_audited, save_audited
 from stations.models import Region
 
 ORGANISATION_FIELDS = (
@@ -32,13 +32,7 @@ def organisation_create(*, actor, **data) -> Organisation:
 
 @transaction.atomic
 def organisation_update(*, actor, organisation: Organisation, **data) -> Organisation:
-    changed = []
-    for key, value in data.items():
-        if key not in ORGANISATION_FIELDS:
-            raise TypeError(key)
-        if getattr(organisation, key) != value:
-            setattr(organisation, key, value)
-            changed.append(key)
+    changed = apply_changes(organisation, data, ORGANISATION_FIELDS)
     if changed:
         save_audited(organisation, actor=actor, update_fields=changed, reason=_("修改机构信息"))
     return organisation

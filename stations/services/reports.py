@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stations.audit import delete_audited, save_audited
+from stations.audit import apply_changes, delete_audited, save_audited
 from stations.models import (
     EDITABLE_STATUSES,
     LINE_COUNT_FIELDS,
@@ -122,13 +122,7 @@ def report_save(*, actor, report: MonthlyReport, expected_version: int | None, d
     _require_editor(actor, report.station)
     report = _lock(report, expected_version)
     _require_status(report, EDITABLE_STATUSES, _("%(status)s的报告不能修改。"))
-    changed = []
-    for name, value in data.items():
-        if name not in REPORT_FIELDS:
-            raise TypeError(name)
-        if getattr(report, name) != value:
-            setattr(report, name, value)
-            changed.append(name)
+    changed = apply_changes(report, data, REPORT_FIELDS)
     changed_lines = _replace_lines(report, lines, actor) if lines is not None else False
     if changed or changed_lines:
         _bump(report, actor, changed)

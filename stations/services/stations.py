@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stations.audit import save_audited
+from stations.audit import apply_changes, save_audited
 from stations.models import Region, Station, StationAcceptance, StationStatus, StationStatusChange
 from stations.scope import scope_of
 
@@ -46,13 +46,7 @@ def station_create(*, actor, initial_status: str = StationStatus.PLANNED,
 def station_update(*, actor, station: Station, **data) -> Station:
     if "region" in data:
         _ensure_region_in_scope(actor, data["region"])
-    changed = []
-    for key, value in data.items():
-        if key not in STATION_FIELDS:
-            raise TypeError(key)
-        if getattr(station, key) != value:
-            setattr(station, key, value)
-            changed.append(key)
+    changed = apply_changes(station, data, STATION_FIELDS)
     if changed:
         save_audited(station, actor=actor, update_fields=[*changed, "updated_at"])
     return station
