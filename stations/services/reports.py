@@ -218,6 +218,7 @@ def report_reopen(*, actor, report: MonthlyReport, reason: str,
     report.return_reason = reason
     report.reviewed_at = timezone.now()
     report.reviewed_by = actor
+    report._reopening = True  # the one write an approved report accepts (see MonthlyReport.save)
     _bump(report, actor, ["status", "return_reason", "reviewed_at", "reviewed_by"],
           reason=_("重新打开：%(reason)s") % {"reason": reason})
     return report
