@@ -48,6 +48,20 @@ class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
     pass
 
 
+class DependantsProtectedMixin:
+    """Deleting a record that others still hang on (even through a cascading foreign key) is
+    refused on the admin's usual "cannot delete" page, listing those records."""
+
+    dependants: tuple[str, ...] = ()
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for obj in objs:
+            for name in self.dependants:
+                protected.extend(str(dependant) for dependant in getattr(obj, name).all())
+        return deleted, model_count, perms_needed, protected
+
+
 EDIT_TOKEN_FIELD = "_edit_token"
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from stations.admin_mixins import ConcurrentEditAdminMixin, ScopedAdminMixin
+from stations.admin_mixins import ConcurrentEditAdminMixin, DependantsProtectedMixin, ScopedAdminMixin
 from stations.audit import save_audited
 from workforce.models import (
     Certificate,
@@ -24,20 +24,6 @@ from workforce.validators import mask_id_number
 class AuditedAdminMixin(ConcurrentEditAdminMixin):
     def save_model(self, request, obj, form, change):
         save_audited(obj, actor=request.user)
-
-
-class DependantsProtectedMixin:
-    """Deleting a record that others still hang on (even through a cascading foreign key) is
-    refused on the admin's usual "cannot delete" page, listing those records."""
-
-    dependants: tuple[str, ...] = ()
-
-    def get_deleted_objects(self, objs, request):
-        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
-        for obj in objs:
-            for name in self.dependants:
-                protected.extend(str(dependant) for dependant in getattr(obj, name).all())
-        return deleted, model_count, perms_needed, protected
 
 
 class MaskedIdHistoryHelper(HistoricalRecordContextHelper):

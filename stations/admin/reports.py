@@ -4,7 +4,7 @@ screens); filing deadlines are set here by provincial, city or county officials.
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from stations.admin_mixins import ScopedAdminMixin
+from stations.admin_mixins import ConcurrentEditAdminMixin, ScopedAdminMixin
 from stations.models import LINE_COUNT_FIELDS, MonthlyReport, MonthlyReportLine, ReportDeadline
 
 
@@ -39,7 +39,7 @@ class MonthlyReportAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ReportDeadline)
-class ReportDeadlineAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ReportDeadlineAdmin(ScopedAdminMixin, ConcurrentEditAdminMixin, SimpleHistoryAdmin):
     list_display = ("region", "day", "note")
     search_fields = ("region__name", "region__code")
     autocomplete_fields = ("region",)
