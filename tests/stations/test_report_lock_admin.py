@@ -106,3 +106,16 @@ def test_history_records_are_not_editable_in_the_admin(world):
     world.client.post(url, {"title": "回退"})  # reverting is disabled: nothing is written
     assert world.contract.history.count() == before
     assert Contract.objects.get(pk=world.contract.pk).title == world.contract.title
+
+
+@pytest.mark.parametrize("label", ["stations.monthlyreport", "projects.contractevaluation", "assessments.evaluation",
+                                   "workforce.idnumberdisclosure"])
+def test_approved_results_and_audit_records_offer_no_change_or_delete_in_the_admin(world, rf, label):
+    from django.apps import apps
+    from django.contrib import admin
+
+    model = apps.get_model(label)
+    model_admin = admin.site._registry[model]
+    request = rf.get("/")
+    request.user = world.root
+    assert not model_admin.has_change_permission(request) and not model_admin.has_delete_permission(request)
