@@ -47,7 +47,7 @@ class Light(models.TextChoices):
     RED = "red", _("落后")
     AMBER = "amber", _("接近目标")
     GREY = "grey", _("无适用目标")
-    GREEN = "green", _("达标")
+    GREEN = "green", _("已达标")
 
 
 LIGHT_ORDER = {light: index for index, light in enumerate(Light)}  # worst first

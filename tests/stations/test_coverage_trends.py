@@ -196,3 +196,13 @@ def test_page_queries_do_not_grow_with_regions(client, story, province_user, dja
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(trends_url(story.province, "at=2023-06-30"))
     assert len(response.context["trends"].rows) == 13
+
+
+def test_english_page_and_workbook(client, story, province_user):
+    client.force_login(province_user)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(trends_url(story.province, "at=2023-06-30")).content.decode()
+    assert "More than 5 percentage points below target" in page and "Target met" in page
+    assert "2023-06-30: coverage 33.3%, target 70%" in page
+    sheet = load_workbook(BytesIO(client.get(trends_url(story.province, "at=2023-06-30&format=xlsx")).content)).active
+    assert "Coverage on 2023-06-30 (%)" in [cell.value for row in sheet.iter_rows() for cell in row]
