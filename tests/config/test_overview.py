@@ -148,3 +148,14 @@ def test_users_without_a_role_get_no_overview(client, world):
     client.force_login(builders.user("nobody"))
     page = client.get(reverse("home")).content.decode()
     assert "需要关注" not in page and "尚未分配角色" in page
+
+
+def test_province_and_city_homes_link_to_the_trends_table_counties_do_not(client, world):
+    client.force_login(world.city_user)
+    home = client.get(reverse("home")).content.decode()
+    trends = reverse("stations:coverage-trends", args=[world.city.code])
+    assert trends in home
+    page = client.get(trends).content.decode()
+    assert world.county_a.name in page and world.county_b.name in page
+    client.force_login(world.staff_a)
+    assert "/trends/" not in client.get(reverse("home")).content.decode()
