@@ -43,7 +43,7 @@ class NoStoreForSignedInMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        signed_in = request.user.is_authenticated
+        signed_in = request.user.is_authenticated  # before the view: signing out still answers a signed-in user
         response = self.get_response(request)
         if signed_in or request.user.is_authenticated:
             add_never_cache_headers(response)
@@ -73,7 +73,7 @@ class SessionTimeoutMiddleware:
             last_seen = request.session.get(SESSION_LAST_SEEN, now)
             if now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
                 return self.sign_out(request, _("登录已超过 %(hours)s 小时，为保障安全请重新登录。")
-                                     % {"hours": _hours(settings.SESSION_ABSOLUTE_TIMEOUT)})
+                                     % {"hours": f"{settings.SESSION_ABSOLUTE_TIMEOUT / 3600:g}"})
             if now - last_seen > settings.SESSION_IDLE_TIMEOUT:
                 return self.sign_out(request, _("您已超过 %(minutes)s 分钟未操作，为保障安全请重新登录。")
                                      % {"minutes": settings.SESSION_IDLE_TIMEOUT // 60})
@@ -86,11 +86,6 @@ class SessionTimeoutMiddleware:
         logout(request)
         messages.warning(request, message)
         return redirect_to_login(request.get_full_path())
-
-
-def _hours(seconds):
-    hours = seconds / 3600
-    return f"{hours:g}"
 
 
 class PasswordExpiryMiddleware:
