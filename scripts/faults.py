@@ -179,12 +179,15 @@ def seed(env: dict) -> None:
 from stations import services
 from stations.models import Region, Role, User
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+now = timezone.now()
 province = Region.objects.create(code='420000000000', name='湖北省', level='province')
 city = Region.objects.create(code='420500000000', name='宜昌市', level='city', parent=province)
 county = Region.objects.create(code='420525000000', name='远安县', level='county', parent=city)
 root = User.objects.create_superuser('faults_root', password=None)
 password = make_password('faults-2026-pass')
-User.objects.create(username='county', role=Role.COUNTY, region=county, password=password)
+User.objects.create(username='county', role=Role.COUNTY, region=county, password=password,
+                    password_changed_at=now)
 for i in range({HEADS}):
     township = Region.objects.create(code=f'420525{{100 + i:03d}}000', name=f'乡镇{{i}}镇', level='township',
                                       kind='zhen', parent=county)
@@ -192,11 +195,11 @@ for i in range({HEADS}):
                                       initial_status='operating',
                                       status_effective_on=__import__('datetime').date(2024, 1, 1))
     User.objects.create(username=f'head{{i}}', role=Role.STATION_HEAD, region=township, station=station,
-                        password=password)
+                        password=password, password_changed_at=now)
     if i == 0:
         for e in range({EDITORS}):
             User.objects.create(username=f'editor{{e}}', role=Role.STATION_HEAD, region=township, station=station,
-                                password=password)
+                                password=password, password_changed_at=now)
 """
     subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, check=True)
 
