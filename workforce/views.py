@@ -290,6 +290,7 @@ class DeadlineView(LoginRequiredMixin, TemplateView):
         deadlines = selectors.qualification_deadlines(user=user, on_date=on_date, book=book)
         return super().get_context_data(
             on_date=on_date, overdue=[r for r in deadlines if r.overdue], due=[r for r in deadlines if not r.overdue],
+            deadline_total=len(deadlines),
             supervisors=selectors.supervisor_level_violations(user=user, on_date=on_date, book=book),
             flags=selectors.hiring_flag_list(user=user, on_date=on_date, book=book),
             levels=CertificateLevel.choices, **kwargs)

@@ -115,6 +115,9 @@ class ReportCreateView(LoginRequiredMixin, View):
         try:
             report = services.report_create(actor=user, station=user.station, period=period)
         except ValidationError as exc:
+            existing = MonthlyReport.objects.visible_to(user).filter(station_id=user.station_id, period=period).first()
+            if existing:  # opened a moment ago in another tab
+                return redirect("stations:report-edit", pk=existing.pk)
             messages.error(request, "；".join(exc.messages))
             return redirect("stations:report-list")
         return redirect("stations:report-edit", pk=report.pk)
