@@ -1,6 +1,7 @@
 """Excel workbooks of monthly reports: the list of stations that have not filed, and the roll-up
-workbook (a county's quarterly report to the city, a city's semi-annual report to the province).
-The data come from the same scoped selectors as the screens."""
+workbook. Its tables (service totals, filing completeness by month) are also sheets of the
+reporting-chain workbook (config/chain_report.py). The data come from the same scoped selectors
+as the screens."""
 
 from __future__ import annotations
 

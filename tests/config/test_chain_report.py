@@ -26,6 +26,7 @@ from tests.stations import coverage_builders as cb
 from tests.stations import report_builders as rb
 from tests.workforce import builders as wb
 from workforce.models import CertificateLevel, EmploymentRole
+from workforce.selectors import qualification_deadlines
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +71,9 @@ def h(hierarchy):
 
     head = wb.person(station=h.station_a1, name="李站长", role=EmploymentRole.STATION_HEAD)
     wb.certify(head, CertificateLevel.INTERMEDIATE, datetime.date(2025, 3, 1))
-    wb.person(station=h.station_a1, name="王芳", role=EmploymentRole.RESIDENT)
+    wb.person(station=h.station_a1, name="王芳", role=EmploymentRole.RESIDENT)  # not qualified 2 years on: overdue
+    wb.person(station=h.station_a2, name="刘新", role=EmploymentRole.RESIDENT,
+              start_on=datetime.date(2024, 11, 15))  # qualification due 2026-11-15: within 90 days of the quarter's end
     wb.person(station=h.station_b1, name="赵金桥", role=EmploymentRole.RESIDENT)
 
     h.head = rb.head(h.station_a1, "head_a1")
@@ -145,7 +148,7 @@ def test_county_quarterly_workbook_figures_equal_the_selectors(client, h):
         paid_on__range=(datetime.date(2026, 7, 1), Q3_END)).aggregate(s=Sum("amount"))["s"]
     assert summary["期内支付金额（元）"] == float(paid) == 100000
     assert summary["期末逾期未付的付款分期（期）"] == 1
-    assert summary["在岗人员（人）"] == 2 and summary["持证社会工作者（人）"] == 1
+    assert summary["在岗人员（人）"] == 3 and summary["持证社会工作者（人）"] == 1
     rollup = selectors.report_rollup(user=h.county, region=h.county_a, first=datetime.date(2026, 7, 1),
                                      last=datetime.date(2026, 9, 1))
     assert summary["服务人次"] == rollup.line_totals["person_times"] == 40
@@ -175,6 +178,9 @@ def test_county_quarterly_workbook_figures_equal_the_selectors(client, h):
     assert contracts[-1]["购买方"] == "合计" and contracts[-1]["期内已付（元）"] == 100000
 
     staff = {row["站点名称"]: row for row in table(book["人员"], "县（市、区）")}
+    deadlines = qualification_deadlines(user=h.county, on_date=Q3_END, region=h.county_a)
+    assert meta(book["人员"])["90日内到期未取得职业资格（人）"] == sum(not r.overdue for r in deadlines) == 1
+    assert meta(book["人员"])["已超期未取得职业资格（人）"] == sum(r.overdue for r in deadlines) == 1
     assert staff["大智街道社工站"]["社会工作师（中级）"] == 1 and staff["大智街道社工站"]["在岗人员合计"] == 2
 
     service = table(book["服务数据"], "服务领域")
@@ -209,6 +215,8 @@ def test_city_half_year_report_adds_up_its_counties(client, h):
     # the city may also download a county's quarterly report
     _response, book = download(client, region="420102", year=2026, n=3)
     assert meta(book["概况"])["报告"] == "江岸区2026年第三季度社工站工作季度报告"
+    assert meta(book["人员"])["已超期未取得职业资格（人）"] == 1  # not county B's overdue resident
+    assert not any(name in text_of(book) for name in CANARIES_B)
 
 
 def test_page_previews_the_summary_and_links_the_download(client, h):
