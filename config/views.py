@@ -17,6 +17,7 @@ from stations.selectors import reports_due
 
 AUDIT_ROLES = {Role.PROVINCE, Role.CITY, Role.COUNTY}
 TREND_LEVELS = {RegionLevel.PROVINCE, RegionLevel.CITY}
+CHAIN_ROLES = {Role.CITY, Role.COUNTY}
 
 
 @login_required
@@ -35,6 +36,7 @@ def home_view(request):
         "role_label": Role(user.role).label if user.role else "",
         "reports_due": reports_due(user=user) if user.role == Role.STATION_HEAD else None,
         "overview": None if scope.nothing else overview(user=user, on_date=timezone.localdate()),
+        "chain_report_url": reverse("chain-report") if user.role in CHAIN_ROLES and not scope.nothing else "",
         "coverage_trends_url": (reverse("stations:coverage-trends", args=[region.code])
                                 if region and region.level in TREND_LEVELS and not scope.nothing else ""),
     }
