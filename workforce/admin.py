@@ -43,6 +43,7 @@ class PersonAdmin(ScopedAdminMixin, AuditedAdminMixin, SimpleHistoryAdmin):
     search_fields = ("name", "=id_number", "phone")
     autocomplete_fields = ("registered_region",)
     inlines = (EmploymentInline, CertificateInline)
+    show_full_result_count = False  # the count needs every person's placement: do it once
 
     def get_list_display(self, request):
         show_full = can_see_full_id_number(request.user)
