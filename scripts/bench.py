@@ -50,8 +50,8 @@ GENERATE = os.environ.get("BENCH_GENERATE", "1") != "0"  # 0: reuse the data alr
 LIST_MS = 100
 
 
-def timed_get(client: Client, url: str, *, requests: int = REQUESTS) -> tuple[float, float, int]:
-    """Median and p95 in ms over ``requests`` GETs after one warm-up, and one request's query count."""
+def timed_get(client: Client, url: str, *, requests: int = REQUESTS) -> tuple[float, float, int, float]:
+    """Median and p95 in ms over ``requests`` GETs after a warm-up; one request's query count and SQL ms."""
     assert client.get(url).status_code == 200, url
     reset_queries()  # CaptureQueriesContext counts from the log's current length
     with CaptureQueriesContext(connection) as queries:
@@ -65,7 +65,8 @@ def timed_get(client: Client, url: str, *, requests: int = REQUESTS) -> tuple[fl
         times.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200, url
     times.sort()
-    return statistics.median(times), times[max(0, round(0.95 * len(times)) - 1)], len(queries)
+    sql_ms = sum(float(query["time"]) for query in queries.captured_queries) * 1000
+    return statistics.median(times), times[max(0, round(0.95 * len(times)) - 1)], len(queries), sql_ms
 
 
 def users(province: Region, county: Region) -> dict[str, User]:
@@ -155,14 +156,13 @@ def main():
         clients[key].force_login(user)
 
     print(f"\nlargest province {province.name} {province.code}, largest county {county.name} {county.code}")
-    print(f"{'page':<52} {'median':>8} {'p95':>8} {'target':>8} {'':4} {'queries':>7} {'target':>6}")
+    print(f"{'page':<52} {'median':>8} {'p95':>8} {'target':>8} {'':4} {'queries':>7} {'target':>8} {'SQL':>7}")
     for label, who, url, target_ms, target_queries in page_rows(province, county):
-        requests = REQUESTS
-        median, p95, queries = timed_get(clients[who], url, requests=requests)
+        median, p95, queries, sql_ms = timed_get(clients[who], url)
         target_text = f"{target_ms:>6} ms" if target_ms else ""
         query_text = f"≤{target_queries} {verdict(queries, target_queries)}" if target_queries else ""
         print(f"{label:<52} {median:6.0f}ms {p95:6.0f}ms {target_text:>8} {verdict(p95, target_ms):4} "
-              f"{queries:7d} {query_text}")
+              f"{queries:7d} {query_text:>8} {sql_ms:5.0f}ms")
 
     connection.close()
     child = subprocess.run([sys.executable, __file__, "--import", str(IMPORT_ROWS)], capture_output=True, text=True,
