@@ -298,14 +298,10 @@ class Generator:
         self.note("stations", self.writer.insert(Station, fields, stations + centres))
         self.note("status_changes", self.writer.insert(
             StationStatusChange, ["id", "station_id", "status", "effective_on", "reason", "recorded_at"], changes))
+        township_codes = {pk: code for pk, code, _name, _kind in self.townships}
         self.stations_by_county: dict[str, list[int]] = {}
         for station_id, region_id, *_rest in stations:
-            self.stations_by_county.setdefault(self._code_of_township(region_id)[:6], []).append(station_id)
-
-    def _code_of_township(self, region_id: int) -> str:
-        if not hasattr(self, "_township_codes"):
-            self._township_codes = {pk: code for pk, code, _name, _kind in self.townships}
-        return self._township_codes[region_id]
+            self.stations_by_county.setdefault(township_codes[region_id][:6], []).append(station_id)
 
     # -- targets ----------------------------------------------------------------------------
     def targets(self):
@@ -332,10 +328,9 @@ class Generator:
         for county_id, code, name in self.counties:
             org_id = len(orgs) + 1
             body = f"52{code[:6]}MJ{org_id % 10**7:07d}"
+            rating = rng.choice(("", "3A", "4A", "5A"))
             orgs.append((org_id, f"{name}社会工作服务中心", body + credit_code_check_character(body), county_id,
-                         True, rng.choice(("", "3A", "4A", "5A")), None, rng.random() < 0.6, "", ""))
-            if orgs[-1][5]:
-                orgs[-1] = (*orgs[-1][:6], 2024, *orgs[-1][7:])
+                         True, rating, 2024 if rating else None, rng.random() < 0.6, "", ""))
             self.org_by_county[code[:6]] = org_id
             stations = self.stations_by_county.get(code[:6], [])
             previous = None
