@@ -54,6 +54,7 @@ class PersonAdmin(ScopedAdminMixin, AuditedAdminMixin, DependantsProtectedMixin,
     autocomplete_fields = ("registered_region",)
     inlines = (EmploymentInline, CertificateInline)
     dependants = ("employments", "certificates", "trainings")
+    show_full_result_count = False  # the count needs every person's placement: do it once
 
     @admin.display(description=_("身份证号码"))
     def masked_id(self, obj):

@@ -144,6 +144,8 @@ class Person(models.Model):
         verbose_name_plural = _("社工人员")
         ordering = ["name", "pk"]
         permissions = [("view_full_id_number", _("查看和导出完整身份证号码"))]
+        # Lists read the first page in this order without sorting every person (national: ~120,000).
+        indexes = [models.Index(fields=["name", "id"], name="person_name_idx")]
 
     def __str__(self):
         return self.name

@@ -27,6 +27,7 @@ class MonthlyReportAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_select_related = ("station", "reviewed_by")
     date_hierarchy = "period"
     inlines = (MonthlyReportLineInline,)
+    show_full_result_count = False  # no second COUNT(*) over every report in scope
 
     def has_add_permission(self, request):
         return False
