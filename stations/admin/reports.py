@@ -25,7 +25,8 @@ class MonthlyReportAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_filter = ("status", "period")
     search_fields = ("station__name", "station__region__name", "station__region__code")
     list_select_related = ("station", "reviewed_by")
-    date_hierarchy = "period"
+    # Newest first straight off an index; no date hierarchy (its year list scans every report).
+    ordering = ("-period", "-id")
     inlines = (MonthlyReportLineInline,)
     show_full_result_count = False  # no second COUNT(*) over every report in scope
 

@@ -163,7 +163,8 @@ class MonthlyReport(models.Model):
                 violation_error_message=_("人数、个数、份数、条数不能为负数。"),
             ),
         ]
-        indexes = [models.Index(fields=["period", "status"], name="monthly_report_period_status")]
+        indexes = [models.Index(fields=["period", "status"], name="monthly_report_period_status"),
+                   models.Index(fields=["-period", "-id"], name="report_period_newest_idx")]
 
     def __str__(self):
         return f"{self.station} {self.period:%Y年%m月}"
