@@ -46,3 +46,14 @@ def test_other_errors_stay_a_500_without_details(raw_client):
     response = raw_client.get("/broken-other/")
     assert response.status_code == 500
     assert "boom" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_oversized_upload_is_refused_from_its_length_before_it_is_read(client, settings):
+    settings.MAX_REQUEST_BODY_BYTES = 2**20
+    response = client.generic("POST", "/stations/import/", data=b"x" * (2**20 + 1),
+                              content_type="application/octet-stream")
+    assert response.status_code == 413
+    assert "一次上传的内容不能超过 1 MB，本次上传没有保存任何内容" in response.content.decode()
+    small = client.generic("POST", "/stations/import/", data=b"x" * 100, content_type="application/octet-stream")
+    assert small.status_code != 413
