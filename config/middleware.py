@@ -109,8 +109,12 @@ class PasswordExpiryMiddleware:
 
 class RequestBodyLimitMiddleware:
     """Refuse a request body over ``MAX_REQUEST_BODY_BYTES`` from its Content-Length, before anything
-    reads it: a burst of oversized uploads then costs the server nothing and other pages stay fast.
+    parses it: a burst of oversized uploads then costs the server no parsing and no temporary files,
+    and other pages stay fast. A body of reasonable size is drained unread so that the browser,
+    still sending, receives the Chinese explanation instead of a reset connection.
     (The upload forms check the file itself again, with their own messages.)"""
+
+    DRAIN_UP_TO = 200 * 1024 * 1024
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -125,6 +129,10 @@ class RequestBodyLimitMiddleware:
 
             megabytes = settings.MAX_REQUEST_BODY_BYTES // 2**20
             response = HttpResponse(render_to_string("413.html", {"megabytes": megabytes}), status=413)
-            response["Connection"] = "close"
+            if length <= self.DRAIN_UP_TO:
+                while request.read(1 << 16):
+                    pass
+            else:
+                response["Connection"] = "close"
             return response
         return self.get_response(request)
