@@ -363,25 +363,31 @@ class DashboardView(LoginRequiredMixin, OfficialsOnlyMixin, TemplateView):
             **kwargs)
 
 
-class PersonImportView(ImportView):
+class WorkforceImportView(ImportView):
+    """Only county staff register people, as on the screens (``can_edit_people``)."""
+
+    allowed_roles = ("county",)
+
+
+class PersonImportView(WorkforceImportView):
     resource_class = resources.PersonResource
     title = gettext_lazy("导入社工人员")
     success_url = reverse_lazy("workforce:person-list")
 
 
-class EmploymentImportView(ImportView):
+class EmploymentImportView(WorkforceImportView):
     resource_class = resources.EmploymentResource
     title = gettext_lazy("导入岗位安排")
     success_url = reverse_lazy("workforce:person-list")
 
 
-class CertificateImportView(ImportView):
+class CertificateImportView(WorkforceImportView):
     resource_class = resources.CertificateResource
     title = gettext_lazy("导入职业水平证书")
     success_url = reverse_lazy("workforce:person-list")
 
 
-class TrainingImportView(ImportView):
+class TrainingImportView(WorkforceImportView):
     resource_class = resources.TrainingResource
     title = gettext_lazy("导入培训记录")
     success_url = reverse_lazy("workforce:person-list")
