@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
 import pytest
+from django import urls
 from django.apps import apps
 from django.contrib import admin
 from django.db import transaction
 from django.test import Client, RequestFactory, override_settings
 
+from config.views import home_view
 from stations.models import Region, Role, Station
 from stations.roles import ensure_role_groups
 from tests import builders
@@ -29,6 +31,7 @@ from tests.security.walker import (
     NOT_WALKED,
     PRODUCT_APPS,
     Filler,
+    Route,
     canaries_in,
     fingerprint,
     harvest,
@@ -412,12 +415,15 @@ def test_city_and_county_officials_have_no_admin(world, client):
     """Only provincial officials are staff: a city or county user reaching the admin is sent to its login."""
     for who in ("other_city", "county"):
         client.force_login(world.users[who])
-        for path in ("/admin/", "/admin/stations/station/", f"/admin/stations/station/{world.records['canary'][Station]}/change/"):
-            response = client.get(path)
-            assert response.status_code == 302 and "/admin/login/" in response["Location"], (who, path)
+        station_pk = world.records["canary"][Station]
+        for page in ("/admin/", "/admin/stations/station/", f"/admin/stations/station/{station_pk}/change/"):
+            response = client.get(page)
+            assert response.status_code == 302 and "/admin/login/" in response["Location"], (who, page)
 
 
-def test_walker_fills_every_route():
-    """Routes it cannot fill fail the walk above; here the excused ones are still routes."""
+def test_walker_excuses_only_existing_routes_and_reports_the_ones_it_cannot_fill(world):
     names = {r.name for r in routes()}
     assert set(NOT_WALKED) <= names, set(NOT_WALKED) - names
+    for unknown in (urls.path("things/<slug:thing>/", home_view, name="thing"), urls.re_path(r"^odd/(\d+)/$", home_view)):
+        fill = world.filler.fill(Route(f"new:{unknown.name}", [unknown], home_view))
+        assert "cannot fill" in fill.problem and not fill.targets
