@@ -35,6 +35,7 @@ def build_shared(h) -> None:
     """Province-wide pieces both counties use: the standards checklists and an evaluation template."""
     h.root = builders.superuser()
     standard_checklists_seed(actor=h.root)
+    station_services.coverage_setting_set(actor=h.root, province=h.province, include_other_township=True)
     h.midterm = ab.template(h.province)
 
 

@@ -314,6 +314,10 @@ class Filler:
                 if kind == "missing":
                     return str(MISSING_PK)
                 pk = self.records[kind].get(model)
+                if pk is None and kind == "canary" and model._meta.app_label in PRODUCT_APPS:
+                    problem = (f"{route.name}: no record of {model._meta.label} to try; "
+                               f"add one to tests/security/dataset.py")
+                    return ""
                 if pk is None:
                     return "{none}"
                 return str(pk)
