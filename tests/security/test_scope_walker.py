@@ -102,7 +102,8 @@ class World:
     records: dict
     canary_rows: dict
     filler: Filler
-    before: dict = field(default_factory=dict)  # username -> {path: fingerprint} before county B existed
+    admin_filler: Filler
+    before: dict = field(default_factory=dict)  # walker -> {path: fingerprint} before county B existed
     users: dict = field(default_factory=dict)
 
 
@@ -120,8 +121,8 @@ def walk_users(h, own):
     }
 
 
-def hostile_query(world_records, canary) -> str:
-    records = world_records
+def hostile_query(records, canary) -> str:
+    """Every filter a list might take, naming county B's records."""
     return "?" + urlencode({
         "q": SEARCH_TERM, "region": canary.county.code[:6], "county": canary.county.pk,
         "station": records[Station], "organisation": canary.org.pk, "contract": canary.contract.pk,
@@ -203,9 +204,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         admin_records = {"own": {}, "canary": hubei}
         admin_filler = Filler(admin_records, {"own": "", "canary": h.county_b.code, "missing": "429999000000"},
                               {}, {kind: history_ids(pks) for kind, pks in admin_records.items()}, {})
-        w = World(h, own, canary, canaries, records, canary_rows, filler, before, users)
-        w.admin_filler = admin_filler
-        yield w
+        yield World(h, own, canary, canaries, records, canary_rows, filler, admin_filler, before, users)
         transaction.set_rollback(True)
 
 
