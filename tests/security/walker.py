@@ -246,9 +246,9 @@ class Filler:
         if route.name == "admin:" or (isinstance(route.pieces[-1].pattern, RegexPattern)
                                       and "(?P<url>" in text):
             return Fill({"own": "/admin/no-such-page/"})
-        if "^media/" in text:
-            return Fill({"canary": "/media/" + self.evidence_paths["canary"],
-                         "missing": "/media/evidence/no-such-file.pdf"})
+        if "^media/" in text:  # uploaded files served by path: county B's evidence must not be
+            return Fill({kind: "/media/" + name for kind, name in self.evidence_paths.items()}
+                        | {"missing": "/media/evidence/no-such-file.pdf"})
         targets = {}
         for kind in ("own", "canary", "missing"):
             path, problem = self._path(route, kind)
