@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install messages lint bench check-deploy
+.PHONY: run test install messages lint bench faults check-deploy
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,3 +36,6 @@ lint:
 
 bench: install
 	$(PY) scripts/bench.py
+
+faults: install
+	$(PY) scripts/faults.py

@@ -53,6 +53,8 @@ class ScoreForm(forms.Form):
     """One score and one comment field per indicator, plus the overall comments."""
 
     comments = forms.CharField(label=_("总体评价"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    # The evaluation's state when the form was opened: a save over someone else's later save is refused.
+    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, breakdown: Breakdown, **kwargs):
         super().__init__(*args, **kwargs)

@@ -32,7 +32,7 @@ from assessments.scoring import evaluation_breakdown
 from projects import services as project_services
 from projects.models import InstallmentTrigger
 from stations import services as station_services
-from stations.audit import delete_audited, save_audited
+from stations.audit import delete_audited, edit_token, save_audited
 
 RELEASES = {EvaluationKind.MIDTERM: InstallmentTrigger.MIDTERM_PASSED,
             EvaluationKind.FINAL: InstallmentTrigger.FINAL_PASSED}
@@ -107,10 +107,17 @@ def _refresh_total(evaluation: Evaluation) -> None:
 
 @transaction.atomic
 def evaluation_save_scores(*, actor, evaluation: Evaluation, scores: dict[int, tuple[Decimal | None, str]],
-                           comments: str | None = None) -> Evaluation:
+                           comments: str | None = None, expected_token: str | None = None) -> Evaluation:
     """Store scores ({indicator pk: (score or None, comment)}) of a draft evaluation and recompute
-    its total. Every score is checked against its indicator's maximum; nothing is saved if any fails."""
+    its total. Every score is checked against its indicator's maximum; nothing is saved if any fails.
+
+    ``expected_token`` is the evaluation's :func:`edit_token` when the scorer opened the form: if
+    another scorer saved since, nothing is saved (the row lock makes the check race-free)."""
     evaluation = _locked(evaluation)
+    if expected_token is not None and edit_token(evaluation) != expected_token:
+        raise ValidationError(_("该评估的评分已被他人修改（您打开评分表之后有人保存过），本次保存未生效。"
+                                "您填写的内容仍保留在表单中，请在新窗口打开评分表查看最新评分后再合并修改。"),
+                              code="stale")
     if not permissions.can_score(actor, evaluation):
         raise PermissionDenied(_("该评估当前不能由您评分（只有评分中的评估可由指定评估方评分）。"))
     indicators = {i.pk: i for i in Indicator.objects.filter(dimension__template=evaluation.template)

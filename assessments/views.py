@@ -16,6 +16,7 @@ from assessments.forms import EvaluationCreateForm, EvidenceForm, ResultsFilterF
 from assessments.models import EvaluationKind, EvaluationStatus, Evidence, Grade
 from assessments.resources import COLUMNS, ScoreResource
 from assessments.scoring import evaluation_breakdown
+from stations.audit import edit_token
 from stations.exporting import XlsxBook
 from stations.importing import ImportView
 from stations.models import Region, Role
@@ -108,7 +109,7 @@ class EvaluationScoreView(EvaluationMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["breakdown"] = evaluation_breakdown(self.get_evaluation())
-        kwargs["initial"] = {"comments": self.get_evaluation().comments}
+        kwargs["initial"] = {"comments": self.get_evaluation().comments, "edit_token": edit_token(self.get_evaluation())}
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -118,7 +119,8 @@ class EvaluationScoreView(EvaluationMixin, FormView):
         evaluation, user = self.get_evaluation(), self.request.user
         try:
             services.evaluation_save_scores(actor=user, evaluation=evaluation, scores=form.scores(),
-                                            comments=form.cleaned_data["comments"])
+                                            comments=form.cleaned_data["comments"],
+                                            expected_token=form.cleaned_data["edit_token"] or None)
             if "submit" in self.request.POST:
                 services.evaluation_submit(actor=user, evaluation=evaluation)
         except ValidationError as exc:

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ConfigConfig(AppConfig):
     name = "config"
     verbose_name = _("系统")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from config.middleware import start_session_clock
+
+        user_logged_in.connect(start_session_clock, dispatch_uid="config.session_clock")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from simple_history.models import registered_models
 
 from stations.scope import scope_of
+from workforce.validators import mask_id_numbers_in_text
 
 HISTORY_TYPES = {"+": "新增", "~": "修改", "-": "删除"}
 
@@ -83,8 +84,13 @@ def attach_changes(entries: list[AuditEntry]) -> list[AuditEntry]:
         model = record.instance_type
         for change in record.diff_against(previous).changes:
             label = str(model._meta.get_field(change.field).verbose_name)
-            entry.changes.append((label, change.old, change.new))
+            entry.changes.append((label, _masked(change.old), _masked(change.new)))
     return entries
+
+
+def _masked(value):
+    """ID numbers never appear in full in the audit trail (an ``id_number`` field or free text)."""
+    return mask_id_numbers_in_text(value) if isinstance(value, str) else value
 
 
 def _entry(key: str, model: type[Model], record) -> AuditEntry:

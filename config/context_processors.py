@@ -12,6 +12,7 @@ NAV_ITEMS = [
     ("stations:station-list", _("社工站"), {"province", "city", "county", "station_head"}),
     ("stations:report-list", _("月度报告"), {"province", "city", "county", "station_head"}),
     ("stations:report-completeness", _("月报报送情况"), {"province", "city", "county"}),
+    ("chain-report", _("上报报告"), {"province", "city", "county"}),
     ("projects:contract-list", _("购买服务合同"), {"province", "city", "county"}),
     ("projects:organisation-list", _("承接机构"), {"province", "city", "county"}),
     ("projects:contract-expiring", _("即将到期"), {"city", "county"}),

@@ -12,8 +12,11 @@ admin.site.index_title = _("省级管理")
 urlpatterns = [
     path("", views.home_view, name="home"),
     path("audit/", views.audit_log_view, name="audit-log"),
+    path("reports/chain/", include("config.chain_views")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("stations/", include("stations.urls")),
     path("projects/", include("projects.urls")),
@@ -24,3 +27,5 @@ urlpatterns = [
 
 # Uploaded files (evaluation evidence) are never served from MEDIA_URL, not even with DEBUG on:
 # only through their scoped download view (assessments:evidence-download).
+
+handler500 = "config.resilience.server_error"

@@ -5,14 +5,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from config import audit
-from stations.models import Region, Role, Station
+from config.overview import overview
+from stations.models import Region, RegionLevel, Role, Station
 from stations.scope import scope_of
 from stations.selectors import reports_due
 
 AUDIT_ROLES = {Role.PROVINCE, Role.CITY, Role.COUNTY}
+TREND_LEVELS = {RegionLevel.PROVINCE, RegionLevel.CITY}
+CHAIN_ROLES = {Role.CITY, Role.COUNTY}
 
 
 @login_required
@@ -30,6 +35,10 @@ def home_view(request):
         ),
         "role_label": Role(user.role).label if user.role else "",
         "reports_due": reports_due(user=user) if user.role == Role.STATION_HEAD else None,
+        "overview": None if scope.nothing else overview(user=user, on_date=timezone.localdate()),
+        "chain_report_url": reverse("chain-report") if user.role in CHAIN_ROLES and not scope.nothing else "",
+        "coverage_trends_url": (reverse("stations:coverage-trends", args=[region.code])
+                                if region and region.level in TREND_LEVELS and not scope.nothing else ""),
     }
     return render(request, "home.html", context)
 

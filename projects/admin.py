@@ -18,7 +18,7 @@ from projects.models import (
     SocialAssistanceSpending,
 )
 from projects.services.organisations import ORGANISATION_FIELDS
-from stations.admin_mixins import ScopedAdminMixin
+from stations.admin_mixins import ConcurrentEditAdminMixin, DependantsProtectedMixin, ScopedAdminMixin
 from stations.models import Region, RegionLevel
 
 
@@ -34,7 +34,7 @@ class ReadOnlyMixin:
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(ScopedAdminMixin, ConcurrentEditAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "credit_code", "region", "is_local", "rating", "rating_year", "has_party_organisation")
     list_filter = ("is_local", "rating", "has_party_organisation")
     search_fields = ("name", "credit_code")
@@ -105,7 +105,7 @@ class PurchaserCountyFilter(admin.SimpleListFilter):
 
 
 @admin.register(Contract)
-class ContractAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ContractAdmin(ScopedAdminMixin, ConcurrentEditAdminMixin, DependantsProtectedMixin, SimpleHistoryAdmin):
     """Contracts are created on the contract screen (funding lines and schedule belong
     together); here the province reads them and corrects filing and renewal facts."""
 
@@ -119,6 +119,7 @@ class ContractAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     fields = (*readonly_fields, "title", "social_workers_per_station", "filed_on", "filing_reference", "renewable",
               "not_renewable_reason")
     inlines = (FundingLineInline, PaymentInstallmentInline)
+    dependants = ("funding_lines",)
 
     def has_add_permission(self, request):
         return False
@@ -144,7 +145,7 @@ class ContractEvaluationAdmin(ScopedAdminMixin, ReadOnlyMixin, SimpleHistoryAdmi
 
 
 @admin.register(ProcurementPolicy)
-class ProcurementPolicyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ProcurementPolicyAdmin(ScopedAdminMixin, ConcurrentEditAdminMixin, SimpleHistoryAdmin):
     list_display = ("region", "signing_within_days", "assistance_share_max", "assistance_share_min", "share_basis")
     autocomplete_fields = ("region",)
     search_fields = ("region__name", "region__code")
@@ -154,7 +155,7 @@ class ProcurementPolicyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(SocialAssistanceSpending)
-class SocialAssistanceSpendingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class SocialAssistanceSpendingAdmin(ScopedAdminMixin, ConcurrentEditAdminMixin, SimpleHistoryAdmin):
     list_display = ("region", "year", "amount", "source")
     list_filter = ("year",)
     autocomplete_fields = ("region",)

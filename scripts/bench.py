@@ -1,145 +1,192 @@
 #!/usr/bin/env python
-"""Benchmark at national scale; prints numbers, asserts nothing.
+"""Benchmark at national scale: prints a table of numbers against targets, asserts nothing.
 
-Builds a synthetic national division tree (31 provinces, ~41,000 townships) in a scratch
-database, loads it through ``load_divisions``' loader, adds stations with status histories,
-then times the scoped reads the screens use and reports peak memory.
+Fills a scratch database with ``generate_national`` (the real hierarchy sizes times BENCH_SCALE),
+then times the screens through django.test.Client (median and p95 of BENCH_REQUESTS requests after
+a warm-up, with the SQL query count of one request) and a station-spreadsheet import through the
+same code path as the upload screen, in a fresh process so its peak memory is its own.
 
-    make bench                                   # scratch SQLite file under /tmp
-    DATABASE_URL=postgres://… make bench         # on PostgreSQL (the database is flushed!)
+    make bench                                          # scratch SQLite file under /tmp
+    DATABASE_URL=postgres://… make bench                # on PostgreSQL (the database is emptied!)
+    BENCH_SCALE=0.05 BENCH_REQUESTS=20 BENCH_IMPORT_ROWS=40000 make bench
 """
 
 from __future__ import annotations
 
-import datetime
+import json
 import os
 import resource
+import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
-from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/shegongzhan-bench.sqlite3")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import django
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
 
-from stations import divisions  # noqa: E402
-from stations.models import Region, RegionLevel, Role, Station, StationStatusChange, User  # noqa: E402
+from stations.models import Region, RegionLevel, Role, Station, User  # noqa: E402
+from stations.roles import ensure_role_groups  # noqa: E402
 
-PROVINCES, CITIES, COUNTIES, TOWNSHIPS = 31, 11, 9, 13  # 31 × 11 × 9 × 13 = 39,897 townships
-RESULTS: list[tuple[str, str]] = []
+SCALE = float(os.environ.get("BENCH_SCALE", "1.0"))
+REQUESTS = max(20, int(os.environ.get("BENCH_REQUESTS", "20")))
+IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "40000"))
+GENERATE = os.environ.get("BENCH_GENERATE", "1") != "0"  # 0: reuse the data already there
+LIST_MS = 100
 
 
-@contextmanager
-def measure(label: str):
-    reset_queries()
+def timed_get(client: Client, url: str, *, requests: int = REQUESTS) -> tuple[float, float, int, float]:
+    """Median and p95 in ms over ``requests`` GETs after a warm-up; one request's query count and SQL ms."""
+    assert client.get(url).status_code == 200, url
+    reset_queries()  # CaptureQueriesContext counts from the log's current length
     with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    times = []
+    for _ in range(requests):
         start = time.perf_counter()
-        yield
-        elapsed = time.perf_counter() - start
-    RESULTS.append((label, f"{elapsed * 1000:9.1f} ms  {len(queries):4d} queries"))
+        response = client.get(url)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, url
+    times.sort()
+    sql_ms = sum(float(query["time"]) for query in queries.captured_queries) * 1000
+    return statistics.median(times), times[max(0, round(0.95 * len(times)) - 1)], len(queries), sql_ms
 
 
-def synthetic_rows() -> list[divisions.DivisionRow]:
-    rows = []
-    for p in range(PROVINCES):
-        province = f"{11 + p:02d}"
-        rows.append(divisions.DivisionRow(len(rows) + 2, province.ljust(12, "0"), f"省{p}", "province", ""))
-        for c in range(1, CITIES + 1):
-            city = f"{province}{c:02d}"
-            rows.append(divisions.DivisionRow(len(rows) + 2, city.ljust(12, "0"), f"市{p}-{c}", "city",
-                                              province.ljust(12, "0")))
-            for k in range(1, COUNTIES + 1):
-                county = f"{city}{k:02d}"
-                rows.append(divisions.DivisionRow(len(rows) + 2, county.ljust(12, "0"), f"县{p}-{c}-{k}", "county",
-                                                  city.ljust(12, "0")))
-                for t in range(1, TOWNSHIPS + 1):
-                    suffix = ("镇", "乡", "街道")[t % 3]
-                    rows.append(divisions.DivisionRow(len(rows) + 2, f"{county}{t:03d}".ljust(12, "0"),
-                                                      f"乡镇{p}-{c}-{k}-{t}{suffix}", "township",
-                                                      county.ljust(12, "0")))
+def users(province: Region, county: Region) -> dict[str, User]:
+    groups = ensure_role_groups()
+    specs = {"superuser": dict(username="bench_root", is_superuser=True, is_staff=True),
+             "province": dict(username="bench_province", role=Role.PROVINCE, region=province, is_staff=True),
+             "county": dict(username="bench_county", role=Role.COUNTY, region=county)}
+    result = {}
+    for key, fields in specs.items():
+        result[key], _created = User.objects.update_or_create(username=fields.pop("username"), defaults=fields)
+    result["province"].groups.add(groups[Role.PROVINCE])
+    return result
+
+
+def page_rows(province: Region, county: Region) -> list[tuple]:
+    """(label, user, url, p95 target ms or None, query target or None, requests)."""
+    dashboard = reverse("stations:coverage-dashboard", kwargs={"code": province.code})
+    rows = [
+        ("coverage dashboard, largest province (superuser)", "superuser", dashboard, 150, 10),
+        ("coverage dashboard, province (province official)", "province", dashboard, 150, 10),
+        ("station list, county (county user)", "county", reverse("stations:station-list"), LIST_MS, None),
+        ("report completeness, province", "province", reverse("stations:report-completeness"), 200, None),
+    ]
+    for model, name in (("stations_station", "stations"), ("stations_monthlyreport", "reports"),
+                        ("workforce_person", "people")):
+        url = reverse(f"admin:{model}_changelist")
+        rows += [(f"admin {name} list (superuser)", "superuser", url, LIST_MS, None),
+                 (f"admin {name} list (province official)", "province", url, LIST_MS, None)]
+    rows.append(("station Excel export, province", "province", reverse("stations:station-export"), 2000, None))
     return rows
 
 
-def seed_stations() -> int:
-    townships = list(Region.objects.filter(level=RegionLevel.TOWNSHIP).values_list("pk", "code"))
-    stations = [Station(region_id=pk, name=f"站{code}", kind="station") for pk, code in townships
-                if int(code[6:9]) % 10 < 7]
-    Station.objects.bulk_create(stations, batch_size=2000)
-    changes = []
-    for index, station in enumerate(Station.objects.values_list("pk", flat=True)):
-        opened = datetime.date(2021 + index % 4, 1 + index % 12, 1)
-        changes.append(StationStatusChange(station_id=station, status="pilot", effective_on=opened))
-        changes.append(StationStatusChange(station_id=station, status="operating",
-                                           effective_on=opened + datetime.timedelta(days=120)))
-        if index % 23 == 0:
-            changes.append(StationStatusChange(station_id=station, status="suspended",
-                                               effective_on=datetime.date(2025, 6, 1)))
-    StationStatusChange.objects.bulk_create(changes, batch_size=5000)
-    return len(stations)
+def verdict(value: float, target: float | None) -> str:
+    if target is None:
+        return ""
+    return "PASS" if value <= target else "MISS"
+
+
+def import_bench(rows: int) -> dict:
+    """Runs in a fresh process: a station spreadsheet of ``rows`` rows through run_import."""
+    from tablib import Dataset
+
+    from stations.importing import run_import
+    from stations.models import StationKind
+    from stations.resources import StationResource
+
+    user = User.objects.get(username="bench_root")
+    with_station = set(Station.objects.filter(kind=StationKind.TOWNSHIP_STATION).values_list("region__code", flat=True))
+    dataset = Dataset(headers=[f.column_name for f in StationResource(user=user).get_import_fields()])
+    townships = Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code").values_list("code", "name")
+    for code, name in townships[:rows]:
+        if code in with_station:  # an update: a new contact phone
+            dataset.append([code, "乡镇（街道）社工站", f"{name}社会工作服务站", "", "", "", "", "", "13900000000", "", ""])
+        else:  # a new station, opened as a pilot
+            dataset.append([code, "乡镇（街道）社工站", f"{name}社工站", "", "80", "党群服务中心", "2025-03-01", "张三",
+                            "13900000001", "试点", "2025-03-01"])
+    result = {"rows": len(dataset)}
+    tracemalloc.start()
+    for label, dry_run in (("preview", True), ("confirm", False)):
+        start = time.perf_counter()
+        report = run_import(StationResource(user=user), dataset, user=user, dry_run=dry_run)
+        result[label] = time.perf_counter() - start
+        result[f"{label}_errors"] = len(report.error_rows) + len(report.file_errors)
+    result["tracemalloc_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
+    result["rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
 
 
 def main():
+    print(f"database: {connection.vendor}, scale {SCALE}, {REQUESTS} requests per page, DEBUG={settings.DEBUG}")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
-    rows = synthetic_rows()
-    tracemalloc.start()
     start = time.perf_counter()
-    result = divisions.load(rows)
-    load_seconds = time.perf_counter() - start
-    _current, load_peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    RESULTS.append((f"load_divisions, {len(rows)} rows", f"{load_seconds * 1000:9.1f} ms  peak {load_peak / 2**20:.1f} MiB"))
-    start = time.perf_counter()
-    reload = divisions.load(rows)
-    RESULTS.append(("load_divisions again (no change)", f"{(time.perf_counter() - start) * 1000:9.1f} ms"))
-    assert sum(reload.unchanged.values()) == len(rows) and sum(result.created.values()) == len(rows)
-    count = seed_stations()
-    RESULTS.append(("stations seeded", f"{count}"))
+    if GENERATE:
+        call_command("generate_national", scale=SCALE, force=True)
+    generate_seconds = time.perf_counter() - start
 
-    province = Region.objects.get(code="110000000000")
-    county = Region.objects.filter(level=RegionLevel.COUNTY).order_by("code").first()
-    official = User.objects.create(username="bench_province", role=Role.PROVINCE, region=province)
-    staff = User.objects.create(username="bench_county", role=Role.COUNTY, region=county)
-    with measure("visible stations, province user (count)"):
-        Station.objects.visible_to(official).count()
-    with measure("covering stations today, province user"):
-        Station.objects.visible_to(official).covering_at(datetime.date(2025, 12, 31)).count()
-    from stations.selectors.coverage import coverage_dashboard
+    provinces = Region.objects.filter(level=RegionLevel.PROVINCE)
+    # The largest province and county: the worst case of their level.
+    province = max(provinces, key=lambda p: Region.objects.filter(code__startswith=p.prefix).count())
+    county = (Region.objects.filter(level=RegionLevel.COUNTY, code__startswith=province.prefix)
+              .annotate(n=Count("children")).order_by("-n", "code").first())
+    people = users(province, county)
+    clients = {}
+    for key, user in people.items():
+        clients[key] = Client()
+        clients[key].force_login(user)
 
-    for label, region in (("coverage dashboard selector, province", province),
-                          ("coverage dashboard selector, county", county)):
-        with measure(label):
-            coverage_dashboard(region=region, on_date=datetime.date(2025, 12, 31))
-    client = Client()
-    for label, user in (("station list page, province user", official), ("station list page, county user", staff)):
-        client.force_login(user)
-        with measure(label):
-            response = client.get("/stations/")
-        assert response.status_code == 200
-    with measure("home page, county user"):
-        client.get("/")
-    client.force_login(official)
-    with measure("coverage dashboard page, province user"):
-        assert client.get(f"/stations/coverage/{province.prefix}/").status_code == 200
-    with measure("coverage dashboard Excel, province user"):
-        assert client.get(f"/stations/coverage/{province.prefix}/export/").status_code == 200
-    print(f"database: {connection.vendor}")
-    for label, value in RESULTS:
-        print(f"{label:<45} {value}")
-    print(f"{'peak RSS of the benchmark process':<45} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:9.1f} MiB")
+    print(f"\nlargest province {province.name} {province.code}, largest county {county.name} {county.code}")
+    print(f"{'page':<52} {'median':>8} {'p95':>8} {'target':>8} {'':4} {'queries':>7} {'target':>8} {'SQL':>7}")
+    for label, who, url, target_ms, target_queries in page_rows(province, county):
+        median, p95, queries, sql_ms = timed_get(clients[who], url)
+        target_text = f"{target_ms:>6} ms" if target_ms else ""
+        query_text = f"≤{target_queries} {verdict(queries, target_queries)}" if target_queries else ""
+        print(f"{label:<52} {median:6.0f}ms {p95:6.0f}ms {target_text:>8} {verdict(p95, target_ms):4} "
+              f"{queries:7d} {query_text:>8} {sql_ms:5.0f}ms")
+
+    connection.close()
+    child = subprocess.run([sys.executable, __file__, "--import", str(IMPORT_ROWS)], capture_output=True, text=True,
+                           env=os.environ.copy())
+    if child.returncode:
+        print(child.stdout, child.stderr)
+        raise SystemExit(child.returncode)
+    result = json.loads(child.stdout.strip().splitlines()[-1])
+    rows = result["rows"]
+    for label in ("preview", "confirm"):
+        rate = rows / result[label]
+        print(f"{f'station import {label}, {rows:,} rows':<52} {result[label]:7.1f}s {rate:6.0f}/s "
+              f"{'≥1000/s':>8} {verdict(-rate, -1000):4} errors {result[f'{label}_errors']}")
+    print(f"{'import peak memory (tracemalloc / RSS)':<52} {result['tracemalloc_mib']:6.0f}MB {result['rss_mib']:6.0f}MB"
+          f" {'≤500 MB':>8} {verdict(result['rss_mib'], 500):4}")
+    if GENERATE:
+        print(f"{'generate_national':<52} {generate_seconds:7.1f}s {'':8} {'≤600 s':>8} "
+              f"{verdict(generate_seconds, 600)}")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"{'peak RSS of the benchmark process':<52} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:6.0f}MB")
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    main()
+    if sys.argv[1:2] == ["--import"]:
+        print(json.dumps(import_bench(int(sys.argv[2]))))
+    else:
+        main()

@@ -2,7 +2,11 @@
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
+
+from stations.audit import edit_token
 
 
 def _scoped(queryset, user):
@@ -50,3 +54,57 @@ class ScopedInlineMixin(ScopedAdminMixin):
 
 class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
     pass
+
+
+class DependantsProtectedMixin:
+    """Deleting a record that others still hang on (even through a cascading foreign key) is
+    refused on the admin's usual "cannot delete" page, listing those records."""
+
+    dependants: tuple[str, ...] = ()
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for obj in objs:
+            for name in self.dependants:
+                protected.extend(str(dependant) for dependant in getattr(obj, name).all())
+        return deleted, model_count, perms_needed, protected
+
+
+EDIT_TOKEN_FIELD = "_edit_token"
+
+
+class ConcurrentEditAdminMixin:
+    """The change form carries the record's edit token (``stations.audit.edit_token``); a save
+    from a form opened before someone else saved the record is refused with a form error."""
+
+    change_form_template = "admin/edit_token_change_form.html"
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id is not None and request.method == "GET":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None:
+                extra_context = {**(extra_context or {}), "edit_token": edit_token(obj)}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None or not change:
+            return form_class
+        current = edit_token(obj)
+
+        class GuardedForm(form_class):
+            def clean(self):
+                data = super().clean()
+                sent = self.data.get(EDIT_TOKEN_FIELD)
+                if sent is not None and sent != current:
+                    raise ValidationError(_("该记录在您打开后已被他人修改，本次保存未生效。请重新打开页面查看最新内容后再修改。"),
+                                          code="stale")
+                return data
+
+        return GuardedForm
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None and request.method == "POST":
+            # a refused save shows the form again, still carrying the token it was opened with
+            context.setdefault("edit_token", request.POST.get(EDIT_TOKEN_FIELD) or edit_token(obj))
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)

@@ -43,3 +43,12 @@ def apply_changes(instance: models.Model, data: dict, allowed, *, ignore_unknown
             setattr(instance, name, value)
             changed.append(name)
     return changed
+
+
+def edit_token(instance: models.Model) -> str:
+    """What an edit form carries to detect a concurrent change: the ``version`` of a model
+    that keeps one, else the id of the record's latest history entry (every audited save adds one)."""
+    if hasattr(instance, "version"):
+        return f"v{instance.version}"
+    latest = instance.history.order_by("-history_id").values_list("history_id", flat=True).first()
+    return f"h{latest or 0}"

@@ -41,12 +41,18 @@ def _write_cell(sheet, row: int, column: int, value):
         elif isinstance(value, datetime.date):
             cell.number_format = "yyyy-mm-dd"
         return cell
-    text = str(value)
     cell = sheet.cell(row=row, column=column)
-    cell.value = text
-    if text.startswith(FORMULA_STARTS):
-        cell.data_type = "s"  # literal text, never evaluated
+    cell.value = str(value)
+    _keep_literal(cell)
     return cell
+
+
+def _keep_literal(cell):
+    """Text a spreadsheet would run as a formula (=, +, -, @, tab, CR) is stored as a string
+    marked with a quote prefix, so it stays text even when the cell is edited in Excel."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
 
 
 class XlsxBook:
@@ -98,6 +104,12 @@ class XlsxBook:
         return sheet
 
     def to_bytes(self) -> bytes:
+        # A last sweep for cells written straight through openpyxl (import templates, scoring
+        # sheets): openpyxl turns any string starting with "=" into a live formula.
+        for sheet in self.workbook.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    _keep_literal(cell)
         buffer = BytesIO()
         self.workbook.save(buffer)
         return buffer.getvalue()

@@ -1,8 +1,11 @@
 """Excel workbooks of monthly reports: the list of stations that have not filed, and the roll-up
-workbook (a county's quarterly report to the city, a city's semi-annual report to the province).
-The data come from the same scoped selectors as the screens."""
+workbook. Its tables (service totals, filing completeness by month) are also sheets of the
+reporting-chain workbook (config/chain_report.py). The data come from the same scoped selectors
+as the screens."""
 
 from __future__ import annotations
+
+import datetime
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -36,33 +39,52 @@ def rollup_title(rollup, kind: str) -> str:
     return _("%(region)s%(label)s社工站服务汇总") % {"region": rollup.region.name, "label": rollup.label}
 
 
+def rollup_table(rollup) -> tuple[list, list]:
+    """Headers and rows of the roll-up by service domain and target group, with the total line."""
+    headers = [_("服务领域"), _("服务对象"), *[str(label) for _key, label in ROLLUP_FIELDS]]
+    rows = [[c.domain_label, c.group_label, *[c.sums[n] for n in ROLLUP_KEYS]] for c in rollup.cells]
+    return headers, [*rows, [_("合计"), "", *[rollup.line_totals[n] for n in ROLLUP_KEYS]]]
+
+
+def rollup_children_table(rollup) -> tuple[list, list]:
+    """Headers and rows of the roll-up by child region, with the region's total line."""
+    total_labels = [str(MonthlyReport._meta.get_field(n).verbose_name) for n in REPORT_SUM_FIELDS]
+    headers = [_("区划代码"), _("区划"), _("报告份数"), *[str(label) for _key, label in ROLLUP_FIELDS],
+               *total_labels]
+    rows = [[c.code, c.name, c.totals["reports"], *[c.sums[n] for n in ROLLUP_KEYS],
+             *[c.totals[n] for n in REPORT_SUM_FIELDS]] for c in rollup.children]
+    return headers, [*rows, [rollup.region.code, _("合计"), rollup.totals["reports"],
+                             *[rollup.line_totals[n] for n in ROLLUP_KEYS],
+                             *[rollup.totals[n] for n in REPORT_SUM_FIELDS]]]
+
+
+def completeness_by_month(rollup, *, user) -> list[tuple[datetime.date, object]]:
+    """Filing completeness of each month of the roll-up's period, up to the current month:
+    (month, the region's CompletenessRow)."""
+    months = []
+    period = rollup.first
+    while period <= rollup.last and period <= month_start(timezone.localdate()):
+        months.append((period, selectors.report_completeness(user=user, region=rollup.region, period=period).total))
+        period = next_month(period)
+    return months
+
+
+def completeness_table(months) -> tuple[list, list]:
+    headers = [_("月份"), _("应报"), _("按时报送"), _("逾期报送"), _("未报送"), _("被退回"), _("已审核通过")]
+    rows = [[f"{period.year}年{period.month}月", c.expected, c.on_time, c.late, c.missing, c.returned, c.approved]
+            for period, c in months]
+    return headers, rows
+
+
 def rollup_workbook(rollup, *, kind: str, user) -> XlsxBook:
-    """The roll-up as shown on screen, plus filing completeness per month: the county's
-    quarterly report to the city and the city's semi-annual report to the province."""
-    line_labels = [str(label) for _key, label in ROLLUP_FIELDS]
+    """The roll-up as shown on screen, plus filing completeness per month."""
     meta = [(_("区划"), f"{rollup.region.name}（{rollup.region.code}）"), (_("期间"), rollup.label),
             (_("口径"), _("仅含县级审核通过的月度报告"))]
     book = XlsxBook()
-    book.add_sheet(title=rollup_title(rollup, kind), meta=meta,
-                   headers=[_("服务领域"), _("服务对象"), *line_labels],
-                   rows=[[c.domain_label, c.group_label, *[c.sums[n] for n in ROLLUP_KEYS]] for c in rollup.cells]
-                   + [[_("合计"), "", *[rollup.line_totals[n] for n in ROLLUP_KEYS]]])
-    total_labels = [str(MonthlyReport._meta.get_field(n).verbose_name) for n in REPORT_SUM_FIELDS]
-    book.add_sheet(title=_("分地区汇总"), meta=meta,
-                   headers=[_("区划代码"), _("区划"), _("报告份数"), *line_labels,
-                            *total_labels],
-                   rows=[[c.code, c.name, c.totals["reports"], *[c.sums[n] for n in ROLLUP_KEYS],
-                          *[c.totals[n] for n in REPORT_SUM_FIELDS]] for c in rollup.children]
-                   + [[rollup.region.code, _("合计"), rollup.totals["reports"],
-                       *[rollup.line_totals[n] for n in ROLLUP_KEYS],
-                       *[rollup.totals[n] for n in REPORT_SUM_FIELDS]]])
-    rows = []
-    period = rollup.first
-    while period <= rollup.last and period <= month_start(timezone.localdate()):
-        c = selectors.report_completeness(user=user, region=rollup.region, period=period).total
-        rows.append([f"{period.year}年{period.month}月", c.expected, c.on_time, c.late, c.missing, c.returned,
-                     c.approved])
-        period = next_month(period)
-    book.add_sheet(title=_("月报报送情况"), meta=meta, rows=rows,
-                   headers=[_("月份"), _("应报"), _("按时报送"), _("逾期报送"), _("未报送"), _("被退回"), _("已审核通过")])
+    headers, rows = rollup_table(rollup)
+    book.add_sheet(title=rollup_title(rollup, kind), meta=meta, headers=headers, rows=rows)
+    headers, rows = rollup_children_table(rollup)
+    book.add_sheet(title=_("分地区汇总"), meta=meta, headers=headers, rows=rows)
+    headers, rows = completeness_table(completeness_by_month(rollup, user=user))
+    book.add_sheet(title=_("月报报送情况"), meta=meta, headers=headers, rows=rows)
     return book

@@ -5,6 +5,8 @@ from django.contrib.auth.models import Group, Permission
 from stations.models import Role
 
 ADMIN_APPS = ("stations", "projects", "workforce", "assessments")
+# Granted to nobody by default: an administrator assigns it to a group of named people.
+UNGRANTED_PERMISSIONS = ("view_full_id_number",)
 
 
 def ensure_role_groups() -> dict[str, Group]:
@@ -16,8 +18,7 @@ def ensure_role_groups() -> dict[str, Group]:
         group, _created = Group.objects.get_or_create(name=str(role.label))
         groups[role.value] = group
     province_perms = Permission.objects.filter(content_type__app_label__in=ADMIN_APPS).exclude(
-        codename__startswith="delete_"
-    )
+        codename__startswith="delete_").exclude(codename__in=UNGRANTED_PERMISSIONS)
     user_perms = Permission.objects.filter(content_type__app_label="stations", content_type__model="user",
                                            codename__in=["add_user", "change_user", "view_user"])
     province_perms = province_perms | user_perms

@@ -17,6 +17,7 @@ urlpatterns = [
     path("import/", station_views.station_import_view, name="station-import"),
     path("coverage/", coverage_views.coverage_home_view, name="coverage-home"),
     path("coverage/<str:code>/", coverage_views.coverage_dashboard_view, name="coverage-dashboard"),
+    path("coverage/<str:code>/trends/", coverage_views.coverage_trends_view, name="coverage-trends"),
     path("coverage/<str:code>/export/", coverage_views.coverage_export_view, name="coverage-export"),
     path("regions/population/import/", station_views.region_population_import_view, name="region-population-import"),
     path("reports/", report_views.report_list_view, name="report-list"),

@@ -1,26 +1,36 @@
 """Admin for provincial officials: scoped like the screens; writes go through the services
-(people) or full validation with an audit record (policies)."""
+(people) or full validation with an audit record (policies). ID numbers are masked on every
+admin page (list, form, history); correcting one is done on the person's edit screen."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
-from stations.admin_mixins import ScopedAdminMixin
+from stations.admin_mixins import ConcurrentEditAdminMixin, DependantsProtectedMixin, ScopedAdminMixin
 from stations.audit import save_audited
 from workforce.models import (
     Certificate,
     Employment,
+    IdNumberDisclosure,
     Person,
     StipendPolicy,
     TrainingRecord,
     WorkforcePolicy,
-    can_see_full_id_number,
 )
+from workforce.validators import mask_id_number
 
 
-class AuditedAdminMixin:
+class AuditedAdminMixin(ConcurrentEditAdminMixin):
     def save_model(self, request, obj, form, change):
         save_audited(obj, actor=request.user)
+
+
+class MaskedIdHistoryHelper(HistoricalRecordContextHelper):
+    def prepare_delta_change_value(self, change, value):
+        if change.field == "id_number":
+            return mask_id_number(value or "")
+        return super().prepare_delta_change_value(change, value)
 
 
 class EmploymentInline(ScopedAdminMixin, admin.TabularInline):
@@ -37,21 +47,28 @@ class CertificateInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(ScopedAdminMixin, AuditedAdminMixin, SimpleHistoryAdmin):
-    list_display = ("name", "gender", "education", "social_work_degree", "phone")
+class PersonAdmin(ScopedAdminMixin, AuditedAdminMixin, DependantsProtectedMixin, SimpleHistoryAdmin):
+    list_display = ("name", "gender", "masked_id", "education", "social_work_degree", "phone")
     list_filter = ("gender", "education", "social_work_degree", "local_hukou")
     search_fields = ("name", "=id_number", "phone")
     autocomplete_fields = ("registered_region",)
     inlines = (EmploymentInline, CertificateInline)
+    dependants = ("employments", "certificates", "trainings")
+    show_full_result_count = False  # the count needs every person's placement: do it once
 
-    def get_list_display(self, request):
-        show_full = can_see_full_id_number(request.user)
+    @admin.display(description=_("身份证号码"))
+    def masked_id(self, obj):
+        return obj.masked_id_number
 
-        @admin.display(description=_("身份证号码"))
-        def id_number(obj):
-            return obj.id_number if show_full else obj.masked_id_number
+    def get_exclude(self, request, obj=None):
+        # A new person is registered with their number; an existing one shows it masked.
+        return ("id_number",) if obj is not None else ()
 
-        return ("name", "gender", id_number, "education", "social_work_degree", "phone")
+    def get_readonly_fields(self, request, obj=None):
+        return ("masked_id",) if obj is not None else ()
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return MaskedIdHistoryHelper(self.model, historical_record)
 
     def save_formset(self, request, form, formset, change):
         for instance in formset.save(commit=False):
@@ -105,3 +122,23 @@ class StipendPolicyAdmin(ScopedAdminMixin, AuditedAdminMixin, SimpleHistoryAdmin
     search_fields = ("region__name", "region__code", "source")
     autocomplete_fields = ("region",)
     list_select_related = ("region",)
+
+
+@admin.register(IdNumberDisclosure)
+class IdNumberDisclosureAdmin(admin.ModelAdmin):
+    """The record of full ID-number disclosures: read-only."""
+
+    list_display = ("at", "user", "kind", "subject", "count")
+    list_filter = ("kind",)
+    search_fields = ("user__username", "subject")
+    list_select_related = ("user",)
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

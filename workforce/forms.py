@@ -26,6 +26,22 @@ class PersonForm(forms.ModelForm):
         pass
 
 
+class PersonUpdateForm(PersonForm):
+    """The stored ID number is never sent to the browser: the field starts empty (left empty,
+    the number stays) and its help shows the masked number."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["id_number"]
+        field.required = False
+        self.initial["id_number"] = ""
+        field.help_text = _("当前为 %(masked)s；如需更正请填写完整的18位号码，留空则不变。") % {
+            "masked": self.instance.masked_id_number}
+
+    def clean_id_number(self):
+        return self.cleaned_data.get("id_number") or self.instance.id_number
+
+
 class AssignmentFieldsMixin:
     def limit_choices(self, user):
         self.fields["station"].queryset = selectors.assignable_stations(user=user)

@@ -28,7 +28,7 @@ from workforce.models import (
     TrainingKind,
     TrainingRecord,
 )
-from workforce.validators import mask_id_number, normalise_id_number
+from workforce.validators import mask_id_number, mask_id_numbers_in_text, normalise_id_number
 
 ID_COLUMN = "身份证号码"
 
@@ -45,7 +45,7 @@ def _normalise_id_cell(row, column=ID_COLUMN):
 class IdNumberWidget(widgets.CharWidget):
     """Full numbers only when the exporting user asked for them and may see them."""
 
-    def __init__(self, *, full: bool = True, **kwargs):
+    def __init__(self, *, full: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.full = full
 
@@ -78,10 +78,13 @@ class BoundUserMixin:
 
 class PersonKeyWidget(BoundUserMixin, ScopedForeignKeyWidget):
     def clean(self, value, row=None, **kwargs):
-        return super().clean(normalise_id_number(str(value)) if value not in (None, "") else value, row, **kwargs)
+        try:
+            return super().clean(normalise_id_number(str(value)) if value not in (None, "") else value, row, **kwargs)
+        except ValueError as error:  # "not found: <the number>" is shown on the page: masked
+            raise ValueError(mask_id_numbers_in_text(str(error))) from error
 
 
-def person_field(full_ids=True):
+def person_field():
     return fields.Field(attribute="person", column_name=ID_COLUMN,
                         widget=PersonKeyWidget(Person, "id_number", label=_("人员（身份证号码）")))
 
@@ -127,7 +130,7 @@ class PersonResource(AuditedResourceMixin, ScopedModelResource):
         fields = ("name", "id_number", "gender", "birth_date", "phone", "education", "major",
                   "social_work_degree", "local_hukou", "registered_region")
 
-    def __init__(self, *, user=None, full_ids: bool = True, **kwargs):
+    def __init__(self, *, user=None, full_ids: bool = False, **kwargs):
         super().__init__(user=user, **kwargs)
         self.fields["id_number"].widget = IdNumberWidget(full=full_ids)
 
@@ -172,7 +175,7 @@ class EmploymentResource(AuditedResourceMixin, ScopedModelResource):
         import_id_fields = ("person", "station", "start_on")
         fields = ("person", "person_name", "station", "station_kind", "role", "employer", "start_on", "end_on")
 
-    def __init__(self, *, user=None, full_ids: bool = True, **kwargs):
+    def __init__(self, *, user=None, full_ids: bool = False, **kwargs):
         super().__init__(user=user, **kwargs)
         self.fields["person"].widget.render = _id_renderer(full_ids)
         self.bind_user()
@@ -193,7 +196,7 @@ class CertificateResource(AuditedResourceMixin, ScopedModelResource):
         import_id_fields = ("number",)
         fields = ("number", "person", "person_name", "level", "obtained_on")
 
-    def __init__(self, *, user=None, full_ids: bool = True, **kwargs):
+    def __init__(self, *, user=None, full_ids: bool = False, **kwargs):
         super().__init__(user=user, **kwargs)
         self.fields["person"].widget.render = _id_renderer(full_ids)
         self.bind_user()
@@ -219,7 +222,7 @@ class TrainingResource(AuditedResourceMixin, ScopedModelResource):
         import_id_fields = ("person", "held_on", "kind", "title")
         fields = ("person", "person_name", "held_on", "kind", "title", "provider", "hours")
 
-    def __init__(self, *, user=None, full_ids: bool = True, **kwargs):
+    def __init__(self, *, user=None, full_ids: bool = False, **kwargs):
         super().__init__(user=user, **kwargs)
         self.fields["person"].widget.render = _id_renderer(full_ids)
         self.bind_user()

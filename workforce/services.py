@@ -10,8 +10,15 @@ from django.utils.translation import gettext as _
 from stations.audit import apply_changes, delete_audited, save_audited
 from stations.models import Region, RegionLevel, Station
 from stations.scope import scope_of
-from workforce.models import Certificate, Employment, Person, TrainingRecord, can_edit_people
-from workforce.validators import normalise_id_number
+from workforce.models import (
+    Certificate,
+    Employment,
+    IdNumberDisclosure,
+    Person,
+    TrainingRecord,
+    can_edit_people,
+)
+from workforce.validators import mask_id_numbers_in_text, normalise_id_number
 
 PERSON_FIELDS = ("name", "gender", "birth_date", "id_number", "phone", "education", "major", "social_work_degree",
                  "local_hukou", "notes")
@@ -147,3 +154,9 @@ def training_update(*, actor, record: TrainingRecord, **data) -> TrainingRecord:
 def training_delete(*, actor, record: TrainingRecord, reason: str = "") -> None:
     ensure_can_edit(actor, record.person)
     delete_audited(record, actor=actor, reason=reason)
+
+
+def record_disclosure(*, user, kind: str, subject: str, person: Person | None = None, count: int = 1) -> None:
+    """Record one showing or export of full ID numbers (the caller has checked the permission)."""
+    IdNumberDisclosure.objects.create(user=user, kind=kind, person=person, count=count,
+                                      subject=mask_id_numbers_in_text(subject)[:200])

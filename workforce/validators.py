@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -45,3 +46,12 @@ def mask_id_number(value: str) -> str:
     if not value or len(value) != 18:
         return "*" * len(value or "")
     return value[:6] + "*" * 8 + value[14:]
+
+
+# 18 characters (17 digits and a digit or X) not inside a longer run of digits or letters.
+ID_NUMBER_PATTERN = re.compile(r"(?<![0-9])([0-9]{6})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])")
+
+
+def mask_id_numbers_in_text(text: str) -> str:
+    """Mask every ID-number-shaped run in free text (log lines, error messages, previews)."""
+    return ID_NUMBER_PATTERN.sub(lambda match: match[1] + "*" * 8 + match[2], text)

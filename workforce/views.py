@@ -28,11 +28,13 @@ from workforce.forms import (
     EmploymentForm,
     PersonCreateForm,
     PersonForm,
+    PersonUpdateForm,
     TrainingForm,
     apply_service_errors,
 )
 from workforce.models import (
     CertificateLevel,
+    DisclosureKind,
     Employment,
     EmploymentRole,
     Person,
@@ -40,6 +42,7 @@ from workforce.models import (
     can_edit_people,
     can_see_full_id_number,
 )
+from workforce.validators import mask_id_numbers_in_text
 
 ZERO = Decimal("0.00")
 
@@ -94,12 +97,22 @@ class PersonListView(LoginRequiredMixin, ListView):
         stations = Station.objects.visible_to(self.request.user).order_by("region__code", "kind")
         return {**context, "q": self.request.GET.get("q", ""), "roles": EmploymentRole.choices,
                 "levels": CertificateLevel.choices, "stations": stations, "filters": self.request.GET,
-                "show_full_id": can_see_full_id_number(self.request.user),
+                "can_export_full_id": can_see_full_id_number(self.request.user),
                 "can_edit": can_edit_people(self.request.user)}
 
 
 class PersonDetailView(LoginRequiredMixin, TemplateView):
+    """The ID number is masked; a holder of the permission may ask (POST) to see it in full,
+    which is recorded."""
+
     template_name = "workforce/person_detail.html"
+    show_full_id = False
+
+    def post(self, request, *args, **kwargs):
+        if not can_see_full_id_number(request.user):
+            raise PermissionDenied
+        self.show_full_id = True
+        return self.get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -108,9 +121,12 @@ class PersonDetailView(LoginRequiredMixin, TemplateView):
         today = timezone.localdate()
         rules = selectors.person_rules(person, today)
         editable = can_edit_people(user)
+        if self.show_full_id:
+            services.record_disclosure(user=user, kind=DisclosureKind.PAGE, person=person, subject=person.name)
         return super().get_context_data(
             person=person, rules=rules, today=today, can_edit=editable,
-            id_number=person.id_number_for(user),
+            id_number=person.id_number if self.show_full_id else person.masked_id_number,
+            can_show_full_id=can_see_full_id_number(user), showing_full_id=self.show_full_id,
             employments=sorted(person.employments.all(), key=lambda e: (e.start_on, e.pk), reverse=True),
             stipend_year=selectors.person_stipend_total(person=person, year=today.year),
             **kwargs)
@@ -166,7 +182,7 @@ class PersonCreateView(PersonEditMixin, FormView):
 
 class PersonUpdateView(PersonEditMixin, FormView):
     template_name = "workforce/person_form.html"
-    form_class = PersonForm
+    form_class = PersonUpdateForm
     title = _("修改人员信息")
 
     def get_form_kwargs(self):
@@ -244,15 +260,11 @@ class RosterView(LoginRequiredMixin, TemplateView):
         station = get_visible_or_404(Station.objects.select_related("region"), user, pk=self.kwargs["station_pk"])
         on_date = date_param(self.request)
         roster = selectors.station_roster(station=station, on_date=on_date)
-        # A past roster may list someone who has since moved to another county: their full
-        # number is shown only to those who may see the person today.
+        # A past roster may list someone who has since moved to another county: not linked.
         visible = set(Person.objects.visible_to(user).filter(pk__in=[e.person_id for e in roster])
                       .values_list("pk", flat=True))
-        full = can_see_full_id_number(user)
         for employment in roster:
             employment.person_visible = employment.person_id in visible
-            employment.shown_id_number = (employment.person.id_number if full and employment.person_visible
-                                          else employment.person.masked_id_number)
         return super().get_context_data(
             station=station, on_date=on_date, roster=roster,
             staffing=selectors.station_staffing_row(station=station, on_date=on_date), **kwargs)
@@ -278,6 +290,7 @@ class DeadlineView(LoginRequiredMixin, TemplateView):
         deadlines = selectors.qualification_deadlines(user=user, on_date=on_date, book=book)
         return super().get_context_data(
             on_date=on_date, overdue=[r for r in deadlines if r.overdue], due=[r for r in deadlines if not r.overdue],
+            deadline_total=len(deadlines),
             supervisors=selectors.supervisor_level_violations(user=user, on_date=on_date, book=book),
             flags=selectors.hiring_flag_list(user=user, on_date=on_date, book=book),
             levels=CertificateLevel.choices, **kwargs)
@@ -363,31 +376,44 @@ class DashboardView(LoginRequiredMixin, OfficialsOnlyMixin, TemplateView):
             **kwargs)
 
 
-class WorkforceImportView(ImportView):
-    """Only county staff register people, as on the screens (``can_edit_people``)."""
+def _masked(value):
+    return mask_id_numbers_in_text(value) if isinstance(value, str) else value
+
+
+class MaskedImportView(ImportView):
+    """The preview and its error messages show ID numbers masked, like every other page. Only county
+    staff register people, as on the screens (``can_edit_people``)."""
 
     allowed_roles = ("county",)
 
+    def render_page(self, form=None, report=None, token=None):
+        if report is not None:
+            report.file_errors = [_masked(error) for error in report.file_errors]
+            for row in report.rows:
+                row.values = [_masked(value) for value in row.values]
+                row.errors = [_masked(error) for error in row.errors]
+        return super().render_page(form=form, report=report, token=token)
 
-class PersonImportView(WorkforceImportView):
+
+class PersonImportView(MaskedImportView):
     resource_class = resources.PersonResource
     title = gettext_lazy("导入社工人员")
     success_url = reverse_lazy("workforce:person-list")
 
 
-class EmploymentImportView(WorkforceImportView):
+class EmploymentImportView(MaskedImportView):
     resource_class = resources.EmploymentResource
     title = gettext_lazy("导入岗位安排")
     success_url = reverse_lazy("workforce:person-list")
 
 
-class CertificateImportView(WorkforceImportView):
+class CertificateImportView(MaskedImportView):
     resource_class = resources.CertificateResource
     title = gettext_lazy("导入职业水平证书")
     success_url = reverse_lazy("workforce:person-list")
 
 
-class TrainingImportView(WorkforceImportView):
+class TrainingImportView(MaskedImportView):
     resource_class = resources.TrainingResource
     title = gettext_lazy("导入培训记录")
     success_url = reverse_lazy("workforce:person-list")
@@ -422,6 +448,10 @@ class ExportView(LoginRequiredMixin, View):
             "training": lambda: selectors.training_list(user=user).order_by("person__name", "held_on", "pk"),
         }
         dataset = resource.export(queryset=querysets[registry]())
+        if full_ids:
+            services.record_disclosure(
+                user=user, kind=DisclosureKind.EXPORT, count=len(dataset),
+                subject=f"{title}（{request.GET.urlencode()}）" if request.GET else str(title))
         book = XlsxBook()
         sheet = book.workbook.active
         sheet.title = str(title)

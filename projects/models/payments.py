@@ -29,15 +29,19 @@ class InstallmentTrigger(models.TextChoices):
 class PaymentInstallmentQuerySet(ScopedQuerySet):
     region_code_path = "contract__purchaser__code"
 
-    def with_paid(self):
-        """Annotate ``paid``: the sum of payments recorded against each installment."""
-        paid = (Payment.objects.filter(installment=OuterRef("pk")).order_by().values("installment")
-                .annotate(total=Sum("amount")).values("total"))
+    def with_paid(self, until: datetime.date | None = None):
+        """Annotate ``paid``: the sum of payments recorded against each installment (paid on or
+        before ``until`` when given)."""
+        payments = Payment.objects.filter(installment=OuterRef("pk"))
+        if until is not None:
+            payments = payments.filter(paid_on__lte=until)
+        paid = payments.order_by().values("installment").annotate(total=Sum("amount")).values("total")
         return self.annotate(paid=Coalesce(Subquery(paid, output_field=MONEY), Value(Decimal("0")), output_field=MONEY))
 
     def overdue(self, today: datetime.date):
-        """Installments past their due date and not fully paid."""
-        return self.with_paid().filter(due_on__lt=today, paid__lt=F("amount"))
+        """Installments past their due date and not fully paid by ``today`` (a past day gives
+        what was overdue then)."""
+        return self.with_paid(until=today).filter(due_on__lt=today, paid__lt=F("amount"))
 
 
 class PaymentInstallment(models.Model):

@@ -4,7 +4,7 @@ screens); filing deadlines are set here by provincial, city or county officials.
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from stations.admin_mixins import ScopedAdminMixin
+from stations.admin_mixins import ConcurrentEditAdminMixin, ScopedAdminMixin
 from stations.models import LINE_COUNT_FIELDS, MonthlyReport, MonthlyReportLine, ReportDeadline
 
 
@@ -25,8 +25,10 @@ class MonthlyReportAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_filter = ("status", "period")
     search_fields = ("station__name", "station__region__name", "station__region__code")
     list_select_related = ("station", "reviewed_by")
-    date_hierarchy = "period"
+    # Newest first straight off an index; no date hierarchy (its year list scans every report).
+    ordering = ("-period", "-id")
     inlines = (MonthlyReportLineInline,)
+    show_full_result_count = False  # no second COUNT(*) over every report in scope
 
     def has_add_permission(self, request):
         return False
@@ -39,7 +41,7 @@ class MonthlyReportAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ReportDeadline)
-class ReportDeadlineAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ReportDeadlineAdmin(ScopedAdminMixin, ConcurrentEditAdminMixin, SimpleHistoryAdmin):
     list_display = ("region", "day", "note")
     search_fields = ("region__name", "region__code")
     autocomplete_fields = ("region",)

@@ -121,6 +121,7 @@ class StationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ("region",)
     list_select_related = ("region",)
     inlines = (StationStatusChangeInline,)
+    show_full_result_count = False  # no second COUNT(*) over every station in scope
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in services.STATION_FIELDS if name in form.cleaned_data}

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import itertools
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -8,6 +9,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stations.scope import NO_SCOPE, Scope, ScopedQuerySet
@@ -187,6 +189,7 @@ class User(AbstractUser):
     station = models.ForeignKey(
         "Station", verbose_name=_("所在站点"), on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -197,6 +200,17 @@ class User(AbstractUser):
     def __str__(self):
         full = f"{self.last_name}{self.first_name}".strip()
         return full or self.username
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def password_expired(self, max_age_days: int) -> bool:
+        """Whether the password is older than ``max_age_days`` (0: never expires; unknown age: expired)."""
+        if not max_age_days:
+            return False
+        return self.password_changed_at is None or (
+            timezone.now() - self.password_changed_at > datetime.timedelta(days=max_age_days))
 
     def clean(self):
         super().clean()

@@ -52,6 +52,15 @@ class ReportStatus(models.TextChoices):
 
 EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
+APPROVED_LOCKED = _("已审核通过的报告不能修改或删除；如需更正，请由县级民政部门在报告页面填写原因后重新打开。")
+
+
+class ApprovedReportLocked(ValidationError):
+    """A write that would change an approved report (or its lines) by any path other than reopening it."""
+
+    def __init__(self):
+        super().__init__(APPROVED_LOCKED, code="approved_locked")
+
 
 def month_start(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
@@ -82,6 +91,17 @@ class MonthlyReportQuerySet(ScopedQuerySet):
 
     def in_region(self, region: Region):
         return self.filter(station__region__code__startswith=region.prefix)
+
+    # Bulk writes bypass ``save()``: they too leave approved reports alone.
+    def update(self, **kwargs):
+        if self.approved().exists():
+            raise ApprovedReportLocked
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.approved().exists():
+            raise ApprovedReportLocked
+        return super().delete()
 
 
 class MonthlyReport(models.Model):
@@ -143,17 +163,33 @@ class MonthlyReport(models.Model):
                 violation_error_message=_("人数、个数、份数、条数不能为负数。"),
             ),
         ]
-        indexes = [models.Index(fields=["period", "status"], name="monthly_report_period_status")]
+        indexes = [models.Index(fields=["period", "status"], name="monthly_report_period_status"),
+                   models.Index(fields=["-period", "-id"], name="report_period_newest_idx")]
 
     def __str__(self):
         return f"{self.station} {self.period:%Y年%m月}"
 
+    def save(self, *args, **kwargs):
+        """An approved report is never written again, except by the reopen service (which
+        sets ``_reopening`` under the row lock and records the reason)."""
+        if not self.__dict__.pop("_reopening", False) and self._stored_approved():
+            raise ApprovedReportLocked
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("stations:report-detail", kwargs={"pk": self.pk})
+
+    def delete(self, *args, **kwargs):
+        if self._stored_approved():
+            raise ApprovedReportLocked
+        return super().delete(*args, **kwargs)
 
     def clean(self):
         if self.period and self.period.day != 1:
             raise ValidationError({"period": _("报告月份须为该月第一天。")})
+
+    def _stored_approved(self) -> bool:
+        return bool(self.pk) and MonthlyReport.objects.filter(pk=self.pk, status=ReportStatus.APPROVED).exists()
 
     @property
     def is_editable(self) -> bool:
@@ -167,6 +203,16 @@ class MonthlyReport(models.Model):
 class MonthlyReportLineQuerySet(ScopedQuerySet):
     region_code_path = "report__station__region__code"
     station_path = "report__station_id"
+
+    def update(self, **kwargs):
+        if self.filter(report__status=ReportStatus.APPROVED).exists():
+            raise ApprovedReportLocked
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(report__status=ReportStatus.APPROVED).exists():
+            raise ApprovedReportLocked
+        return super().delete()
 
 
 LINE_COUNT_FIELDS = (
@@ -221,6 +267,20 @@ class MonthlyReportLine(models.Model):
 
     def __str__(self):
         return f"{self.get_domain_display()} · {self.get_target_group_display()}"
+
+    def save(self, *args, **kwargs):
+        if self._report_approved():
+            raise ApprovedReportLocked
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._report_approved():
+            raise ApprovedReportLocked
+        return super().delete(*args, **kwargs)
+
+    def _report_approved(self) -> bool:
+        return bool(self.report_id) and MonthlyReport.objects.filter(
+            pk=self.report_id, status=ReportStatus.APPROVED).exists()
 
     def clean(self):
         opened = (self.cases_active_start or 0) + (self.cases_opened or 0)

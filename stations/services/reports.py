@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -95,10 +95,18 @@ def report_create(*, actor, station: Station, period: datetime.date) -> MonthlyR
     period = month_start(period)
     if period > month_start(timezone.localdate()):
         raise ValidationError({"period": _("不能填报未来月份的报告。")})
+    # Two clicks (or two tabs) at once: the station row lock makes the second wait for the first,
+    # then find its draft; the unique constraint is the last line of defence.
+    Station.objects.select_for_update().filter(pk=station.pk).first()
+    exists = ValidationError({"period": _("本站%(y)s年%(m)s月的报告已存在。") % {"y": period.year, "m": period.month}})
     if MonthlyReport.objects.filter(station=station, period=period).exists():
-        raise ValidationError({"period": _("本站%(y)s年%(m)s月的报告已存在。") % {"y": period.year, "m": period.month}})
+        raise exists
     report = MonthlyReport(station=station, period=period, created_by=actor)
-    save_audited(report, actor=actor, reason=_("新建草稿"))
+    try:
+        with transaction.atomic():
+            save_audited(report, actor=actor, reason=_("新建草稿"))
+    except IntegrityError:
+        raise exists from None
     _carry_open_cases(report, actor)
     return report
 
@@ -218,6 +226,7 @@ def report_reopen(*, actor, report: MonthlyReport, reason: str,
     report.return_reason = reason
     report.reviewed_at = timezone.now()
     report.reviewed_by = actor
+    report._reopening = True  # the one write an approved report accepts (see MonthlyReport.save)
     _bump(report, actor, ["status", "return_reason", "reviewed_at", "reviewed_by"],
           reason=_("重新打开：%(reason)s") % {"reason": reason})
     return report

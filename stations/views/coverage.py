@@ -3,6 +3,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -10,9 +11,10 @@ from django.views.generic import TemplateView
 
 from stations.exporting import XlsxBook
 from stations.forms.coverage import CoverageDateForm
-from stations.models import Region
+from stations.models import Region, RegionLevel
 from stations.scope import scope_of
 from stations.selectors.coverage import DASHBOARD_LEVELS, coverage_dashboard, dashboard_region
+from stations.selectors.coverage_trends import AMBER_MARGIN_POINTS, ORDERS, Light, coverage_trends
 
 
 class CoverageHomeView(LoginRequiredMixin, View):
@@ -106,3 +108,60 @@ class CoverageExportView(CoverageDashboardMixin, View):
 
 
 coverage_export_view = CoverageExportView.as_view()
+
+
+TREND_ORDER_LABELS = dict(zip(ORDERS, (gettext_lazy("最落后在前"), gettext_lazy("按区划代码"),
+                                       gettext_lazy("覆盖率从低到高")), strict=True))
+
+
+def light_legend():
+    points = f"{AMBER_MARGIN_POINTS:f}"
+    return [
+        (Light.GREEN, _("已达到适用目标")),
+        (Light.AMBER, _("低于目标，差距不超过 %(n)s 个百分点，且未过完成期限") % {"n": points}),
+        (Light.RED, _("低于目标超过 %(n)s 个百分点，或已过完成期限仍未达标") % {"n": points}),
+        (Light.GREY, _("没有适用的覆盖率目标，或没有应覆盖的乡镇（街道）")),
+    ]
+
+
+class CoverageTrendsView(LoginRequiredMixin, TemplateView):
+    """A province's cities and counties (or a city's counties) with trend sparklines and traffic lights;
+    ``?format=xlsx`` exports the same table. A county has no such table: its dashboard instead."""
+
+    template_name = "stations/coverage_trends.html"
+
+    def get(self, request, *args, **kwargs):
+        region = dashboard_region(user=request.user, code=kwargs["code"])
+        at_query = urlencode({"at": request.GET["at"]}) if request.GET.get("at") else ""
+        if region.level == RegionLevel.COUNTY:
+            return redirect(f"{region.get_absolute_url()}{'?' if at_query else ''}{at_query}")
+        form = CoverageDateForm(request.GET or None)
+        order = request.GET.get("sort") if request.GET.get("sort") in ORDERS else ORDERS[0]
+        trends = coverage_trends(user=request.user, region=region, on_date=form.on_date(), order=order)
+        if request.GET.get("format") == "xlsx":
+            return trends_workbook(trends).response(
+                f"{region.name}社工站覆盖率趋势-{trends.on_date.isoformat()}.xlsx")
+        query = request.GET.copy()
+        query["format"] = "xlsx"
+        return self.render_to_response(self.get_context_data(
+            form=form, trends=trends, all_rows=[trends.summary, *trends.rows], order=order,
+            orders=TREND_ORDER_LABELS.items(), legend=light_legend(), at_query=at_query,
+            export_query=query.urlencode()))
+
+
+def trends_workbook(trends) -> XlsxBook:
+    region = trends.region
+    meta = [(_("区划"), f"{region.name}（{region.code}）"), (_("统计日期"), trends.on_date),
+            (_("状态说明"), "；".join(f"{light.label}：{text}" for light, text in light_legend()))]
+    headers = [_("区划"), _("代码"), _("级别"), _("状态"), _("应覆盖"), _("已覆盖"), _("覆盖率（%）"), _("目标（%）"),
+               _("完成期限"), _("还需建站"), *(_("%(date)s 覆盖率（%%）") % {"date": d.isoformat()}
+                                               for d in trends.dates)]
+    rows = [[row.name, row.code, row.level_label, row.light.label, row.townships, row.covered, row.coverage_pct,
+             row.target.value if row.target else None, row.target.due_on if row.target else None, row.gap_stations,
+             *(point.coverage_pct for point in row.trend)] for row in [trends.summary, *trends.rows]]
+    book = XlsxBook()
+    book.add_sheet(title=_("覆盖率趋势与状态"), headers=headers, rows=rows, meta=meta)
+    return book
+
+
+coverage_trends_view = CoverageTrendsView.as_view()

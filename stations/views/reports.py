@@ -10,8 +10,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -115,6 +116,9 @@ class ReportCreateView(LoginRequiredMixin, View):
         try:
             report = services.report_create(actor=user, station=user.station, period=period)
         except ValidationError as exc:
+            existing = MonthlyReport.objects.visible_to(user).filter(station_id=user.station_id, period=period).first()
+            if existing:  # opened a moment ago in another tab
+                return redirect("stations:report-edit", pk=existing.pk)
             messages.error(request, "；".join(exc.messages))
             return redirect("stations:report-list")
         return redirect("stations:report-edit", pk=report.pk)
@@ -284,15 +288,17 @@ def _chart_data(rollup) -> dict:
 
 
 def _upward_report(region: Region, first: datetime.date) -> dict | None:
-    """The workbook this region sends up the chain for the period containing ``first``:
-    a county's quarterly report to the city, a city's semi-annual report to the province."""
+    """The report this region sends up the chain for the period containing ``first`` (the
+    reporting-chain workbook): a county's quarterly report to the city, a city's semi-annual
+    report to the province."""
     if region.level == RegionLevel.COUNTY:
-        return {"kind": "quarter", "year": first.year, "n": (first.month - 1) // 3 + 1,
-                "label": _("下载季度报告（报市）")}
-    if region.level == RegionLevel.CITY:
-        return {"kind": "half", "year": first.year, "n": 1 if first.month <= 6 else 2,
-                "label": _("下载半年报告（报省）")}
-    return None
+        kind, number, label = "quarter", (first.month - 1) // 3 + 1, _("下载季度报告（报市）")
+    elif region.level == RegionLevel.CITY:
+        kind, number, label = "half", 1 if first.month <= 6 else 2, _("下载半年报告（报省）")
+    else:
+        return None
+    query = urlencode({"region": region.code, "kind": kind, "year": first.year, "n": number, "format": "xlsx"})
+    return {"url": f"{reverse('chain-report')}?{query}", "label": label}
 
 
 class ReportImportView(ImportView):

@@ -14,6 +14,9 @@ CLEAN_ENV = {key: value for key, value in os.environ.items()
 PROBE = ("import django, json; from django.conf import settings; django.setup(); "
          "db = settings.DATABASES['default']; print(json.dumps([db['ENGINE'], str(db['NAME']), settings.DEBUG]))")
 
+PRODUCTION = {"DEBUG": "off", "SECRET_KEY": "q8Zr!t2v#Lm9@xP4wK7$eN3&hJ6*sD1^gF5(bC0)yU8-aR2+oI7=uT4_lE9",
+              "ALLOWED_HOSTS": "shegong.example.cn"}
+
 
 def run(code_or_args, **env):
     args = ["-c", code_or_args] if isinstance(code_or_args, str) else code_or_args
@@ -49,8 +52,7 @@ def test_debug_off_refuses_to_start_without_secret_key_or_hosts(missing):
 
 
 def test_check_deploy_is_clean_in_production_settings():
-    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                 DEBUG="off", SECRET_KEY="q8Zr!t2v#Lm9@xP4wK7$eN3&hJ6*sD1^gF5(bC0)yU8-aR2+oI7=uT4_lE9", ALLOWED_HOSTS="shegong.example.cn")
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -83,3 +85,31 @@ def test_navigation_highlights_only_the_page_section(client):
     client.force_login(builders.user("jiangan", Role.COUNTY, h.county_a))
     items = client.get("/stations/reports/").context["nav_items"]
     assert [item["label"] for item in items if item["active"]] == ["月度报告"]
+
+RULES_PROBE = ("import django, json; from django.conf import settings; django.setup(); "
+               "print(json.dumps([[v['NAME'].rsplit('.', 1)[1] for v in settings.AUTH_PASSWORD_VALIDATORS], "
+               "settings.PASSWORD_MAX_AGE_DAYS, settings.SESSION_IDLE_TIMEOUT, settings.SESSION_ABSOLUTE_TIMEOUT]))")
+
+
+def rules(**env):
+    result = run(RULES_PROBE, **env)
+    assert result.returncode == 0, result.stderr
+    return __import__("json").loads(result.stdout)
+
+
+def test_production_requires_complex_passwords_rotated_every_90_days_and_sessions_time_out():
+    validators, max_age, idle, absolute = rules(**PRODUCTION)
+    assert "CharacterClassValidator" in validators and "CommonPasswordValidator" in validators
+    assert "UserAttributeSimilarityValidator" in validators and "MinimumLengthValidator" in validators
+    assert max_age == 90
+    assert (idle, absolute) == (30 * 60, 12 * 60 * 60)
+
+
+def test_password_rules_and_timeouts_come_from_the_environment():
+    validators, max_age, idle, absolute = rules(**PRODUCTION, PASSWORD_MIN_CHARACTER_CLASSES="0",
+                                                PASSWORD_MAX_AGE_DAYS="0", SESSION_IDLE_TIMEOUT="600",
+                                                SESSION_ABSOLUTE_TIMEOUT="3600")
+    assert "CharacterClassValidator" not in validators and max_age == 0
+    assert (idle, absolute) == (600, 3600)
+    validators, max_age, _idle, _absolute = rules()
+    assert "CharacterClassValidator" not in validators and max_age == 0  # trying it out locally

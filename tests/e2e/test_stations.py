@@ -34,7 +34,7 @@ def test_provincial_official_drills_down_to_a_county_and_sees_uncovered_township
     page.get_by_label("密码").fill(builders.PASSWORD)
     page.get_by_role("button", name="登录").click()
 
-    page.get_by_role("link", name="覆盖率").click()
+    page.get_by_role("link", name="覆盖率", exact=True).click()
     expect(page.get_by_role("heading", name="湖北省社工站覆盖率")).to_be_visible()
     expect(page.locator("canvas#coverage-chart")).to_have_attribute("data-rendered", "true")
     assert page.evaluate("window.coverageChart.data.datasets.length") == 2

@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from stations.models import Role
 from tests import builders
-from tests.workforce.builders import id_number
+from tests.workforce.builders import grant_full_id_numbers, id_number
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +22,7 @@ def login(page: Page, live_server, username):
 def test_county_staff_add_a_certified_social_worker(page: Page, live_server):
     h = builders.build_hierarchy()
     station = builders.station(h.a1)
-    builders.user("jiangan", Role.COUNTY, h.county_a)
+    county = builders.user("jiangan", Role.COUNTY, h.county_a)
     number = id_number("420102", "19930412", "051")
 
     login(page, live_server, "jiangan")
@@ -41,6 +41,12 @@ def test_county_staff_add_a_certified_social_worker(page: Page, live_server):
     page.get_by_role("button", name="保存").click()
 
     expect(page.get_by_role("heading", name="周晓")).to_be_visible()
+    masked = number[:6] + "********" + number[-4:]
+    expect(page.get_by_text(masked)).to_be_visible()
+    expect(page.get_by_role("button", name="显示完整身份证号")).to_have_count(0)
+    grant_full_id_numbers(county)
+    page.reload()
+    page.get_by_role("button", name="显示完整身份证号").click()
     expect(page.get_by_text(number)).to_be_visible()
     page.get_by_role("link", name="添加证书").click()
     page.get_by_label("证书等级").select_option(label="社会工作师（中级）")

@@ -79,9 +79,9 @@ def test_wrong_columns_and_non_excel_files_are_refused_in_chinese(county_client,
     wrong = county_client.post(URL, {"file": xlsx([["代码", "人口"], ["420102002000", 5]])})
     assert "缺少列：区划代码、常住人口" in wrong.content.decode()
     fake = county_client.post(URL, {"file": SimpleUploadedFile("a.xlsx", b"not a workbook")})
-    assert "无法读取该文件" in fake.content.decode()
-    csv = county_client.post(URL, {"file": SimpleUploadedFile("a.csv", b"a,b")})
-    assert "请上传 .xlsx 格式" in csv.content.decode()
+    assert "文件内容是纯文本（CSV），扩展名却是 .xlsx" in fake.content.decode()
+    other = county_client.post(URL, {"file": SimpleUploadedFile("a.txt", b"a,b")})
+    assert "请上传 Excel（.xlsx）或 CSV（.csv）格式的文件。" in other.content.decode()
 
 
 def test_template_download_has_the_columns(county_client):

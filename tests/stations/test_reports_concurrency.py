@@ -59,3 +59,32 @@ def test_simultaneous_saves_of_one_version_let_exactly_one_through():
         thread.join(20)
     assert outcome == {"first": "saved", "second": "refused"}
     assert MonthlyReport.objects.get(pk=report.pk).highlights == "第一人"
+
+
+def test_two_simultaneous_creates_of_one_month_make_one_draft_and_a_clear_refusal():
+    """A double click on "填报" opens two requests: one draft, the other told it exists (no 500)."""
+    from django.core.exceptions import ValidationError
+
+    h = builders.build_hierarchy()
+    station = builders.station(h.a1)
+    head = rb.head(station, "head_double")
+    start = threading.Barrier(2)
+    outcome = []
+
+    def create():
+        start.wait(10)
+        try:
+            services.report_create(actor=head, station=station, period=datetime.date(2026, 10, 1))
+            outcome.append("created")
+        except ValidationError as exc:
+            outcome.append("".join(exc.messages))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=create) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert sorted(outcome) == ["created", "本站2026年10月的报告已存在。"]
+    assert MonthlyReport.objects.filter(station=station).count() == 1

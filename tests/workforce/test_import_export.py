@@ -145,6 +145,9 @@ def test_exports_are_scoped_and_masked_unless_asked_by_an_allowed_user(client, s
     assert rows[0][:2] == ["姓名", "身份证号码"]
     assert [row[:2] for row in rows[1:]] == [["安娜", anna.masked_id_number]]
     rows = sheet_rows(client.get(reverse("workforce:registry-export", args=["people"]), {"full_id": "1"}))
+    assert rows[1][1] == anna.masked_id_number  # county staff without the permission: still masked
+    client.force_login(wb.grant_full_id_numbers(county_a_user))
+    rows = sheet_rows(client.get(reverse("workforce:registry-export", args=["people"]), {"full_id": "1"}))
     assert rows[1][1] == anna.id_number
     rows = sheet_rows(client.get(reverse("workforce:registry-export", args=["certificates"])))
     assert [row[0] for row in rows[1:]] == ["ZSA"]
@@ -157,7 +160,7 @@ def test_exports_are_scoped_and_masked_unless_asked_by_an_allowed_user(client, s
 def test_a_full_export_reimports_unchanged(client, stations, county_a_user):
     anna = wb.person(station=stations.station_a1, name="安娜", education=4, phone="13900000000")
     wb.train(anna, datetime.date(2024, 1, 1), 8)
-    client.force_login(county_a_user)
+    client.force_login(wb.grant_full_id_numbers(county_a_user))
     for registry, url_name in (("people", "person-import"), ("employments", "employment-import"),
                                ("training", "training-import")):
         content = client.get(reverse("workforce:registry-export", args=[registry]), {"full_id": "1"}).content

@@ -87,10 +87,13 @@ def people_with_rule_data(queryset):
     )
 
 
-def frontline_people(user, on_date: datetime.date):
-    """People the user may see who hold a frontline assignment on the date."""
-    active = Employment.objects.active_on(on_date).filter(role__in=FRONTLINE_ROLES).values("person_id")
-    return people_with_rule_data(Person.objects.visible_to(user).filter(pk__in=active)).order_by("name", "pk")
+def frontline_people(user, on_date: datetime.date, region=None):
+    """People the user may see who hold a frontline assignment on the date (in ``region`` if given)."""
+    active = Employment.objects.active_on(on_date).filter(role__in=FRONTLINE_ROLES)
+    if region is not None:
+        active = active.filter(station__region__code__startswith=region.prefix)
+    return (people_with_rule_data(Person.objects.visible_to(user).filter(pk__in=active.values("person_id")))
+            .order_by("name", "pk"))
 
 
 @dataclass
@@ -108,13 +111,15 @@ class DeadlineRow:
         return self.days_left < 0
 
 
-def qualification_deadlines(*, user, on_date: datetime.date, book: PolicyBook | None = None) -> list[DeadlineRow]:
+def qualification_deadlines(*, user, on_date: datetime.date, book: PolicyBook | None = None,
+                            region=None) -> list[DeadlineRow]:
     """Frontline people not yet qualified whose deadline (hire date + the region's years)
-    falls within the region's warning window (90 days by default) or has passed.
-    A deadline on ``on_date`` itself is due today, not overdue."""
+    falls within the region's warning window (90 days by default) or has passed; only people
+    with a frontline assignment in ``region`` when given. A deadline on ``on_date`` itself is
+    due today, not overdue."""
     book = book or PolicyBook()
     rows = []
-    for person in frontline_people(user, on_date):
+    for person in frontline_people(user, on_date, region):
         assignment = current_assignment(person, on_date)
         policy = book.for_code(assignment.station.region.code)
         status = qualification_on(person, policy, on_date)

@@ -1,0 +1,148 @@
+"""The home page's working overview: for the user's region, what needs attention now.
+
+Every figure comes from the same scoped selector as the list page it links to, called with the
+same arguments that page uses by default, so the number on the overview is the number of rows
+the user finds after following the link."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from stations.models import ReportStatus, Role, month_start
+from stations.selectors.coverage import DASHBOARD_LEVELS, CoverageRow, coverage_rows
+
+OFFICIALS = {Role.PROVINCE, Role.CITY, Role.COUNTY}
+PEOPLE_ROLES = OFFICIALS | {Role.STATION_HEAD}
+
+
+@dataclass(frozen=True)
+class Alert:
+    key: str
+    label: str
+    count: int
+    url: str
+    hint: str = ""
+    # "bad" when something is overdue, "warn" when it soon will be, "" when it is only work to do.
+    severity: str = ""
+
+    @property
+    def tone(self) -> str:
+        return self.severity if self.count else "ok"
+
+
+@dataclass
+class Overview:
+    on_date: datetime.date
+    coverage: CoverageRow | None = None
+    coverage_url: str = ""
+    report_period: datetime.date | None = None
+    alerts: list[Alert] = field(default_factory=list)
+    expiring_contracts: list = field(default_factory=list)
+
+    def alert(self, key: str) -> Alert | None:
+        return next((alert for alert in self.alerts if alert.key == key), None)
+
+
+def previous_month(on_date: datetime.date) -> datetime.date:
+    """The month whose report is due now (reports are filed after the month ends)."""
+    return month_start(month_start(on_date) - datetime.timedelta(days=1))
+
+
+def _url(name: str, **query) -> str:
+    url = reverse(name)
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def overview(*, user, on_date: datetime.date) -> Overview:
+    """What the home page shows; each part only for the roles whose list page it links to."""
+    result = Overview(on_date=on_date)
+    role = user.role
+    region = user.home_region
+    if role in OFFICIALS and region is not None:
+        _add_coverage(result, region, on_date)
+        _add_reports(result, user, region, on_date)
+        _add_contracts(result, user, on_date)
+    if role in PEOPLE_ROLES:
+        _add_people(result, user, on_date)
+    if role in {Role.COUNTY, Role.CITY, Role.PROVINCE, Role.EVALUATOR}:
+        _add_evaluations(result, user)
+    return result
+
+
+def _add_coverage(result: Overview, region, on_date) -> None:
+    if region.level not in DASHBOARD_LEVELS:
+        return
+    result.coverage, _children = coverage_rows(region=region, on_date=on_date)
+    result.coverage_url = region.get_absolute_url()
+
+
+def _add_reports(result: Overview, user, region, on_date) -> None:
+    from stations.selectors import report_completeness, report_list
+
+    period = previous_month(on_date)
+    result.report_period = period
+    completeness = report_completeness(user=user, region=region, period=period)
+    month = f"{period:%Y-%m}"
+    result.alerts.append(Alert(
+        key="reports_missing", label=_("上月月报未报送"), count=completeness.total.missing,
+        url=_url("stations:report-completeness", region=region.code, month=month),
+        hint=_("应报 %(n)s 个站点") % {"n": completeness.total.expected},
+        severity="bad" if completeness.deadline_passed else "warn"))
+    if user.role == Role.COUNTY:
+        result.alerts.append(Alert(
+            key="reports_awaiting", label=_("待审核的月报"),
+            count=report_list(user=user, status=ReportStatus.SUBMITTED).count(),
+            url=_url("stations:report-list", status=ReportStatus.SUBMITTED), severity="warn"))
+
+
+def _add_contracts(result: Overview, user, on_date) -> None:
+    from projects.models import FilingStatus
+    from projects.selectors.contracts import DEFAULT_EXPIRING_DAYS, contract_expiring, contract_list
+
+    expiring = list(contract_expiring(user=user, today=on_date))
+    result.expiring_contracts = expiring[:5]
+    result.alerts.append(Alert(
+        key="contracts_expiring", label=_("%(days)s 天内到期的合同") % {"days": DEFAULT_EXPIRING_DAYS},
+        count=len(expiring), url=_url("projects:contract-expiring"), severity="warn"))
+    contracts = contract_list(user=user, today=on_date)
+    result.alerts.append(Alert(
+        key="installments_overdue", label=_("有逾期未付款项的合同"),
+        count=contracts.filter(has_overdue=True).count(),
+        url=_url("projects:contract-list", overdue="true"), severity="bad"))
+    result.alerts.append(Alert(
+        key="filings_overdue", label=_("逾期未备案的合同"),
+        count=contracts.filter(filing_state=FilingStatus.OVERDUE).count(),
+        url=_url("projects:contract-list", filing=FilingStatus.OVERDUE), severity="bad"))
+
+
+def _add_people(result: Overview, user, on_date) -> None:
+    from workforce.selectors import continuing_education_shortfall, qualification_deadlines
+    from workforce.selectors.policies import PolicyBook
+
+    book = PolicyBook()
+    deadlines = qualification_deadlines(user=user, on_date=on_date, book=book)
+    overdue = sum(1 for row in deadlines if row.overdue)
+    result.alerts.append(Alert(
+        key="qualification_deadlines", label=_("取得专业资质期限将到或已过"), count=len(deadlines),
+        url=_url("workforce:deadline-list"), hint=_("其中已逾期 %(n)s 人") % {"n": overdue} if overdue else "",
+        severity="bad" if overdue else "warn"))
+    shortfall = continuing_education_shortfall(user=user, year=on_date.year, on_date=on_date, book=book)
+    result.alerts.append(Alert(
+        key="training_shortfall", label=_("%(year)s 年继续教育学时不足") % {"year": on_date.year},
+        count=len(shortfall), url=_url("workforce:shortfall-list"), severity="warn"))
+
+
+def _add_evaluations(result: Overview, user) -> None:
+    from assessments.selectors import todo_list
+
+    todo = todo_list(user=user)
+    waiting = len(todo.to_finalise) + len(todo.to_score)
+    result.alerts.append(Alert(
+        key="evaluations_waiting", label=_("待处理的评估"), count=waiting, url=_url("assessments:todo"),
+        hint=_("待确认 %(f)s，待评分 %(s)s") % {"f": len(todo.to_finalise), "s": len(todo.to_score)},
+        severity="warn"))

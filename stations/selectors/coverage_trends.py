@@ -1,0 +1,153 @@
+"""A province's cities and counties (or a city's counties) in one table: coverage now, at the last
+quarter-ends, and a traffic light against the applicable target.
+
+Same definitions as ``coverage_rows`` (counted townships with a pilot or operating township station
+on the date; targets resolved along the region's chain), in four queries however many regions:
+the counted kinds, the regions, one query counting townships per county prefix with one filtered
+``Count`` per date, and the targets.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
+
+from stations.models import (
+    PREFIX_LENGTH,
+    Region,
+    RegionLevel,
+    TargetMetric,
+    TargetUnit,
+    counted_kinds_for,
+)
+from stations.selectors.coverage import (
+    ChartPoint,
+    CoverageRow,
+    _chain_codes,
+    _counted_townships,
+    _covering_station_exists,
+    _holds_back_key,
+    _resolve_target,
+    _targets_by_region,
+)
+
+# Below the target by at most this many percentage points (and not past its deadline): amber;
+# further behind, or past the deadline unmet: red.
+AMBER_MARGIN_POINTS = Decimal(5)
+TREND_LEVELS = {RegionLevel.PROVINCE: (RegionLevel.CITY, RegionLevel.COUNTY), RegionLevel.CITY: (RegionLevel.COUNTY,)}
+
+
+class Light(models.TextChoices):
+    RED = "red", _("落后")
+    AMBER = "amber", _("接近目标")
+    GREY = "grey", _("无适用目标")
+    GREEN = "green", _("已达标")
+
+
+LIGHT_ORDER = {light: index for index, light in enumerate(Light)}  # worst first
+ORDERS = ("worst", "code", "coverage")
+
+
+@dataclass
+class TrendRow(CoverageRow):
+    trend: list[ChartPoint] = field(default_factory=list)
+
+    @property
+    def light(self) -> Light:
+        pct, target = self.coverage_pct, self.target
+        if target is None or target.unit != TargetUnit.PERCENT or pct is None:
+            return Light.GREY
+        if self.meets_target:
+            return Light.GREEN
+        if target.overdue or target.value - pct > AMBER_MARGIN_POINTS:
+            return Light.RED
+        return Light.AMBER
+
+    @property
+    def is_county(self) -> bool:
+        return self.level == RegionLevel.COUNTY
+
+
+@dataclass
+class CoverageTrends:
+    region: Region
+    on_date: datetime.date
+    dates: list[datetime.date]
+    summary: TrendRow
+    rows: list[TrendRow]  # hierarchical: each city, then its counties
+
+
+def trend_dates(on_date: datetime.date, points: int = 8) -> list[datetime.date]:
+    """The last ``points - 1`` quarter ends before the date, then the date itself, oldest first."""
+    dates = [on_date]
+    quarter_start = datetime.date(on_date.year, (on_date.month - 1) // 3 * 3 + 1, 1)
+    while len(dates) < points:
+        quarter_end = quarter_start - datetime.timedelta(days=1)
+        dates.insert(0, quarter_end)
+        quarter_start = datetime.date(quarter_end.year, quarter_end.month - 2, 1)
+    return dates
+
+
+def _counts_by_county(region: Region, kinds, dates) -> dict[str, tuple[int, list[int]]]:
+    """county prefix → (counted townships, covered at each date), in one query."""
+    aggregates = {"total": Count("pk")}
+    for index, on_date in enumerate(dates):
+        aggregates[f"c{index}"] = Count("pk", filter=Q(_covering_station_exists(on_date)))
+    groups = (_counted_townships(region, kinds).annotate(group=Substr("code", 1, PREFIX_LENGTH[RegionLevel.COUNTY]))
+              .values("group").annotate(**aggregates).order_by("group"))
+    return {row["group"]: (row["total"], [row[f"c{i}"] for i in range(len(dates))]) for row in groups}
+
+
+def _trend_row(region: Region, counts, targets, dates) -> TrendRow:
+    """The region's row, summing the county groups under its prefix; the last date is "now"."""
+    groups = [value for prefix, value in counts.items() if prefix.startswith(region.prefix)]
+    total = sum(townships for townships, _ in groups)
+    covered = [sum(series[i] for _, series in groups) for i in range(len(dates))]
+    chain = _chain_codes(region.code, region.level)
+    trend = []
+    for on_date, covered_then in zip(dates, covered, strict=True):
+        target = _resolve_target(chain, targets, on_date)
+        target_pct = target.value if target and target.unit == TargetUnit.PERCENT else None
+        trend.append(ChartPoint(on_date=on_date, townships=total, covered=covered_then, target_pct=target_pct))
+    return TrendRow(code=region.code, name=region.name, level=region.level, region=region, townships=total,
+                    covered=covered[-1], target=_resolve_target(chain, targets, dates[-1]), trend=trend)
+
+
+def _sort_key(order: str):
+    if order == "code":
+        return lambda row: row.code
+    if order == "coverage":
+        return lambda row: (row.coverage_pct if row.coverage_pct is not None else Decimal(101), row.code)
+    return lambda row: (LIGHT_ORDER[row.light], _holds_back_key(row))
+
+
+def coverage_trends(*, user, region: Region, on_date: datetime.date, points: int = 8,
+                    order: str = "worst") -> CoverageTrends:
+    """Rows for the region's cities and counties the user may see (a city: its counties), each with its
+    coverage on the date, target, gap, light and coverage at ``trend_dates``; four queries.
+    Each city comes before its own counties; cities, and counties within a city, in ``order``
+    (worst light first by default, then most stations short)."""
+    if region.level not in TREND_LEVELS:
+        raise ValueError(region.level)
+    dates = trend_dates(on_date, points)
+    kinds = counted_kinds_for(region)
+    regions = list(Region.objects.visible_to(user).filter(
+        code__startswith=region.prefix, level__in=TREND_LEVELS[region.level]).order_by("code"))
+    counts = _counts_by_county(region, kinds, dates)
+    codes = {code for row in [region, *regions] for code in _chain_codes(row.code, row.level)}
+    targets = _targets_by_region(codes, TargetMetric.TOWNSHIP_COVERAGE_PCT)[TargetMetric.TOWNSHIP_COVERAGE_PCT]
+    rows = [_trend_row(child, counts, targets, dates) for child in regions]
+    key = _sort_key(order)
+    cities = sorted((row for row in rows if not row.is_county), key=key)
+    counties = sorted((row for row in rows if row.is_county), key=key)
+    ordered = [] if cities else counties
+    for city in cities:
+        ordered += [city, *(row for row in counties if row.code.startswith(city.region.prefix))]
+    return CoverageTrends(region=region, on_date=on_date, dates=dates,
+                          summary=_trend_row(region, counts, targets, dates), rows=ordered)
