@@ -25,7 +25,8 @@ from tests.assessments import builders as ab
 from tests.projects import builders as pb
 from tests.stations import report_builders as rb
 from tests.workforce import builders as wb
-from workforce.models import CertificateLevel, StipendKind, StipendPolicy, TrainingKind, WorkforcePolicy
+from workforce import services as workforce_services
+from workforce.models import CertificateLevel, DisclosureKind, StipendKind, StipendPolicy, TrainingKind, WorkforcePolicy
 
 D = Decimal
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -100,6 +101,8 @@ def build_county(h, *, county, township_code: str, tag: str, credit_body: str, i
     c.employment = c.person.employments.get()
     c.certificate = wb.certify(c.person, CertificateLevel.JUNIOR, datetime.date(2024, 7, 1), number=certificate_number,
                                actor=c.staff)
+    workforce_services.record_disclosure(user=c.staff, kind=DisclosureKind.PAGE, subject=c.person.name,
+                                         person=c.person)
     c.training = wb.train(c.person, datetime.date(2025, 2, 1), 20, kind=TrainingKind.CONTINUING,
                           title=f"{tag}培训班", actor=c.staff)
     # assessments: an evaluator organisation of the county scores, the county finalises
