@@ -33,6 +33,8 @@ NOT_WALKED = {
     "admin:login": "signing in is public",
     "set_language": "changes the session language only; no records",
     "admin:password_change": "changes the walker's own password (and ends its session)",
+    "password_change": "changes the walker's own password (and ends its session)",
+    "password_change_done": "a static confirmation page",
     "admin:password_change_done": "a static confirmation page",
     "admin:jsi18n": "the admin's JavaScript catalogue, no records",
 }
