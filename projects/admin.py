@@ -60,9 +60,14 @@ class OrganisationAdmin(ScopedAdminMixin, ConcurrentEditAdminMixin, SimpleHistor
 
 
 @admin.register(OrganisationMember)
-class OrganisationMemberAdmin(admin.ModelAdmin):
+class OrganisationMemberAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("user", "organisation")
     autocomplete_fields = ("user", "organisation")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":  # users have no visible_to: offer the accounts the user admin shows
+            kwargs["queryset"] = self.admin_site.get_model_admin(db_field.related_model).get_queryset(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         organisations = Organisation.objects.visible_to(request.user)

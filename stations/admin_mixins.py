@@ -20,12 +20,20 @@ class ScopedAdminMixin:
     def get_queryset(self, request):
         return _scoped(super().get_queryset(request), request.user)
 
-    def history_view(self, request, object_id, extra_context=None):
-        """django-simple-history's history page reads stored history rows even for records the
-        user may not see; answer 404 unless the record is within the user's scope."""
+    def _ensure_in_scope(self, request, object_id):
         if not request.user.is_superuser and not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
             raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        """django-simple-history's history pages read stored history rows even for records the
+        user may not see; answer 404 unless the record is within the user's scope."""
+        self._ensure_in_scope(request, object_id)
         return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """One stored version (and its revert form): the same 404 outside the user's scope."""
+        self._ensure_in_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -125,14 +125,22 @@ class StipendPolicyAdmin(ScopedAdminMixin, AuditedAdminMixin, SimpleHistoryAdmin
 
 
 @admin.register(IdNumberDisclosure)
-class IdNumberDisclosureAdmin(admin.ModelAdmin):
-    """The record of full ID-number disclosures: read-only."""
+class IdNumberDisclosureAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """The record of full ID-number disclosures: read-only, and only the disclosures made by the
+    accounts the official may see (those of their own region)."""
 
     list_display = ("at", "user", "kind", "subject", "count")
     list_filter = ("kind",)
     search_fields = ("user__username", "subject")
     list_select_related = ("user",)
     date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        users = self.admin_site.get_model_admin(IdNumberDisclosure._meta.get_field("user").related_model)
+        return queryset.filter(user__in=users.get_queryset(request))
 
     def has_add_permission(self, request):
         return False

@@ -63,12 +63,16 @@ def person_create(*, actor, assignment: dict | None = None, **data) -> Person:
         _ensure_station_in_scope(actor, station)
     existing = Person.objects.filter(id_number=normalise_id_number(data.get("id_number", ""))).first()
     if existing is not None:
+        # Someone the actor may not see: one answer for every refusal, so that it tells nothing about them.
+        hidden = not Person.objects.visible_to(actor).filter(pk=existing.pk).exists()
+        refusal = ValidationError({"id_number": _("无法以该身份证号码登记，请核对或联系上级民政部门。")})
         if assignment is None:
-            raise ValidationError({"id_number": _("该身份证号码已登记。")})
+            raise refusal if hidden else ValidationError({"id_number": _("该身份证号码已登记。")})
         if data.get("name") and data["name"].strip() != existing.name:
-            raise ValidationError({"name": _("该身份证号码已登记，姓名与登记的不一致，请核对。")})
+            raise refusal if hidden else ValidationError({"name": _("该身份证号码已登记，姓名与登记的不一致，请核对。")})
         if Employment.objects.filter(person=existing).active_on(assignment["start_on"]).exists():
-            raise ValidationError({"id_number": _("此人已登记且在其他站点在岗，须由原单位先办理离岗。")})
+            raise refusal if hidden else ValidationError(
+                {"id_number": _("此人已登记且在其他站点在岗，须由原单位先办理离岗。")})
         employment_create(actor=actor, person=existing, taking_over=True, **assignment)
         return existing
     person = Person(registered_region=_registering_region(actor, station),

@@ -381,7 +381,10 @@ def _masked(value):
 
 
 class MaskedImportView(ImportView):
-    """The preview and its error messages show ID numbers masked, like every other page."""
+    """The preview and its error messages show ID numbers masked, like every other page. Only county
+    staff register people, as on the screens (``can_edit_people``)."""
+
+    allowed_roles = ("county",)
 
     def render_page(self, form=None, report=None, token=None):
         if report is not None:

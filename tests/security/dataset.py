@@ -1,0 +1,127 @@
+"""One county's worth of every kind of record, built through the product's services.
+
+``build_county`` is called twice by the security tests: once for the signed-in users' own
+county (plain names), once for another county with names and numbers carrying canary strings,
+so that any of those strings in a response is a leak.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from types import SimpleNamespace
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from assessments import services as assessment_services
+from projects import services as project_services
+from projects.models import FundingSource, OrganisationMember, ProcurementPolicy
+from stations import services as station_services
+from stations.audit import save_audited
+from stations.models import RegionLevel, ReportDeadline, Role, ServiceDomain, TargetGroup, TargetMetric
+from stations.services.standards import standard_checklists_seed
+from tests import builders
+from tests.assessments import builders as ab
+from tests.projects import builders as pb
+from tests.stations import report_builders as rb
+from tests.workforce import builders as wb
+from workforce import services as workforce_services
+from workforce.models import CertificateLevel, DisclosureKind, StipendKind, StipendPolicy, TrainingKind, WorkforcePolicy
+
+D = Decimal
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def build_shared(h) -> None:
+    """Province-wide pieces both counties use: the standards checklists and an evaluation template."""
+    h.root = builders.superuser()
+    standard_checklists_seed(actor=h.root)
+    station_services.coverage_setting_set(actor=h.root, province=h.province, include_other_township=True)
+    h.midterm = ab.template(h.province)
+
+
+def build_county(h, *, county, township_code: str, tag: str, credit_body: str, id_region: str,
+                 contract_number: str, certificate_number: str) -> SimpleNamespace:
+    """Every kind of record of one county; ``tag`` goes into every free-text field."""
+    root = h.root
+    c = SimpleNamespace(county=county, tag=tag)
+    c.township = builders.region(township_code, f"{tag}街道", RegionLevel.TOWNSHIP, county)
+    c.station = builders.station(c.township, name=f"{tag}社工站", address=f"{tag}路1号", contact_name=f"{tag}站长",
+                                 on=datetime.date(2023, 1, 1))
+    station_services.station_change_status(actor=root, station=c.station, status="suspended",
+                                           effective_on=datetime.date(2024, 3, 1), reason=f"{tag}暂停")
+    station_services.station_change_status(actor=root, station=c.station, status="operating",
+                                           effective_on=datetime.date(2024, 4, 1), reason=f"{tag}恢复")
+    c.staff = builders.user(f"staff_{county.code[:6]}", Role.COUNTY, county, last_name=tag, first_name="科员")
+    c.head = builders.user(f"head_{county.code[:6]}", Role.STATION_HEAD, county, station=c.station,
+                           last_name=tag, first_name="站长")
+    checklist = station_services.station_checklist(c.station)
+    c.acceptance = station_services.station_check_standard(
+        actor=c.staff, station=c.station, checklist=checklist, checked_on=datetime.date(2024, 5, 1),
+        ticks={item.pk: True for item in checklist.items.all()}, notes=f"{tag}验收意见")
+    save_audited(ReportDeadline(region=county, day=10, note=f"{tag}报送依据"), actor=root)
+    station_services.target_set(actor=root, region=county, metric=TargetMetric.TOWNSHIP_COVERAGE_PCT,
+                                due_on=datetime.date(2025, 12, 31), value=D("77"), source=f"{tag}目标文件")
+    lines = [rb.line(ServiceDomain.ELDERLY_CARE, TargetGroup.ELDERLY_IN_DIFFICULTY, person_times=4321, home_visits=7)]
+    c.report_approved = rb.report(c.station, c.head, datetime.date(2025, 1, 1), lines=lines,
+                                  submit_at=rb.at(2025, 2, 3), approve_by=c.staff, highlights=f"{tag}亮点",
+                                  problems=f"{tag}问题", next_plan=f"{tag}计划", volunteers=3)
+    c.report_returned = rb.report(c.station, c.head, datetime.date(2025, 2, 1), lines=lines,
+                                  submit_at=rb.at(2025, 3, 3), return_by=c.staff, highlights=f"{tag}二月")
+    c.report_draft = rb.report(c.station, c.head, datetime.date(2025, 3, 1), lines=lines, highlights=f"{tag}三月")
+    # projects
+    c.credit_code = pb.credit_code(credit_body)
+    c.org = project_services.organisation_create(
+        actor=c.staff, name=f"{tag}社会工作服务中心", credit_code=c.credit_code, region=county, is_local=True,
+        contact_name=f"{tag}联系人", contact_phone="027-88886666")
+    c.contract = pb.contract(county, c.org, stations=[c.station], actor=c.staff, number=contract_number,
+                             title=f"{tag}社工站项目", starts_on=datetime.date(2025, 1, 1),
+                             funding=[{"source": FundingSource.GENERAL_BUDGET, "amount": D("200000.00")},
+                                      {"source": FundingSource.WELFARE_LOTTERY, "amount": D("100000.00")}])
+    project_services.contract_record_filing(actor=c.staff, contract=c.contract, filed_on=datetime.date(2025, 1, 5),
+                                            reference=f"{tag}备案号")
+    c.installment = c.contract.installments.order_by("sequence").first()
+    c.payment = project_services.payment_record(actor=c.staff, installment=c.installment,
+                                                paid_on=datetime.date(2025, 1, 10), amount=D("1000.00"),
+                                                reference=f"{tag}付款凭证")
+    project_services.spending_set(actor=c.staff, region=county, year=2024, amount=D("9000000.00"),
+                                  source=f"{tag}决算")
+    project_services.policy_save(actor=root, policy=ProcurementPolicy(region=county, source=f"{tag}购买服务规则"))
+    c.old_contract = pb.contract(county, c.org, actor=c.staff, number=f"{contract_number}-OLD",
+                                 title=f"{tag}旧项目", starts_on=datetime.date(2024, 1, 1))
+    project_services.contract_mark_not_renewable(actor=c.staff, contract=c.old_contract, reason=f"{tag}不续约")
+    # workforce
+    save_audited(WorkforcePolicy(region=county, source=f"{tag}人才政策"), actor=root)
+    save_audited(StipendPolicy(region=county, kind=StipendKind.MONTHLY_BY_LEVEL, level=CertificateLevel.JUNIOR,
+                               amount=D("150.00"), effective_from=datetime.date(2024, 1, 1),
+                               source=f"{tag}补贴文件"), actor=root)
+    c.id_number = wb.id_number(id_region, "19900101", "123")
+    c.person = wb.person(station=c.station, actor=c.staff, name=f"{tag}社工", id_number=c.id_number,
+                         employer=c.org, notes=f"{tag}备注", major=f"{tag}专业", start_on=datetime.date(2024, 6, 1))
+    c.employment = c.person.employments.get()
+    c.certificate = wb.certify(c.person, CertificateLevel.JUNIOR, datetime.date(2024, 7, 1), number=certificate_number,
+                               actor=c.staff)
+    workforce_services.record_disclosure(user=c.staff, kind=DisclosureKind.PAGE, subject=c.person.name,
+                                         person=c.person)
+    c.training = wb.train(c.person, datetime.date(2025, 2, 1), 20, kind=TrainingKind.CONTINUING,
+                          title=f"{tag}培训班", actor=c.staff)
+    # assessments: an evaluator organisation of the county scores, the county finalises
+    c.evaluator_org = ab.organisation(county, name=f"{tag}评估中心")
+    c.evaluator = builders.user(f"eval_{county.code[:6]}", Role.EVALUATOR, county, last_name=tag)
+    OrganisationMember.objects.create(user=c.evaluator, organisation=c.evaluator_org)
+    c.evaluation = assessment_services.evaluation_create(
+        actor=c.staff, template=h.midterm, contract=c.contract, evaluator=c.evaluator_org,
+        period_start=datetime.date(2025, 1, 1), period_end=datetime.date(2025, 6, 30))
+    scores = {pk: (value, f"{tag}评分说明") for pk, (value, _comment) in ab.full_scores(h.midterm).items()}
+    assessment_services.evaluation_save_scores(actor=c.evaluator, evaluation=c.evaluation, scores=scores,
+                                               comments=f"{tag}总体评价")
+    c.evidence = assessment_services.evidence_add(actor=c.evaluator, evaluation=c.evaluation,
+                                                  file=SimpleUploadedFile(f"{tag}.pdf", PDF), title=f"{tag}附件")
+    assessment_services.evaluation_submit(actor=c.evaluator, evaluation=c.evaluation)
+    assessment_services.evaluation_finalise(actor=c.staff, evaluation=c.evaluation, on_date=datetime.date(2025, 7, 10))
+    c.draft_evaluation = assessment_services.evaluation_create(
+        actor=c.staff, template=h.midterm, contract=c.old_contract, evaluator=c.evaluator_org,
+        period_start=datetime.date(2025, 7, 1), period_end=datetime.date(2025, 12, 31))
+    assessment_services.evaluation_save_scores(actor=c.evaluator, evaluation=c.draft_evaluation, scores=scores,
+                                               comments=f"{tag}草稿评价")
+    return c
