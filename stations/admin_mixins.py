@@ -3,7 +3,10 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
 from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from stations.audit import edit_token
@@ -108,3 +111,23 @@ class ConcurrentEditAdminMixin:
             # a refused save shows the form again, still carrying the token it was opened with
             context.setdefault("edit_token", request.POST.get(EDIT_TOKEN_FIELD) or edit_token(obj))
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+
+class EstimatedCountPaginator(Paginator):
+    """For admin lists over millions of rows: with no filter at all (a superuser's first page) the
+    total comes from PostgreSQL's table statistics instead of a COUNT(*) over every row. Any filter,
+    search or scope gives a WHERE clause and the exact count."""
+
+    ESTIMATE_ABOVE = 100_000
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        if connection.vendor == "postgresql" and not queryset.query.where:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                               [queryset.model._meta.db_table])
+                row = cursor.fetchone()
+            if row and row[0] > self.ESTIMATE_ABOVE:
+                return row[0]
+        return super().count

@@ -4,7 +4,7 @@ screens); filing deadlines are set here by provincial, city or county officials.
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from stations.admin_mixins import ConcurrentEditAdminMixin, ScopedAdminMixin
+from stations.admin_mixins import ConcurrentEditAdminMixin, EstimatedCountPaginator, ScopedAdminMixin
 from stations.models import LINE_COUNT_FIELDS, MonthlyReport, MonthlyReportLine, ReportDeadline
 
 
@@ -27,6 +27,7 @@ class MonthlyReportAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_select_related = ("station", "reviewed_by")
     # Newest first straight off an index; no date hierarchy (its year list scans every report).
     ordering = ("-period", "-id")
+    paginator = EstimatedCountPaginator
     inlines = (MonthlyReportLineInline,)
     show_full_result_count = False  # no second COUNT(*) over every report in scope
 
