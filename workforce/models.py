@@ -253,7 +253,9 @@ class Employment(models.Model):
                                    name="employment_end_after_start"),
             models.UniqueConstraint(fields=["person", "station", "start_on"], name="employment_unique_start"),
         ]
-        indexes = [models.Index(fields=["station", "start_on"], name="employment_station_start_idx")]
+        indexes = [models.Index(fields=["station", "start_on"], name="employment_station_start_idx"),
+                   # A person's placement: their latest assignment started by a day, one index probe.
+                   models.Index(fields=["person", "-start_on", "-id"], name="employment_person_latest_idx")]
 
     def __str__(self):
         return f"{self.person} · {self.station} · {self.get_role_display()}"
