@@ -4,14 +4,17 @@ semi-annual report to the province)."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
+from django.utils import timezone
 from django.views import View
 
 from config.chain_report import CHAIN_KINDS, chain_report, chain_workbook
 from stations.models import Region, RegionLevel
-from stations.views.reports import OfficialsOnlyMixin, previous_month
+from stations.views.reports import OfficialsOnlyMixin
 
 
 def _int(value, default: int) -> int:
@@ -21,9 +24,15 @@ def _int(value, default: int) -> int:
         return default
 
 
+def last_completed_period_end(kind: str, today: datetime.date) -> datetime.date:
+    """The last day of the latest quarter (or half-year) that has ended: the one to report on."""
+    months = 3 if kind == "quarter" else 6
+    return datetime.date(today.year, (today.month - 1) // months * months + 1, 1) - datetime.timedelta(days=1)
+
+
 def _period(request, kind: str) -> tuple[int, int]:
-    """Year and number from ``?year=&n=``; by default the period holding last month."""
-    default = previous_month()
+    """Year and number from ``?year=&n=``; by default the latest period that has ended."""
+    default = last_completed_period_end(kind, timezone.localdate())
     year = min(max(_int(request.GET.get("year"), default.year), 2000), 2100)
     default_number = (default.month - 1) // 3 + 1 if kind == "quarter" else (1 if default.month <= 6 else 2)
     number = _int(request.GET.get("n"), default_number)

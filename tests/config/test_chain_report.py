@@ -245,3 +245,12 @@ def test_scope_other_county_and_roles(client, h):
     evaluator = ab.evaluator("pinggu", ab.organisation(h.city))
     client.force_login(evaluator)
     assert client.get(url, {"format": "xlsx"}).status_code == 403
+
+
+def test_the_page_defaults_to_the_latest_period_that_has_ended():
+    from config.chain_views import last_completed_period_end
+
+    assert last_completed_period_end("quarter", datetime.date(2026, 11, 23)) == datetime.date(2026, 9, 30)
+    assert last_completed_period_end("quarter", datetime.date(2026, 1, 5)) == datetime.date(2025, 12, 31)
+    assert last_completed_period_end("half", datetime.date(2026, 11, 23)) == datetime.date(2026, 6, 30)
+    assert last_completed_period_end("half", datetime.date(2026, 3, 1)) == datetime.date(2025, 12, 31)
