@@ -33,6 +33,7 @@ def test_builds_every_level_with_histories_and_reports(national):
     assert "reports" in national
 
 
+@pytest.mark.django_db(transaction=True)  # --force empties the database: TRUNCATE needs its own transaction
 def test_is_deterministic_and_refuses_a_filled_database(national):
     names = list(Station.objects.order_by("pk").values_list("name", flat=True)[:20])
     with pytest.raises(CommandError):
