@@ -30,14 +30,14 @@ def root(story):
     return builders.superuser()
 
 
-def _add_province(prefix, name, *, covered_on=D(2022, 1, 1), pct=None):
-    """A province with one county of three townships, one of them covered from ``covered_on``."""
+def _add_province(prefix, name, *, pct=None):
+    """A province with one county of three townships, one of them covered since 2022-01-01."""
     province = builders.region(prefix, name, RegionLevel.PROVINCE)
     city = builders.region(f"{prefix}01", f"{name}一市", RegionLevel.CITY, province)
     county = builders.region(f"{prefix}0102", f"{name}一区", RegionLevel.COUNTY, city)
     townships = [builders.region(f"{prefix}0102{t:03}", f"{name}{t}街道", RegionLevel.TOWNSHIP, county)
                  for t in (1, 2, 3)]
-    builders.station(townships[0], status="operating", on=covered_on)
+    builders.station(townships[0], status="operating", on=D(2022, 1, 1))
     if pct:
         target(province, pct, D(2023, 12, 31))
     return province
