@@ -42,6 +42,7 @@ from django.urls import reverse  # noqa: E402
 
 from stations.models import Region, RegionLevel, Role, Station, User  # noqa: E402
 from stations.roles import ensure_role_groups  # noqa: E402
+from stations.selectors.coverage import NATIONAL_CODE  # noqa: E402
 
 SCALE = float(os.environ.get("BENCH_SCALE", "1.0"))
 REQUESTS = max(20, int(os.environ.get("BENCH_REQUESTS", "20")))
@@ -85,6 +86,8 @@ def page_rows(province: Region, county: Region) -> list[tuple]:
     """(label, user, url, p95 target ms or None, query target or None, requests)."""
     dashboard = reverse("stations:coverage-dashboard", kwargs={"code": province.code})
     rows = [
+        ("coverage dashboard, national (superuser)", "superuser",
+         reverse("stations:coverage-dashboard", kwargs={"code": NATIONAL_CODE}), 150, 10),
         ("coverage dashboard, largest province (superuser)", "superuser", dashboard, 150, 10),
         ("coverage dashboard, province (province official)", "province", dashboard, 150, 10),
         ("station list, county (county user)", "county", reverse("stations:station-list"), LIST_MS, None),

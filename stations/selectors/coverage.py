@@ -7,7 +7,8 @@ by the significant prefix of their code (``Substr(code, 1, n)``) with a
 correlated ``Exists`` for "has a covering station on D"; the chart reads the
 region's townships with their stations' status histories in one query and replays
 the histories for every date (a correlated ``Exists`` per township and date was
-the slowest part of a province's dashboard).
+the slowest part of a province's dashboard). The national dashboard sums the provinces in one
+query of its own (``national_dashboard``).
 """
 
 from __future__ import annotations
@@ -16,27 +17,34 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.db.models.functions import Substr
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from stations.models import (
     CHILD_LEVEL,
     COVERING_STATUSES,
+    DEFAULT_COUNTED_KINDS,
     LEVEL_ORDER,
     PREFIX_LENGTH,
     TARGET_LEVELS,
+    CoverageSetting,
     Region,
     RegionLevel,
     Station,
     StationKind,
+    StationStatusChange,
     Target,
     TargetMetric,
     counted_kinds_for,
     significant_prefix,
 )
+from stations.scope import scope_of
 
 DASHBOARD_LEVELS = (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY)
+NATIONAL_CODE = "000000000000"
 CHART_FIRST_YEAR = 2020
 ONE_DECIMAL = Decimal("0.1")
 
@@ -140,11 +148,33 @@ class CoverageDashboard:
 
     @property
     def child_level_label(self) -> str:
-        return RegionLevel(CHILD_LEVEL[self.region.level]).label
+        return RegionLevel(CHILD_LEVEL.get(self.region.level, RegionLevel.PROVINCE)).label  # the nation's: provinces
+
+    @property
+    def national(self) -> bool:
+        return self.region.code == NATIONAL_CODE
+
+    @property
+    def children_gap(self) -> int | None:
+        """Stations still needed for every child to reach its own target (None if none has one)."""
+        gaps = [row.gap_stations for row in self.children if row.gap_stations is not None]
+        return sum(gaps) if gaps else None
+
+
+def national_region() -> Region:
+    """The whole country as the root of the national dashboard: an unsaved region above the provinces,
+    so the dashboard's page, export and links treat it like any other root. It has no level (the
+    hierarchy starts at the province) and no target of its own: each province's applies to its row."""
+    return Region(code=NATIONAL_CODE, name=_("全国"), level="")
 
 
 def dashboard_region(*, user, code: str) -> Region:
-    """The region named by code or prefix, if the user may see its dashboard; else 404."""
+    """The region named by code or prefix, if the user may see its dashboard; else 404. The national
+    dashboard (``NATIONAL_CODE``) is for users who see everything (superusers: no role is national)."""
+    if code == NATIONAL_CODE:
+        if not scope_of(user).everything:
+            raise Http404
+        return national_region()
     region = Region.objects.visible_to(user).by_code_or_prefix(code).filter(level__in=DASHBOARD_LEVELS).first()
     if region is None:
         raise Http404
@@ -306,8 +336,74 @@ def coverage_over_time(*, region: Region, dates: list[datetime.date], kinds=None
     return points
 
 
+def _counted_townships_nationwide():
+    """Every counted township, each province counting the kinds its own setting counts (one query)."""
+    counted = Q(kind__in=DEFAULT_COUNTED_KINDS)
+    for setting in CoverageSetting.objects.select_related("province"):
+        prefix = setting.province.prefix
+        counted = (counted & ~Q(code__startswith=prefix)) | Q(code__startswith=prefix, kind__in=setting.counted_kinds)
+    return Region.objects.filter(counted, level=RegionLevel.TOWNSHIP)
+
+
+def _national_counts(dates: list[datetime.date]) -> dict[str, tuple[int, list[int]]]:
+    """Province prefix → (counted townships, covered on each date), in one query (plus the settings).
+
+    Nationwide, a correlated Exists per township (as ``coverage_rows`` does) or replaying every status
+    history in Python (as ``coverage_over_time`` does) takes several times the page's budget. Instead
+    the database reduces each station's history, in one pass in index order, to two days per date: its
+    latest change on or before the date and its latest covering one. The station covers on the date
+    when they are the same day (one change a day at most), and a township is covered when its township
+    station does (one per township). Counting those per province is an aggregate over aggregates,
+    which the ORM cannot group, hence the SQL joining the ORM's three queries."""
+    aggregates = {}
+    for index, on_date in enumerate(dates):
+        in_force = Q(effective_on__lte=on_date)
+        aggregates[f"latest{index}"] = Max("effective_on", filter=in_force)
+        aggregates[f"covering{index}"] = Max("effective_on", filter=in_force & Q(status__in=COVERING_STATUSES))
+    townships = _counted_townships_nationwide().values("id", "code").order_by().query.sql_with_params()
+    stations = (Station.objects.filter(kind=StationKind.TOWNSHIP_STATION).values("id", "region_id").order_by()
+                .query.sql_with_params())
+    histories = (StationStatusChange.objects.values("station_id").annotate(**aggregates).order_by()
+                 .query.sql_with_params())
+    covered = ", ".join(f"SUM(CASE WHEN h.covering{index} = h.latest{index} THEN 1 ELSE 0 END)"
+                        for index in range(len(dates)))
+    sql = (f"SELECT SUBSTR(t.code, 1, {PREFIX_LENGTH[RegionLevel.PROVINCE]}), COUNT(*), {covered} "
+           f"FROM ({townships[0]}) t LEFT JOIN ({stations[0]}) s ON s.region_id = t.id "
+           f"LEFT JOIN ({histories[0]}) h ON h.station_id = s.id GROUP BY 1")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*townships[1], *stations[1], *histories[1]])
+        return {prefix: (total, [int(count) for count in counts]) for prefix, total, *counts in cursor.fetchall()}
+
+
+def national_dashboard(*, on_date: datetime.date) -> CoverageDashboard:
+    """The whole country: one row per province, counting the township kinds its own setting counts and
+    measured against its own target, the total, and the national chart (without a target line).
+    Four queries: the provinces, the coverage settings, the counts at every chart date, the targets."""
+    dates = chart_dates(on_date)
+    provinces = list(Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code"))
+    counts = _national_counts(dates)
+    targets = _targets_by_region({province.code for province in provinces}, TargetMetric.TOWNSHIP_COVERAGE_PCT)[
+        TargetMetric.TOWNSHIP_COVERAGE_PCT]
+    children = []
+    for province in provinces:
+        total, covered = counts.get(province.prefix, (0, [0] * len(dates)))
+        children.append(CoverageRow(code=province.code, name=province.name, level=province.level, region=province,
+                                    townships=total, covered=covered[-1],
+                                    target=_resolve_target([province.code], targets, on_date)))
+    children.sort(key=_holds_back_key)
+    nation = national_region()
+    townships = sum(total for total, _covered in counts.values())
+    chart = [ChartPoint(on_date=day, townships=townships, covered=sum(covered[index] for _, covered in counts.values()),
+                        target_pct=None) for index, day in enumerate(dates)]
+    summary = CoverageRow(code=nation.code, name=nation.name, level=nation.level, region=nation,
+                          townships=townships, covered=chart[-1].covered)
+    return CoverageDashboard(region=nation, on_date=on_date, summary=summary, children=children, chart=chart)
+
+
 def coverage_dashboard(*, region: Region, on_date: datetime.date) -> CoverageDashboard:
     """Everything the coverage dashboard shows, in a fixed number of queries."""
+    if region.code == NATIONAL_CODE:
+        return national_dashboard(on_date=on_date)
     if region.level not in DASHBOARD_LEVELS:
         raise ValueError(region.level)
     kinds = counted_kinds_for(region)

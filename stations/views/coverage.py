@@ -11,20 +11,24 @@ from django.views.generic import TemplateView
 
 from stations.exporting import XlsxBook
 from stations.forms.coverage import CoverageDateForm
-from stations.models import Region, RegionLevel
 from stations.scope import scope_of
-from stations.selectors.coverage import DASHBOARD_LEVELS, coverage_dashboard, dashboard_region
-from stations.selectors.coverage_trends import AMBER_MARGIN_POINTS, ORDERS, Light, coverage_trends
+from stations.selectors.coverage import (
+    DASHBOARD_LEVELS,
+    coverage_dashboard,
+    dashboard_region,
+    national_region,
+)
+from stations.selectors.coverage_trends import AMBER_MARGIN_POINTS, ORDERS, TREND_LEVELS, Light, coverage_trends
 
 
 class CoverageHomeView(LoginRequiredMixin, View):
-    """The dashboard of the user's own region (a superuser starts at the first province)."""
+    """The dashboard of the user's own region (a superuser without one starts at the national dashboard)."""
 
     def get(self, request):
         region = request.user.home_region
         if request.user.is_superuser and region is None:
-            region = Region.objects.filter(level="province").order_by("code").first()
-        if region is None or region.level not in DASHBOARD_LEVELS:
+            region = national_region()
+        elif region is None or region.level not in DASHBOARD_LEVELS:
             raise Http404
         query = f"?{request.GET.urlencode()}" if request.GET else ""
         return redirect(f"{region.get_absolute_url()}{query}")
@@ -43,11 +47,14 @@ class CoverageDashboardView(CoverageDashboardMixin, TemplateView):
     def get_context_data(self, **kwargs):
         form, dashboard = self.get_dashboard()
         scope = scope_of(self.request.user)
-        # Only the ancestors the user may open are links; the rest is plain text.
-        breadcrumbs = [
+        # Only the ancestors the user may open are links; the rest is plain text. 全国 heads the path of
+        # those who may open it (superusers).
+        breadcrumbs = [] if dashboard.national else [
             (ancestor, scope.everything or bool(scope.prefix and ancestor.code.startswith(scope.prefix)))
             for ancestor in dashboard.region.ancestors()
         ]
+        if scope.everything and not dashboard.national:
+            breadcrumbs.insert(0, (national_region(), True))
         chart = {
             "labels": [point.on_date.isoformat() for point in dashboard.chart],
             "coverage": [float(p.coverage_pct) if p.coverage_pct is not None else None for p in dashboard.chart],
@@ -55,7 +62,8 @@ class CoverageDashboardView(CoverageDashboardMixin, TemplateView):
         }
         return super().get_context_data(
             form=form, dashboard=dashboard, summary=dashboard.summary, breadcrumbs=breadcrumbs, chart=chart,
-            drill_down=dashboard.region.level != "county", query=self.request.GET.urlencode(), **kwargs,
+            drill_down=dashboard.region.level != "county", trends=dashboard.region.level in TREND_LEVELS,
+            query=self.request.GET.urlencode(), **kwargs,
         )
 
 
@@ -91,7 +99,10 @@ class CoverageExportView(CoverageDashboardMixin, View):
     def get(self, request, *args, **kwargs):
         _form, dashboard = self.get_dashboard()
         region, on_date = dashboard.region, dashboard.on_date
-        meta = [(_("区划"), f"{region.name}（{region.code}）"), (_("统计日期"), on_date)]
+        meta = [(_("区划"), region.name if dashboard.national else f"{region.name}（{region.code}）"),
+                (_("统计日期"), on_date)]
+        if dashboard.national:
+            meta.append((_("各省距本省目标还需建站合计"), dashboard.children_gap))
         book = XlsxBook()
         headers = [str(h) for h in COVERAGE_HEADERS]
         book.add_sheet(title=_("覆盖率汇总"), headers=headers, rows=coverage_table_rows([dashboard.summary]), meta=meta)
@@ -126,14 +137,14 @@ def light_legend():
 
 class CoverageTrendsView(LoginRequiredMixin, TemplateView):
     """A province's cities and counties (or a city's counties) with trend sparklines and traffic lights;
-    ``?format=xlsx`` exports the same table. A county has no such table: its dashboard instead."""
+    ``?format=xlsx`` exports the same table. A county or the nation has no such table: its dashboard instead."""
 
     template_name = "stations/coverage_trends.html"
 
     def get(self, request, *args, **kwargs):
         region = dashboard_region(user=request.user, code=kwargs["code"])
         at_query = urlencode({"at": request.GET["at"]}) if request.GET.get("at") else ""
-        if region.level == RegionLevel.COUNTY:
+        if region.level not in TREND_LEVELS:  # a county, or the nation: its dashboard instead
             return redirect(f"{region.get_absolute_url()}{'?' if at_query else ''}{at_query}")
         form = CoverageDateForm(request.GET or None)
         order = request.GET.get("sort") if request.GET.get("sort") in ORDERS else ORDERS[0]
