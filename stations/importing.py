@@ -29,6 +29,11 @@ header row is looked for on every sheet below any title lines (:func:`read_workb
 unpacked sizes and row counts are capped while streaming, XML entities are refused (openpyxl
 parses through defusedxml), numbers are never rounded to fit a field, and a natural key repeated
 within one file is an error naming both rows.
+
+Large files (``StationResource``, up to 50,000 rows): the resource loads a whole file's foreign
+keys and existing records in a few queries (:meth:`ScopedForeignKeyWidget.preload`), checks each
+row in memory with the same widgets and ``full_clean``, and with ``use_bulk`` writes everything
+in batches (with history) only once every row has passed; its view raises ``max_rows``.
 """
 
 from __future__ import annotations
