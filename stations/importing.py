@@ -29,6 +29,11 @@ header row is looked for on every sheet below any title lines (:func:`read_workb
 unpacked sizes and row counts are capped while streaming, XML entities are refused (openpyxl
 parses through defusedxml), numbers are never rounded to fit a field, and a natural key repeated
 within one file is an error naming both rows.
+
+Large files (``StationResource``, up to 50,000 rows): the resource loads a whole file's foreign
+keys and existing records in a few queries (:meth:`ScopedForeignKeyWidget.preload`), checks each
+row in memory with the same widgets and ``full_clean``, and with ``use_bulk`` writes everything
+in batches (with history) only once every row has passed; its view raises ``max_rows``.
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -66,8 +72,9 @@ from stations.scope import scope_of
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
-MAX_ROWS = 20000
-MAX_SCANNED_ROWS = 5 * MAX_ROWS  # blank rows included; the worksheet XML may claim any row number
+MAX_ROWS = 20000  # per file; an import written in bulk may allow more (``ImportView.max_rows``)
+SCANNED_ROWS_FACTOR = 5  # blank rows included; the worksheet XML may claim any row number
+LOOKUP_BATCH = 2000  # keys per ``IN (…)`` query when a whole file's look-ups are loaded at once
 MAX_COLUMNS = 200
 IMPORT_DIR = "imports"
 
@@ -154,18 +161,38 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
         super().__init__(model, field=field, **kwargs)
         self.label = label or str(model._meta.verbose_name)
         self.user = None
+        self.loaded = None  # key -> records, once :meth:`preload` has run
 
     def get_queryset(self, value, row, *args, **kwargs):
         return self.model.objects.visible_to(kwargs.get("user") or self.user)
 
+    @staticmethod
+    def key(value) -> str:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value).strip()
+
+    def preload(self, values) -> None:
+        """Looks up every key of a file in a few queries (same scope as :meth:`clean`), so the
+        rows are then resolved from memory: a large import does not query once per row."""
+        keys = sorted({self.key(value) for value in values if value not in (None, "")})
+        self.loaded = {}
+        for start in range(0, len(keys), LOOKUP_BATCH):
+            records = self.get_queryset(None, None).filter(**{f"{self.field}__in": keys[start:start + LOOKUP_BATCH]})
+            for record in records:
+                self.loaded.setdefault(str(getattr(record, self.field)), []).append(record)
+
     def clean(self, value, row=None, **kwargs):
         if value in (None, ""):
             return None
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        value = str(value).strip()
+        value = self.key(value)
         try:
-            return self.get_queryset(value, row, **kwargs).get(**{self.field: value})
+            if self.loaded is None:
+                return self.get_queryset(value, row, **kwargs).get(**{self.field: value})
+            records = self.loaded.get(value, [])
+            if len(records) != 1:
+                raise (self.model.MultipleObjectsReturned if records else self.model.DoesNotExist)
+            return records[0]
         except self.model.DoesNotExist as exc:
             raise ValueError(_("找不到%(label)s“%(value)s”，或不在您的管辖范围内。")
                              % {"label": self.label, "value": value}) from exc
@@ -272,14 +299,20 @@ class ChoiceWidget(widgets.Widget):
     def __init__(self, choices, **kwargs):
         super().__init__(**kwargs)
         self.choices = list(choices)
+        self._lookups = {}  # language -> {label or stored value: stored value}; labels translate lazily
 
     def clean(self, value, row=None, **kwargs):
         if value in (None, ""):
             return ""
+        lookup = self._lookups.get(translation.get_language())
+        if lookup is None:
+            lookup = self._lookups[translation.get_language()] = {}
+            for stored, label in self.choices:
+                lookup.setdefault(str(label), stored)
+                lookup.setdefault(str(stored), stored)
         text = str(value).strip()
-        for stored, label in self.choices:
-            if text in (str(label), str(stored)):
-                return stored
+        if text in lookup:
+            return lookup[text]
         options = "、".join(str(label) for _stored, label in self.choices)
         raise ValueError(_("“%(value)s”不在可选范围内（可选：%(options)s）。") % {"value": value, "options": options})
 
@@ -300,13 +333,13 @@ OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, and every pa
 HEADER_SEARCH_ROWS = 20  # a header row may sit below a title line or two
 
 
-def read_workbook(data: bytes, *, filename: str = "", columns=()) -> SheetData:
+def read_workbook(data: bytes, *, filename: str = "", columns=(), max_rows: int | None = None) -> SheetData:
     """The rows under the header row of an .xlsx (or .csv) file, as a dataset.
 
     The sheet and header row are the ones naming most of ``columns`` (so an instructions sheet
     in front, or a title line above the header, do not matter). Sizes, unpacked sizes and row
-    counts are checked before anything is kept in memory, and each kind of wrong file gets its
-    own explanation."""
+    counts (``max_rows``, by default ``MAX_ROWS``) are checked before anything is kept in memory,
+    and each kind of wrong file gets its own explanation."""
     if not data:
         raise ImportFileError(_("文件是空的（0 字节），请检查是否选错了文件。"))
     if len(data) > MAX_UPLOAD_BYTES:
@@ -328,7 +361,7 @@ def read_workbook(data: bytes, *, filename: str = "", columns=()) -> SheetData:
         if not filename.lower().endswith(".csv"):
             raise ImportFileError(_("文件内容是纯文本（CSV），扩展名却是 .xlsx。请把扩展名改为 .csv，或在 Excel 中“另存为” .xlsx 后再导入。"))
         sheets = [_csv_rows(text)]
-    return _read_table(sheets, columns)
+    return _read_table(sheets, columns, max_rows or MAX_ROWS)
 
 
 def _xlsx_sheets(data: bytes):
@@ -433,9 +466,9 @@ def _clean(values) -> list:
     return ["" if v is None else (v.strip() if isinstance(v, str) else v) for v in values]
 
 
-def _read_table(sheets, columns) -> SheetData:
+def _read_table(sheets, columns, max_rows: int) -> SheetData:
     """Picks the header row naming most expected columns among the first rows of each sheet,
-    then reads that sheet's rows under it (up to ``MAX_ROWS`` filled rows; one more is an error)."""
+    then reads that sheet's rows under it (up to ``max_rows`` filled rows; one more is an error)."""
     wanted = {str(c) for c in columns}
     best = None  # (matches, header row number, the rows read so far, the rest of the sheet)
     for rows in sheets:
@@ -460,13 +493,14 @@ def _read_table(sheets, columns) -> SheetData:
         headers.pop()
     dataset = SheetData(headers=headers)
     for number, values in enumerate(itertools.chain(seen[header_row:], rest), header_row + 1):
-        if number > MAX_SCANNED_ROWS:
-            raise ImportFileError(_("文件超过 %(n)s 行（含空行），请删除多余的行或拆分后再导入。") % {"n": MAX_SCANNED_ROWS})
+        if number > SCANNED_ROWS_FACTOR * max_rows:
+            raise ImportFileError(_("文件超过 %(n)s 行（含空行），请删除多余的行或拆分后再导入。")
+                                  % {"n": SCANNED_ROWS_FACTOR * max_rows})
         values = values[: len(headers)]
         if _is_blank(values):
             continue
-        if len(dataset) >= MAX_ROWS:
-            raise ImportFileError(_("文件超过 %(n)s 行，请拆分后再导入。") % {"n": MAX_ROWS})
+        if len(dataset) >= max_rows:
+            raise ImportFileError(_("文件超过 %(n)s 行，请拆分后再导入。") % {"n": max_rows})
         dataset.append(_clean(values) + [""] * (len(headers) - len(values)))
         dataset.row_numbers.append(number)
     if not len(dataset):
@@ -529,10 +563,14 @@ def run_import(resource, dataset: Dataset, *, user, dry_run: bool) -> ImportRepo
     if header_errors:
         return ImportReport(headers=list(dataset.headers), rows=[], file_errors=header_errors, totals={})
     with transaction.atomic():
-        result = resource.import_data(dataset, dry_run=True, raise_errors=False, use_transactions=True,
-                                      rollback_on_validation_errors=True, user=user)
-        report = _report(resource, dataset, result)
-        if not dry_run and not report.has_errors:
+        # The real run is rolled back whole if any row fails. A bulk resource (``use_bulk``) writes
+        # only after checking every row, so a dry run before it would merely repeat the checks.
+        report = None
+        if dry_run or not resource._meta.use_bulk:
+            result = resource.import_data(dataset, dry_run=True, raise_errors=False, use_transactions=True,
+                                          rollback_on_validation_errors=True, user=user)
+            report = _report(resource, dataset, result)
+        if not dry_run and not (report and report.has_errors):
             result = resource.import_data(dataset, dry_run=False, raise_errors=False, use_transactions=True,
                                           rollback_on_validation_errors=True, user=user)
             report = _report(resource, dataset, result)
@@ -588,6 +626,7 @@ class ImportView(LoginRequiredMixin, View):
     success_url = "/"
     template_name = "includes/import.html"
     allowed_roles = ("county", "province")
+    max_rows = None  # rows per file: ``MAX_ROWS`` unless the resource writes in bulk
 
     def has_import_permission(self, user) -> bool:
         scope = scope_of(user)
@@ -606,14 +645,14 @@ class ImportView(LoginRequiredMixin, View):
 
     def read(self, data: bytes, filename: str) -> SheetData:
         columns = [f.column_name for f in self.get_resource().get_import_fields()]
-        return read_workbook(data, filename=filename, columns=columns)
+        return read_workbook(data, filename=filename, columns=columns, max_rows=self.max_rows)
 
     def render_page(self, form=None, report=None, token=None):
         resource = self.get_resource()
         return render(self.request, self.template_name, {
             "title": self.title, "form": form or ImportUploadForm(), "report": report, "token": token,
             "columns": [f.column_name for f in resource.get_import_fields()], "success_url": self.success_url,
-            "max_rows": MAX_ROWS,
+            "max_rows": self.max_rows or MAX_ROWS,
         })
 
     def get(self, request, *args, **kwargs):

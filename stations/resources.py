@@ -1,10 +1,12 @@
 """django-import-export resources of the stations app."""
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
 from stations.importing import (
+    LOOKUP_BATCH,
     ChoiceWidget,
     DateWidget,
     DecimalWidget,
@@ -12,8 +14,8 @@ from stations.importing import (
     ScopedForeignKeyWidget,
     ScopedModelResource,
 )
-from stations.models import CoLocation, Region, Station, StationKind, StationStatus
-from stations.services.stations import station_change_status
+from stations.models import CoLocation, Region, Station, StationKind, StationStatus, StationStatusChange
+from stations.services.stations import check_status_change, stations_save_in_bulk
 
 
 class RegionPopulationResource(ScopedModelResource):
@@ -50,9 +52,24 @@ class ResourceUserForeignKeyWidget(ScopedForeignKeyWidget):
         return self.model.objects.visible_to(kwargs.get("user") or self.user)
 
 
+def normal_region_code(value) -> str:
+    """A 区划代码 cell as a 12-digit code: Excel may store it as a number, and a county or
+    township may be given by its significant prefix (6 or 9 digits)."""
+    if isinstance(value, float) and value.is_integer():
+        value = str(int(value))
+    code = "" if value is None else str(value).strip()
+    return code.ljust(12, "0") if code.isdigit() and len(code) in (6, 9) else code
+
+
 class StationResource(ScopedModelResource):
     """Stations by natural key (division code + kind). A 状态 that differs from the station's
-    current status is recorded as a dated status change (状态日期, else the opening date, else today)."""
+    current status is recorded as a dated status change (状态日期, else the opening date, else today).
+
+    Built for files of tens of thousands of rows: ``before_import`` loads the file's regions, the
+    existing stations and their status changes in a few queries; each row is then checked in
+    memory (same widgets, same ``full_clean``, same messages); and the stations and status changes
+    are written together at the end (``stations_save_in_bulk``: batches, each with its history)
+    only if every row passed."""
 
     township = fields.Field(attribute="region", column_name="区划代码",
                             widget=ResourceUserForeignKeyWidget(Region, "code", label="区划"))
@@ -72,46 +89,109 @@ class StationResource(ScopedModelResource):
         import_id_fields = ("township", "kind")
         fields = ("township", "kind", "name", "address", "site_area_m2", "co_location", "opened_on",
                   "contact_name", "contact_phone", "status", "status_on")
+        use_bulk = True  # no savepoint per row; the writes happen in after_import
+        skip_diff = True  # the preview lists actions, not diffs
 
     STATUS_FIELDS = ("import_status", "import_status_on")
 
     def __init__(self, *, user=None, **kwargs):
         super().__init__(user=user, **kwargs)
         self.fields["township"].widget.user = user  # fields are this instance's own deep copies
+        self.today = timezone.localdate()
+        self.existing = {}  # (region id, kind) -> station
+        self.statuses = {}  # station id -> its status today
+        self.change_dates = {}  # station id -> the dates it has a status change on
+        self.status_changes = []
+        self._before = None  # an existing station's field values before its row (after_init_instance)
+
+    def before_import(self, dataset, **kwargs):
+        self.reason = _("Excel导入")  # once, not per row
+        self.station_fields = [field for field in self.get_import_fields() if field.attribute not in self.STATUS_FIELDS]
+        township = self.fields["township"]
+        if township.column_name not in dataset.headers:
+            return
+        township.widget.preload(normal_region_code(code) for code in dataset[township.column_name])
+        region_ids = sorted({region.pk for regions in township.widget.loaded.values() for region in regions})
+        regions = {region.pk: region for regions in township.widget.loaded.values() for region in regions}
+        self.existing, self.statuses, self.change_dates, self.status_changes = {}, {}, {}, []
+        for start in range(0, len(region_ids), LOOKUP_BATCH):
+            batch = self.get_queryset().filter(region_id__in=region_ids[start:start + LOOKUP_BATCH])
+            for station in batch:
+                station.region = regions[station.region_id]
+                self.existing[(station.region_id, station.kind)] = station
+        station_ids = sorted(station.pk for station in self.existing.values())
+        for start in range(0, len(station_ids), LOOKUP_BATCH):
+            changes = (StationStatusChange.objects.filter(station_id__in=station_ids[start:start + LOOKUP_BATCH])
+                       .order_by("effective_on", "pk").values_list("station_id", "status", "effective_on"))
+            for station_id, status, effective_on in changes:
+                self.change_dates.setdefault(station_id, set()).add(effective_on)
+                if effective_on <= self.today:  # as Station.status_on(today)
+                    self.statuses[station_id] = status
+
+    def get_instance(self, instance_loader, row):
+        region, kind = (self.fields[name].clean(row) for name in self.get_import_id_fields())
+        return self.existing.get((region.pk, kind)) if region else None
 
     def before_import_row(self, row, **kwargs):
-        code = row.get("区划代码")
-        if isinstance(code, float) and code.is_integer():
-            code = str(int(code))
-        code = "" if code is None else str(code).strip()
-        if code.isdigit() and len(code) in (6, 9):
-            code = code.ljust(12, "0")  # a county or township's significant prefix
-        row["区划代码"] = code
+        row["区划代码"] = normal_region_code(row.get("区划代码"))
         if not row.get("类型"):
             row["类型"] = StationKind.TOWNSHIP_STATION.label
         for column in ("地址", "联系人", "联系电话", "合署场所"):
             if row.get(column) is None:
                 row[column] = ""
 
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """``full_clean`` without the per-row queries: the region comes from the scoped look-up
+        (so it exists), and the unique (region, kind) holds as a file repeating a key is refused
+        and an existing station is found by its key. The database constraints still stand."""
+        errors = dict(import_validation_errors or {})
+        exclude = {*errors, "region"} if instance.region_id else set(errors)
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def _current_status(self, station) -> str | None:
+        return self.statuses.get(station.pk) if station.pk else None
+
     def _wanted_status(self, instance) -> str:
         return getattr(instance, "import_status", "") or ("" if instance.pk else StationStatus.PLANNED)
 
+    def after_init_instance(self, instance, new, row, **kwargs):
+        # What an existing station holds before the row is applied (``skip_diff`` spares a deep copy).
+        self._before = None if new else [field.get_value(instance) for field in self.station_fields]
+
+    def _changed(self, instance) -> list[str]:
+        return [field.attribute for field, before in zip(self.station_fields, self._before, strict=True)
+                if field.get_value(instance) != before]
+
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        if import_validation_errors or original is None or original.pk is None:
+        if import_validation_errors or self._before is None:
             return False
         wanted = self._wanted_status(instance)
-        if wanted and wanted != original.status_on(timezone.localdate()):
+        if wanted and wanted != self._current_status(instance):
             return False
-        return all(field.get_value(instance) == field.get_value(original)
-                   for field in self.get_import_fields() if field.attribute not in self.STATUS_FIELDS)
-
-    def before_save_instance(self, instance, row, **kwargs):
-        instance._history_user = self.user
-        instance._change_reason = _("Excel导入")
+        return not self._changed(instance)
 
     def after_save_instance(self, instance, row, **kwargs):
         wanted = self._wanted_status(instance)
-        if wanted and wanted != instance.status_on(timezone.localdate()):
-            effective_on = getattr(instance, "import_status_on", None) or instance.opened_on or timezone.localdate()
-            station_change_status(actor=self.user, station=instance, status=wanted, effective_on=effective_on,
-                                  reason=_("Excel导入"))
+        if wanted and wanted != self._current_status(instance):
+            effective_on = getattr(instance, "import_status_on", None) or instance.opened_on or self.today
+            check_status_change(status=wanted, effective_on=effective_on,
+                                taken_dates=self.change_dates.get(instance.pk, ()))
+            self.status_changes.append(StationStatusChange(station=instance, status=wanted, effective_on=effective_on,
+                                                           reason=self.reason, changed_by=self.user))
+
+    def bulk_create(self, *args, **kwargs):
+        """Nothing yet: see after_import."""
+
+    def bulk_update(self, *args, **kwargs):
+        """Nothing yet: see after_import."""
+
+    def after_import(self, dataset, result, **kwargs):
+        if not kwargs.get("dry_run", True) and not result.has_errors() and not result.has_validation_errors():
+            stations_save_in_bulk(actor=self.user, created=self.create_instances, updated=self.update_instances,
+                                  status_changes=self.status_changes, reason=self.reason)
+        self.create_instances, self.update_instances, self.status_changes = [], [], []

@@ -239,6 +239,7 @@ class StationImportView(ImportView):
     title = gettext_lazy("导入社工站")
     success_url = reverse_lazy("stations:station-list")
     allowed_roles = ("county", "province")
+    max_rows = 50_000  # StationResource checks rows in memory and writes in bulk (over 1,000 rows a second)
 
 
 station_list_view = StationListView.as_view()

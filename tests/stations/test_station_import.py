@@ -5,9 +5,15 @@ from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from openpyxl import Workbook
+from tablib import Dataset
 
-from stations.models import Station, StationStatusChange
+from stations.importing import run_import
+from stations.models import Region, RegionLevel, Station, StationStatusChange
+from stations.resources import StationResource
 from tests import builders
 
 URL = "/stations/import/"
@@ -93,3 +99,109 @@ def test_city_official_cannot_import(client, hierarchy):
     from stations.models import Role
     client.force_login(builders.user("wuhan", Role.CITY, hierarchy.city))
     assert client.get(URL).status_code == 403
+
+
+# Large files: the station import checks every row in memory and writes in bulk.
+
+def many_townships(hierarchy, count):
+    """``count`` extra townships across counties A, B and C (up to 700 in each)."""
+    counties = [hierarchy.county_a, hierarchy.county_b, hierarchy.county_c]
+    regions = [Region(code=f"{counties[n // 700].code[:6]}{300 + n % 700}000", name=f"第{n}镇",
+                      level=RegionLevel.TOWNSHIP, parent=counties[n // 700]) for n in range(count)]
+    return Region.objects.bulk_create(regions)
+
+
+def station_rows(townships):
+    return Dataset(*[[t.code, "", f"{t.name}社工站", "", "", "", "", "", "", "", ""] for t in townships],
+                   headers=HEADER)
+
+
+def test_an_import_records_history_and_status_changes_naming_the_importing_user(county_client, hierarchy):
+    existing = builders.station(hierarchy.a1, name="旧名称")  # operating since 2022-01-01, by root
+    rows = [list(GOOD[0]), GOOD[1]]
+    rows[0][9:] = ["暂停", "2024-06-01"]
+    preview_then_confirm(county_client, xlsx(rows))
+
+    existing.refresh_from_db()
+    assert existing.name == "大智街道社工站" and existing.status_on(datetime.date(2024, 6, 1)) == "suspended"
+    new = Station.objects.get(region=hierarchy.a2)
+    for station, history_type in ((existing, "~"), (new, "+")):
+        record = station.history.first()
+        assert (record.history_type, record.history_user.username, record.history_change_reason) == (
+            history_type, "county_a", "Excel导入")
+        assert record.name == station.name and record.created_at == station.created_at
+    for station, status in ((existing, "suspended"), (new, "pilot")):
+        change = station.status_changes.order_by("-effective_on").first()
+        assert (change.status, change.changed_by.username, change.reason) == (status, "county_a", "Excel导入")
+        assert change.history.get().history_user.username == "county_a"
+
+
+def test_a_two_thousand_row_file_is_written_in_a_few_queries(hierarchy):
+    rows = station_rows(many_townships(hierarchy, 2000))
+    with CaptureQueriesContext(connection) as queries:
+        report = run_import(StationResource(user=builders.superuser()), rows, user=builders.superuser(), dry_run=False)
+    assert not report.has_errors and report.totals == {"新增": 2000}
+    assert len(queries) < 200  # batched inserts (SQLite takes ~100 rows an INSERT), not a query per row
+    assert Station.objects.count() == Station.history.count() == StationStatusChange.objects.count() == 2000
+    assert set(StationStatusChange.objects.values_list("status", "reason")) == {("planned", "Excel导入")}
+
+
+@pytest.mark.parametrize(("bad_value", "message"), [
+    ({4: "八十"}, "场地面积（平方米）：“八十”不是有效的数字。"),
+    ({0: "420102099"}, "找不到区划“420102099000”，或不在您的管辖范围内。"),
+])
+def test_one_bad_row_in_the_middle_of_a_large_file_writes_nothing(hierarchy, bad_value, message):
+    rows = station_rows(many_townships(hierarchy, 2000))
+    bad = list(rows[999])
+    for column, value in bad_value.items():
+        bad[column] = value
+    rows[999] = bad
+    user = builders.superuser()
+    report = run_import(StationResource(user=user), rows, user=user, dry_run=False)
+    assert [row.excel_row for row in report.error_rows] == [1001]
+    assert message in " ".join(report.error_rows[0].errors)
+    assert Station.objects.count() == StationStatusChange.objects.count() == Station.history.count() == 0
+
+
+def test_a_failure_while_writing_rolls_back_the_stations_already_written(hierarchy, monkeypatch):
+    from stations.services import stations as station_services
+    written = station_services.bulk_create_with_history
+
+    def failing(objs, model, **kwargs):
+        if model is StationStatusChange:
+            raise IntegrityError("status_change_one_per_day")
+        return written(objs, model, **kwargs)
+
+    monkeypatch.setattr(station_services, "bulk_create_with_history", failing)
+    user = builders.superuser()
+    report = run_import(StationResource(user=user), station_rows(many_townships(hierarchy, 1500)), user=user,
+                        dry_run=False)
+    assert report.has_errors and "status_change_one_per_day" in " ".join(report.file_errors)
+    assert Station.objects.count() == Station.history.count() == 0
+
+
+def test_a_township_of_another_county_is_refused_by_row(county_client, hierarchy):
+    rows = [GOOD[0], ["420103001", "", "民族街街道社工站", "", "", "", "", "", "", "", ""], GOOD[1]]
+    page = county_client.post(URL, {"file": xlsx(rows)}).content.decode()
+    assert "第 3 行" in page and "找不到区划“420103001000”，或不在您的管辖范围内。" in page
+    assert "第 2 行" not in page and "第 4 行" not in page
+    assert not Station.objects.exists()
+
+
+def test_a_station_repeated_in_the_file_names_both_rows(county_client, hierarchy):
+    repeated = ["420102002000", "乡镇（街道）社工站", "大智社工站", "", "", "", "", "", "", "", ""]
+    page = county_client.post(URL, {"file": xlsx([*GOOD, repeated])}).content.decode()
+    assert "第 2 行与第 4 行的区划代码、类型重复" in page
+    assert not Station.objects.exists()
+
+
+def test_a_second_status_change_on_the_same_day_is_refused(county_client, hierarchy):
+    builders.station(hierarchy.a1, on=datetime.date(2022, 3, 1), status="pilot")
+    page = county_client.post(URL, {"file": xlsx(GOOD[:1])}).content.decode()  # 运营 from 2022-03-01
+    assert "第 2 行" in page and "该站点在 2022-03-01 已有一次状态变更。" in page
+    assert StationStatusChange.objects.count() == 1
+
+
+def test_the_station_import_takes_fifty_thousand_rows_and_other_imports_keep_their_cap(county_client):
+    assert "50000 行" in county_client.get(URL).content.decode()
+    assert "20000 行" in county_client.get(reverse("stations:region-population-import")).content.decode()
