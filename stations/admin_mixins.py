@@ -99,7 +99,10 @@ class ConcurrentEditAdminMixin:
             def clean(self):
                 data = super().clean()
                 sent = self.data.get(EDIT_TOKEN_FIELD)
-                if sent is not None and sent != current:
+                if sent is None:  # not a form this page rendered: refuse rather than overwrite blindly
+                    raise ValidationError(_("表单缺少记录的版本信息，本次保存未生效。请重新打开页面后再修改。"),
+                                          code="stale")
+                if sent != current:
                     raise ValidationError(_("该记录在您打开后已被他人修改，本次保存未生效。请重新打开页面查看最新内容后再修改。"),
                                           code="stale")
                 return data

@@ -76,8 +76,9 @@ def test_admin_filing_correction_goes_through_the_service_and_is_audited(client,
     official = staff(builders.user("prov", Role.PROVINCE, setup.province))
     client.force_login(official)
     url = reverse("admin:projects_contract_change", args=[setup.contract_a.pk])
+    token = client.get(url).context["edit_token"]
     response = client.post(url, {
-        "title": "江岸项目（更正）", "social_workers_per_station": "2", "filed_on": "2024-01-08",
+        "_edit_token": token, "title": "江岸项目（更正）", "social_workers_per_station": "2", "filed_on": "2024-01-08",
         "filing_reference": "武民备1号", "renewable": "on", "not_renewable_reason": "",
         "funding_lines-TOTAL_FORMS": "0", "funding_lines-INITIAL_FORMS": "1",
         "installments-TOTAL_FORMS": "0", "installments-INITIAL_FORMS": "3"})

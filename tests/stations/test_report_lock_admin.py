@@ -119,3 +119,12 @@ def test_approved_results_and_audit_records_offer_no_change_or_delete_in_the_adm
     request = rf.get("/")
     request.user = world.root
     assert not model_admin.has_change_permission(request) and not model_admin.has_delete_permission(request)
+
+
+def test_a_save_without_the_forms_edit_token_is_refused(world):
+    url = reverse("admin:projects_contract_change", args=[world.contract.pk])
+    data = form_data(world.client.get(url))
+    del data["_edit_token"]
+    response = world.client.post(url, {**data, "title": "不知从哪来的保存"})
+    assert response.status_code == 200 and "表单缺少记录的版本信息" in response.content.decode()
+    assert Contract.objects.get(pk=world.contract.pk).title != "不知从哪来的保存"
