@@ -42,6 +42,7 @@ import csv
 import datetime
 import itertools
 import re
+import time
 import uuid
 import zipfile
 from dataclasses import dataclass, field
@@ -77,6 +78,9 @@ SCANNED_ROWS_FACTOR = 5  # blank rows included; the worksheet XML may claim any 
 LOOKUP_BATCH = 2000  # keys per ``IN (…)`` query when a whole file's look-ups are loaded at once
 MAX_COLUMNS = 200
 IMPORT_DIR = "imports"
+# Uploaded files wait here between preview and confirm; unconfirmed ones (they may hold personal
+# data) are deleted once they are this old, and when the same user uploads again.
+PENDING_IMPORT_MAX_AGE_SECONDS = 24 * 3600
 
 ACTION_LABELS = {
     RowResult.IMPORT_TYPE_NEW: gettext_lazy("新增"),
@@ -601,6 +605,20 @@ def _report(resource, dataset: Dataset, result) -> ImportReport:
     return ImportReport(headers=list(dataset.headers), rows=rows, file_errors=file_errors, totals=totals)
 
 
+def discard_pending_imports(*, previous: str | None = None, now: float | None = None) -> int:
+    """Delete the user's previous unconfirmed upload and every one older than the maximum age."""
+    folder = Path(settings.MEDIA_ROOT) / IMPORT_DIR
+    if not folder.is_dir():
+        return 0
+    cutoff = (now if now is not None else time.time()) - PENDING_IMPORT_MAX_AGE_SECONDS
+    removed = 0
+    for path in folder.iterdir():
+        if (previous and path.stem == previous) or path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 class ImportUploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Excel 文件（.xlsx）或 CSV 文件"),
                            error_messages={"empty": gettext_lazy("文件是空的（0 字节），请检查是否选错了文件。")},
@@ -681,6 +699,7 @@ class ImportView(LoginRequiredMixin, View):
             return self.render_page(form=form)
         report = run_import(self.get_resource(), dataset, user=request.user, dry_run=True)
         token = None
+        discard_pending_imports(previous=request.session.pop(self._session_key(), None))
         if not report.has_errors:
             token = uuid.uuid4().hex
             suffix = ".csv" if upload.name.lower().endswith(".csv") else ".xlsx"

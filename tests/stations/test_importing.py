@@ -134,3 +134,23 @@ def test_natural_key_lookups_through_foreign_keys_stay_in_scope(hierarchy):
     other = KeyedResource(user=builders.county_user(hierarchy, "county_b", hierarchy.county_b))
     with pytest.raises(ValueError, match="不在您的管辖范围内"):
         other.get_instance(ModelInstanceLoader(other), row)
+
+
+def test_unconfirmed_uploads_do_not_linger(county_client, hierarchy, tmp_path):
+    """A file previewed but never confirmed is deleted when the user uploads again, and any left
+    behind by someone else is deleted once a day old: such files may hold personal data."""
+    import os
+    import time
+
+    rows = [["区划代码", "名称", "常住人口"], ["420102002000", "大智街道", 52000]]
+    pending = tmp_path / "imports"
+    first = county_client.post(URL, {"file": xlsx(rows)}).context["token"]
+    assert [p.stem for p in pending.iterdir()] == [first]
+    forgotten = pending / "0123abcd.xlsx"
+    forgotten.write_bytes(b"left by another user")
+    day_old = time.time() - 25 * 3600
+    os.utime(forgotten, (day_old, day_old))
+    second = county_client.post(URL, {"file": xlsx(rows)}).context["token"]
+    assert [p.stem for p in pending.iterdir()] == [second]
+    assert county_client.post(URL, {"token": first}).status_code == 302  # the replaced preview is gone
+    assert Region.objects.get(code="420102002000").population is None
