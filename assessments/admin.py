@@ -9,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from assessments import services
 from assessments.models import Dimension, Evaluation, EvaluationTemplate, Indicator
-from stations.admin_mixins import ScopedAdminMixin
+from stations.admin_mixins import ReadOnlyAdminMixin, ScopedAdminMixin
 from stations.audit import save_audited
 from stations.models import Role
 from stations.scope import scope_of
@@ -155,19 +155,10 @@ class DimensionAdmin(_DraftOnlyMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class EvaluationAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only overview; evaluations are run from the product's screens."""
 
     list_display = ("__str__", "county", "status", "total", "grade", "evaluator", "finalised_on")
     list_filter = ("status", "grade", "template__kind")
     list_select_related = ("template", "county", "contract", "station", "evaluator")
     search_fields = ("contract__number", "contract__title", "station__name")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

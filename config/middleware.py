@@ -6,6 +6,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -125,8 +126,6 @@ class RequestBodyLimitMiddleware:
         except ValueError:
             length = 0
         if length > settings.MAX_REQUEST_BODY_BYTES:
-            from django.template.loader import render_to_string
-
             megabytes = settings.MAX_REQUEST_BODY_BYTES // 2**20
             response = HttpResponse(render_to_string("413.html", {"megabytes": megabytes}), status=413)
             if length <= self.DRAIN_UP_TO:

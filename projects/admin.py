@@ -18,19 +18,13 @@ from projects.models import (
     SocialAssistanceSpending,
 )
 from projects.services.organisations import ORGANISATION_FIELDS
-from stations.admin_mixins import ConcurrentEditAdminMixin, DependantsProtectedMixin, ScopedAdminMixin
+from stations.admin_mixins import (
+    ConcurrentEditAdminMixin,
+    DependantsProtectedMixin,
+    ReadOnlyAdminMixin,
+    ScopedAdminMixin,
+)
 from stations.models import Region, RegionLevel
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Organisation)
@@ -74,14 +68,14 @@ class OrganisationMemberAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return super().get_queryset(request).filter(organisation__in=organisations)
 
 
-class FundingLineInline(ReadOnlyMixin, admin.TabularInline):
+class FundingLineInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = FundingLine
     fields = ("source", "amount")
     readonly_fields = fields
     extra = 0
 
 
-class PaymentInstallmentInline(ReadOnlyMixin, admin.TabularInline):
+class PaymentInstallmentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = PaymentInstallment
     extra = 0
     fields = ("sequence", "trigger", "percentage", "amount", "triggered_on", "due_on")
@@ -130,7 +124,7 @@ class ContractAdmin(ScopedAdminMixin, ConcurrentEditAdminMixin, DependantsProtec
 
 
 @admin.register(Payment)
-class PaymentAdmin(ScopedAdminMixin, ReadOnlyMixin, SimpleHistoryAdmin):
+class PaymentAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("installment", "paid_on", "amount", "reference", "recorded_by")
     search_fields = ("installment__contract__number", "reference")
     list_select_related = ("installment__contract", "recorded_by")
@@ -138,7 +132,7 @@ class PaymentAdmin(ScopedAdminMixin, ReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ContractEvaluation)
-class ContractEvaluationAdmin(ScopedAdminMixin, ReadOnlyMixin, SimpleHistoryAdmin):
+class ContractEvaluationAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("contract", "kind_label", "evaluated_on", "score", "grade", "passed")
     list_filter = ("passed",)
     search_fields = ("contract__number", "reference")

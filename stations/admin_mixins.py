@@ -76,6 +76,20 @@ class DependantsProtectedMixin:
 EDIT_TOKEN_FIELD = "_edit_token"
 
 
+class ReadOnlyAdminMixin:
+    """Records the admin shows but never adds, changes or deletes (they are written by the
+    product's services, or are records of what happened)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ConcurrentEditAdminMixin:
     """The change form carries the record's edit token (``stations.audit.edit_token``); a save
     from a form opened before someone else saved the record is refused with a form error."""

@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from stations.admin_mixins import ConcurrentEditAdminMixin, DependantsProtectedMixin, ScopedAdminMixin
+from stations.admin_mixins import (
+    ConcurrentEditAdminMixin,
+    DependantsProtectedMixin,
+    ReadOnlyAdminMixin,
+    ScopedAdminMixin,
+)
 from stations.audit import save_audited
 from workforce.models import (
     Certificate,
@@ -125,7 +130,7 @@ class StipendPolicyAdmin(ScopedAdminMixin, AuditedAdminMixin, SimpleHistoryAdmin
 
 
 @admin.register(IdNumberDisclosure)
-class IdNumberDisclosureAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class IdNumberDisclosureAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The record of full ID-number disclosures: read-only, and only the disclosures made by the
     accounts the official may see (those of their own region)."""
 
@@ -141,12 +146,3 @@ class IdNumberDisclosureAdmin(ScopedAdminMixin, admin.ModelAdmin):
             return queryset
         users = self.admin_site.get_model_admin(IdNumberDisclosure._meta.get_field("user").related_model)
         return queryset.filter(user__in=users.get_queryset(request))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

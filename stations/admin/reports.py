@@ -4,7 +4,12 @@ screens); filing deadlines are set here by provincial, city or county officials.
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from stations.admin_mixins import ConcurrentEditAdminMixin, EstimatedCountPaginator, ScopedAdminMixin
+from stations.admin_mixins import (
+    ConcurrentEditAdminMixin,
+    EstimatedCountPaginator,
+    ReadOnlyAdminMixin,
+    ScopedAdminMixin,
+)
 from stations.models import LINE_COUNT_FIELDS, MonthlyReport, MonthlyReportLine, ReportDeadline
 
 
@@ -20,7 +25,7 @@ class MonthlyReportLineInline(admin.TabularInline):
 
 
 @admin.register(MonthlyReport)
-class MonthlyReportAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class MonthlyReportAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("station", "period", "status", "first_submitted_at", "reviewed_by", "version")
     list_filter = ("status", "period")
     search_fields = ("station__name", "station__region__name", "station__region__code")
@@ -30,15 +35,6 @@ class MonthlyReportAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     paginator = EstimatedCountPaginator
     inlines = (MonthlyReportLineInline,)
     show_full_result_count = False  # no second COUNT(*) over every report in scope
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReportDeadline)

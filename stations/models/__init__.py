@@ -30,6 +30,7 @@ from stations.models.reports import (  # noqa: F401
     month_end,
     month_start,
     next_month,
+    previous_month,
 )
 from stations.models.standards import (  # noqa: F401
     AcceptanceItemResult,

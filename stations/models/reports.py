@@ -66,6 +66,11 @@ def month_start(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
 
+def previous_month(day: datetime.date) -> datetime.date:
+    """The first day of the month before the one holding ``day``."""
+    return month_start(month_start(day) - datetime.timedelta(days=1))
+
+
 def next_month(period: datetime.date) -> datetime.date:
     return datetime.date(period.year + period.month // 12, period.month % 12 + 1, 1)
 

@@ -30,11 +30,8 @@ from stations.models import (
     Role,
     Station,
     month_start,
+    previous_month,
 )
-
-
-def previous_month(period: datetime.date) -> datetime.date:
-    return month_start(period - datetime.timedelta(days=1))
 
 REPORT_FIELDS = (
     "volunteers", "volunteer_hours", "organisations_incubated", "charity_yuan", "charity_in_kind",

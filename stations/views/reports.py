@@ -30,6 +30,7 @@ from stations.models import (
     ReportStatus,
     Role,
     month_start,
+    previous_month,
 )
 from stations.report_workbooks import missing_stations_xlsx, rollup_title, rollup_workbook
 from stations.resources_reports import MonthlyReportLineResource, MonthlyReportResource
@@ -51,8 +52,8 @@ def parse_month(value: str | None, default: datetime.date) -> datetime.date:
         return default
 
 
-def previous_month() -> datetime.date:
-    return month_start(month_start(timezone.localdate()) - datetime.timedelta(days=1))
+def last_month() -> datetime.date:
+    return previous_month(timezone.localdate())
 
 
 def chosen_region(request) -> Region:
@@ -220,7 +221,7 @@ class ReportActionView(LoginRequiredMixin, View):
 class CompletenessView(OfficialsOnlyMixin, View):
     def get(self, request):
         region = chosen_region(request)
-        period = parse_month(request.GET.get("month"), previous_month())
+        period = parse_month(request.GET.get("month"), last_month())
         completeness = selectors.report_completeness(user=request.user, region=region, period=period)
         if request.GET.get("format") == "xlsx":
             return missing_stations_xlsx(completeness)
@@ -237,7 +238,7 @@ def _visible_ancestors(user, region):
 
 
 def rollup_params(request):
-    default = previous_month()
+    default = last_month()
     kind = request.GET.get("kind", "quarter")
     if kind not in selectors.PERIOD_KINDS:
         kind = "quarter"
