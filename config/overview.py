@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from stations.models import ReportStatus, Role, month_start
+from stations.models import ReportStatus, Role, previous_month
 from stations.selectors.coverage import DASHBOARD_LEVELS, CoverageRow, coverage_rows
 
 OFFICIALS = {Role.PROVINCE, Role.CITY, Role.COUNTY}
@@ -48,11 +48,6 @@ class Overview:
         return next((alert for alert in self.alerts if alert.key == key), None)
 
 
-def previous_month(on_date: datetime.date) -> datetime.date:
-    """The month whose report is due now (reports are filed after the month ends)."""
-    return month_start(month_start(on_date) - datetime.timedelta(days=1))
-
-
 def _url(name: str, **query) -> str:
     url = reverse(name)
     return f"{url}?{urlencode(query)}" if query else url
@@ -84,7 +79,7 @@ def _add_coverage(result: Overview, region, on_date) -> None:
 def _add_reports(result: Overview, user, region, on_date) -> None:
     from stations.selectors import report_completeness, report_list
 
-    period = previous_month(on_date)
+    period = previous_month(on_date)  # the month whose report is due now
     result.report_period = period
     completeness = report_completeness(user=user, region=region, period=period)
     month = f"{period:%Y-%m}"
@@ -123,15 +118,18 @@ def _add_contracts(result: Overview, user, on_date) -> None:
 def _add_people(result: Overview, user, on_date) -> None:
     from workforce.selectors import continuing_education_shortfall, qualification_deadlines
     from workforce.selectors.policies import PolicyBook
+    from workforce.selectors.rules import frontline_people
 
     book = PolicyBook()
-    deadlines = qualification_deadlines(user=user, on_date=on_date, book=book)
+    people = list(frontline_people(user, on_date))  # read once for both counts
+    deadlines = qualification_deadlines(user=user, on_date=on_date, book=book, people=people)
     overdue = sum(1 for row in deadlines if row.overdue)
     result.alerts.append(Alert(
         key="qualification_deadlines", label=_("取得专业资质期限将到或已过"), count=len(deadlines),
         url=_url("workforce:deadline-list"), hint=_("其中已逾期 %(n)s 人") % {"n": overdue} if overdue else "",
         severity="bad" if overdue else "warn"))
-    shortfall = continuing_education_shortfall(user=user, year=on_date.year, on_date=on_date, book=book)
+    shortfall = continuing_education_shortfall(user=user, year=on_date.year, on_date=on_date, book=book,
+                                               people=people)
     result.alerts.append(Alert(
         key="training_shortfall", label=_("%(year)s 年继续教育学时不足") % {"year": on_date.year},
         count=len(shortfall), url=_url("workforce:shortfall-list"), severity="warn"))

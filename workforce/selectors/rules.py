@@ -112,14 +112,14 @@ class DeadlineRow:
 
 
 def qualification_deadlines(*, user, on_date: datetime.date, book: PolicyBook | None = None,
-                            region=None) -> list[DeadlineRow]:
+                            region=None, people=None) -> list[DeadlineRow]:
     """Frontline people not yet qualified whose deadline (hire date + the region's years)
     falls within the region's warning window (90 days by default) or has passed; only people
     with a frontline assignment in ``region`` when given. A deadline on ``on_date`` itself is
-    due today, not overdue."""
+    due today, not overdue. ``people``: ``frontline_people(user, on_date)`` already loaded."""
     book = book or PolicyBook()
     rows = []
-    for person in frontline_people(user, on_date, region):
+    for person in people if people is not None else frontline_people(user, on_date, region):
         assignment = current_assignment(person, on_date)
         policy = book.for_code(assignment.station.region.code)
         status = qualification_on(person, policy, on_date)
@@ -147,15 +147,16 @@ class ShortfallRow:
 
 
 def continuing_education_shortfall(*, user, year: int, on_date: datetime.date,
-                                   book: PolicyBook | None = None) -> list[ShortfallRow]:
+                                   book: PolicyBook | None = None, people=None) -> list[ShortfallRow]:
     """Frontline people (in post at the year's end, or on ``on_date`` for the running year)
     whose continuing-education hours (continuing education and supervision) in the calendar
     year are below the region's yearly hours. Someone first hired during the year owes a
-    share by whole months from the month of hire."""
+    share by whole months from the month of hire. ``people``: ``frontline_people(user, on_date)``
+    already loaded (for the running year)."""
     book = book or PolicyBook()
     reference = min(datetime.date(year, 12, 31), on_date)
     rows = []
-    for person in frontline_people(user, reference):
+    for person in people if people is not None else frontline_people(user, reference):
         assignment = current_assignment(person, reference)
         policy = book.for_code(assignment.station.region.code)
         first = hired_on(person)
