@@ -47,7 +47,9 @@ from stations.models import (
     TargetGroup,
 )
 from stations.models.reports import month_end, month_start, next_month
+from stations.services.coverage_periods import refresh_coverage_periods
 from workforce.models import Certificate, Employment, Person, TrainingRecord
+from workforce.placement import refresh_placements
 from workforce.validators import id_check_character
 
 # Real totals (2023): 31 provincial units, 333 prefecture-level, 2,844 county-level, ~38,600 township-level.
@@ -221,7 +223,7 @@ class Generator:
 
     def run(self) -> dict[str, int]:
         for step in (self.regions, self.stations, self.targets, self.organisations, self.people,
-                     self.reports, self.evaluations):
+                     self.reports, self.evaluations, self.summaries):
             started = time.perf_counter()
             step()
             self.log(step.__name__, started)
@@ -561,6 +563,12 @@ class Generator:
         self.writer.insert(Score, ["id", "evaluation_id", "indicator_id", "score", "comment"], scores)
         self.writer.insert(ContractEvaluation, ["id", "contract_id", "kind", "kind_label", "evaluated_on", "score",
                                                 "grade", "passed", "reference"], results)
+
+    # -- the summaries the services keep ---------------------------------------------------
+    def summaries(self):
+        """Rows were copied in, past the services: build what they would have kept up to date."""
+        self.note("coverage_periods", refresh_coverage_periods())
+        self.note("placements", refresh_placements())
 
 
 def generate(plan: Plan, stdout=None) -> dict[str, int]:

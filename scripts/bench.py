@@ -91,6 +91,7 @@ def page_rows(province: Region, county: Region) -> list[tuple]:
         ("coverage dashboard, province (province official)", "province", dashboard, 150, 10),
         ("station list, county (county user)", "county", reverse("stations:station-list"), LIST_MS, None),
         ("report completeness, province", "province", reverse("stations:report-completeness"), 200, None),
+        ("people list, province (province official)", "province", reverse("workforce:person-list"), LIST_MS, None),
     ]
     for model, name in (("stations_station", "stations"), ("stations_monthlyreport", "reports"),
                         ("workforce_person", "people")):

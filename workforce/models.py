@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Case, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -91,41 +91,55 @@ def _ancestor_codes(prefix: str) -> list[str]:
     return codes
 
 
+def placement_expressions(person, registered_code, on_date: datetime.date) -> dict:
+    """How a person is placed on a date, as expressions over the row that ``person`` (an ``OuterRef``
+    to the person's id) and ``registered_code`` (their registering region's code) refer to: the
+    station and its region code (else the registering region's), and the first later start of an
+    assignment, the day the placement may change (None: it cannot change by itself)."""
+    started = Employment.objects.filter(person=person, start_on__lte=on_date).order_by("-start_on", "-pk")
+    earliest = Employment.objects.filter(person=person).order_by("start_on", "pk")
+    later = Employment.objects.filter(person=person, start_on__gt=on_date).order_by("start_on")
+    return {
+        "station": Coalesce(Subquery(started.values("station_id")[:1]), Subquery(earliest.values("station_id")[:1])),
+        "region_code": Coalesce(Subquery(started.values("station__region__code")[:1]),
+                                Subquery(earliest.values("station__region__code")[:1]), registered_code),
+        "valid_until": Subquery(later.values("start_on")[:1]),
+    }
+
+
 class PersonQuerySet(ScopedQuerySet):
     """A person is placed by their current assignment on the day (the latest one
-    started on or before it); with none current, by their latest assignment; with
+    started on or before it); with none current, by their earliest (future) assignment; with
     no assignment at all, by the region that registered them. County staff see the
-    people placed in their county, station heads the people placed at their station."""
+    people placed in their county, station heads the people placed at their station.
 
-    region_code_path = "placing_region_code"
-    station_path = "placing_station_id"
+    Today's placement is stored (:class:`Placement`), so that a province official's list is an
+    indexed prefix match rather than the subqueries above for every person. A stored placement
+    is used up to the day a later assignment starts; from then until it is refreshed it is worked
+    out from the assignments again, so scope never depends on the daily refresh having run."""
 
     def with_placement(self, on_date: datetime.date | None = None):
-        on_date = on_date or timezone.localdate()
-        started = Employment.objects.filter(person=OuterRef("pk"), start_on__lte=on_date).order_by(
-            "-start_on", "-pk")
-        any_assignment = Employment.objects.filter(person=OuterRef("pk")).order_by("start_on", "pk")
+        """Annotate ``placing_station_id`` and ``placing_region_code``."""
+        today = timezone.localdate()
+        on_date = on_date or today
+        live = placement_expressions(OuterRef("pk"), F("registered_region__code"), on_date)
+        if on_date != today:
+            return self.annotate(placing_station_id=live["station"], placing_region_code=live["region_code"])
+        stored = Q(placement__isnull=False) & (Q(placement__valid_until__isnull=True) | Q(
+            placement__valid_until__gt=on_date))
         return self.annotate(
-            placing_station_id=Coalesce(Subquery(started.values("station_id")[:1]),
-                                        Subquery(any_assignment.values("station_id")[:1])),
-            placing_region_code=Coalesce(Subquery(started.values("station__region__code")[:1]),
-                                         Subquery(any_assignment.values("station__region__code")[:1]),
-                                         F("registered_region__code")),
+            placing_station_id=Case(When(stored, then=F("placement__station_id")), default=live["station"],
+                                    output_field=models.BigIntegerField()),
+            placing_region_code=Case(When(stored, then=F("placement__region_code")), default=live["region_code"],
+                                     output_field=models.CharField()),
         )
 
-    def visible_to(self, user):
-        from stations.scope import scope_of
-
-        people = self.with_placement()
-        scope = scope_of(user)
-        if scope.prefix and not scope.everything:
-            # A placement is always one of the person's stations or the registering region, so
-            # people with neither in the region are dropped first, by cheap indexed tests, before
-            # the placement subqueries run (a province: ~4,000 of 120,000 people).
-            somewhere_here = Employment.objects.filter(person=OuterRef("pk"),
-                                                       station__region__code__startswith=scope.prefix)
-            people = people.filter(Q(registered_region__code__startswith=scope.prefix) | Exists(somewhere_here))
-        return super(PersonQuerySet, people).visible_to(user)
+    def scope_q(self, scope: Scope) -> Q | None:
+        if scope.station_id:
+            return Placement.objects.placed(station_id=scope.station_id)
+        if scope.prefix:
+            return Placement.objects.placed(region_prefix=scope.prefix)
+        return super().scope_q(scope)
 
 
 class Person(models.Model):
@@ -271,6 +285,52 @@ class Employment(models.Model):
 
     def is_active_on(self, on_date: datetime.date) -> bool:
         return self.start_on <= on_date and (self.end_on is None or self.end_on >= on_date)
+
+
+class PlacementQuerySet(models.QuerySet):
+    def placed(self, *, station_id: int | None = None, region_prefix: str | None = None) -> Q:
+        """A condition on people: placed today at the station or in the region. A stored placement
+        holds until its ``valid_until``; past it the placement is worked out again from the person's
+        assignments (until the daily refresh stores it anew). Two semi-joins rather than one with
+        an OR, so that the planner costs the live subqueries only for the few stale rows."""
+        today = timezone.localdate()
+        registered = Subquery(Person.objects.filter(pk=OuterRef("person_id")).order_by()
+                              .values("registered_region__code")[:1])
+        live = placement_expressions(OuterRef("person_id"), registered, today)  # no join: only stale rows need it
+        fresh = self.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=today))
+        stale = self.filter(valid_until__lte=today)
+        if station_id is not None:
+            fresh = fresh.filter(station_id=station_id)
+            stale = stale.alias(live_station=live["station"]).filter(live_station=station_id)
+        else:
+            fresh = fresh.filter(region_code__startswith=region_prefix)
+            stale = stale.alias(live_code=live["region_code"]).filter(live_code__startswith=region_prefix)
+        return Q(pk__in=fresh.values("person_id")) | Q(pk__in=stale.values("person_id"))
+
+
+class Placement(models.Model):
+    """Where a person is placed, as worked out on the day it was stored (see :class:`PersonQuerySet`):
+    kept by :mod:`workforce.placement` on every write of a person, an assignment or a station's
+    township, and refreshed daily (``manage.py refresh_placements``) for assignments that begin."""
+
+    person = models.OneToOneField(Person, primary_key=True, on_delete=models.CASCADE, related_name="placement")
+    station = models.ForeignKey(Station, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    region_code = models.CharField(max_length=12)
+    valid_until = models.DateField(null=True, blank=True)  # a later assignment starts: look again from then
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("人员归属")
+        verbose_name_plural = _("人员归属")
+        default_permissions = ()  # derived data: never edited, listed or exported on its own
+        indexes = [
+            models.Index(fields=["region_code"], name="placement_region_prefix_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["valid_until"], name="placement_valid_until_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} {self.region_code}"
 
 
 class Certificate(models.Model):

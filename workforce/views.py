@@ -20,7 +20,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from stations.exporting import XlsxBook, xlsx_response
 from stations.exporting import _write_cell as write_cell
 from stations.importing import ImportView
-from stations.models import Region, Station
+from stations.models import PREFIX_LENGTH, Region, RegionLevel, Station
 from stations.scope import get_visible_or_404, scope_of
 from workforce import resources, selectors, services
 from workforce.forms import (
@@ -89,16 +89,29 @@ class PersonListView(LoginRequiredMixin, ListView):
         get = self.request.GET
         return selectors.person_list(user=self.request.user, search=get.get("q", "").strip(),
                                      role=get.get("role", ""), station_id=get.get("station", ""),
-                                     level=get.get("level", ""))
+                                     level=get.get("level", ""), county=get.get("county", ""))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["people"] = selectors.attach_placing_station(context["people"])
-        stations = Station.objects.visible_to(self.request.user).order_by("region__code", "kind")
-        return {**context, "q": self.request.GET.get("q", ""), "roles": EmploymentRole.choices,
-                "levels": CertificateLevel.choices, "stations": stations, "filters": self.request.GET,
+        return {**context, **self.place_filters(), "q": self.request.GET.get("q", ""), "roles": EmploymentRole.choices,
+                "levels": CertificateLevel.choices, "filters": self.request.GET,
                 "can_export_full_id": can_see_full_id_number(self.request.user),
                 "can_edit": can_edit_people(self.request.user)}
+
+    def place_filters(self) -> dict:
+        """A county list for province and city staff; a station list once the list is down to one
+        county (a county user's own, or the county chosen), not a province's thousand stations."""
+        user, chosen = self.request.user, self.request.GET.get("county", "")
+        scope = scope_of(user)
+        above_county = bool(scope.prefix) and len(scope.prefix) < PREFIX_LENGTH[RegionLevel.COUNTY]
+        counties = Region.objects.visible_to(user).filter(level=RegionLevel.COUNTY).order_by("code")
+        stations = Station.objects.visible_to(user).order_by("region__code", "kind")
+        if chosen:
+            stations = stations.filter(region__code__startswith=chosen[:PREFIX_LENGTH[RegionLevel.COUNTY]])
+        elif scope.everything or above_county:
+            stations = Station.objects.none()
+        return {"counties": counties if above_county else Region.objects.none(), "stations": stations}
 
 
 class PersonDetailView(LoginRequiredMixin, TemplateView):
@@ -442,7 +455,8 @@ class ExportView(LoginRequiredMixin, View):
         querysets = {
             "people": lambda: selectors.person_list(user=user, search=get.get("q", "").strip(),
                                                     role=get.get("role", ""), station_id=get.get("station", ""),
-                                                    level=get.get("level", "")).select_related("registered_region"),
+                                                    level=get.get("level", ""), county=get.get("county", ""),
+                                                    ).select_related("registered_region"),
             "employments": lambda: selectors.employment_list(user=user).order_by("person__name", "start_on", "pk"),
             "certificates": lambda: selectors.certificate_list(user=user).order_by("person__name", "number"),
             "training": lambda: selectors.training_list(user=user).order_by("person__name", "held_on", "pk"),

@@ -11,6 +11,7 @@ from stations.admin.standards import AcceptanceItemResultInline
 from stations.admin_mixins import ScopedAdminMixin, ScopedModelAdmin
 from stations.models import Region, Role, Station, StationAcceptance, StationStatus, StationStatusChange, User
 from stations.roles import ensure_role_groups
+from stations.services.coverage_periods import refresh_coverage_periods_in_regions
 
 
 class RegionLevelFilter(admin.SimpleListFilter):
@@ -35,6 +36,11 @@ class RegionAdmin(ScopedModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return () if obj is None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "kind" in form.changed_data:  # the township's stations count under its new kind
+            refresh_coverage_periods_in_regions([obj.pk])
 
 
 @admin.register(User)

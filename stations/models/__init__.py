@@ -43,6 +43,7 @@ from stations.models.stations import (  # noqa: F401
     COVERING_STATUSES,
     STATION_KIND_LEVEL,
     CoLocation,
+    CoveragePeriod,
     Station,
     StationAcceptance,
     StationKind,

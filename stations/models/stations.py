@@ -5,7 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -188,3 +188,37 @@ class StationAcceptance(models.Model):
 
     def __str__(self):
         return f"{self.station} {self.checked_on}"
+
+
+class CoveragePeriod(models.Model):
+    """A stretch of days on which a township station covered its township (pilot or operating):
+    from ``starts_on`` up to the day before ``ends_on`` (open while it still covers).
+
+    A summary of the status history for the national dashboard, which counts covered townships at
+    up to ten dates across the country: counting these rows is a fraction of replaying 100,000+
+    status changes. It carries the township's code and kind so that the count needs no join. Rebuilt
+    per station by :func:`stations.services.coverage_periods.refresh_coverage_periods` from every
+    write of a status change, a station or a township's kind; tests pin it to the history."""
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="coverage_periods")
+    township_code = models.CharField(max_length=12)
+    township_kind = models.CharField(max_length=20)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("覆盖时段")
+        verbose_name_plural = _("覆盖时段")
+        ordering = ["station", "starts_on"]
+        default_permissions = ()  # derived data: never edited, listed or exported on its own
+        constraints = [
+            models.UniqueConstraint(fields=["station", "starts_on"], name="coverage_period_unique_start"),
+            models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gt=F("starts_on")),
+                                   name="coverage_period_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.station_id} {self.starts_on}–{self.ends_on or ''}"
+
+    def covers_on(self, on_date: datetime.date) -> bool:
+        return self.starts_on <= on_date and (self.ends_on is None or on_date < self.ends_on)

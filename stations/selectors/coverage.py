@@ -7,8 +7,8 @@ by the significant prefix of their code (``Substr(code, 1, n)``) with a
 correlated ``Exists`` for "has a covering station on D"; the chart reads the
 region's townships with their stations' status histories in one query and replays
 the histories for every date (a correlated ``Exists`` per township and date was
-the slowest part of a province's dashboard). The national dashboard sums the provinces in one
-query of its own (``national_dashboard``).
+the slowest part of a province's dashboard). The national dashboard counts the whole country from
+the stations' coverage periods, a summary of the same histories (``national_dashboard``).
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-from django.db import connection
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -30,12 +29,12 @@ from stations.models import (
     LEVEL_ORDER,
     PREFIX_LENGTH,
     TARGET_LEVELS,
+    CoveragePeriod,
     CoverageSetting,
     Region,
     RegionLevel,
     Station,
     StationKind,
-    StationStatusChange,
     Target,
     TargetMetric,
     counted_kinds_for,
@@ -336,49 +335,41 @@ def coverage_over_time(*, region: Region, dates: list[datetime.date], kinds=None
     return points
 
 
-def _counted_townships_nationwide():
-    """Every counted township, each province counting the kinds its own setting counts (one query)."""
-    counted = Q(kind__in=DEFAULT_COUNTED_KINDS)
-    for setting in CoverageSetting.objects.select_related("province"):
-        prefix = setting.province.prefix
-        counted = (counted & ~Q(code__startswith=prefix)) | Q(code__startswith=prefix, kind__in=setting.counted_kinds)
-    return Region.objects.filter(counted, level=RegionLevel.TOWNSHIP)
+def _counted_nationwide(settings, kind: str = "kind", code: str = "code") -> Q:
+    """Counted townships across the country: each province counts the kinds its own setting counts."""
+    counted = Q(**{f"{kind}__in": DEFAULT_COUNTED_KINDS})
+    for setting in settings:
+        in_province = Q(**{f"{code}__startswith": setting.province.prefix})
+        counted = (counted & ~in_province) | (in_province & Q(**{f"{kind}__in": setting.counted_kinds}))
+    return counted
 
 
 def _national_counts(dates: list[datetime.date]) -> dict[str, tuple[int, list[int]]]:
-    """Province prefix → (counted townships, covered on each date), in one query (plus the settings).
+    """Province prefix → (counted townships, covered on each date), in two queries (plus the settings).
 
-    Nationwide, a correlated Exists per township (as ``coverage_rows`` does) or replaying every status
-    history in Python (as ``coverage_over_time`` does) takes several times the page's budget. Instead
-    the database reduces each station's history, in one pass in index order, to two days per date: its
-    latest change on or before the date and its latest covering one. The station covers on the date
-    when they are the same day (one change a day at most), and a township is covered when its township
-    station does (one per township). Counting those per province is an aggregate over aggregates,
-    which the ORM cannot group, hence the SQL joining the ORM's three queries."""
-    aggregates = {}
-    for index, on_date in enumerate(dates):
-        in_force = Q(effective_on__lte=on_date)
-        aggregates[f"latest{index}"] = Max("effective_on", filter=in_force)
-        aggregates[f"covering{index}"] = Max("effective_on", filter=in_force & Q(status__in=COVERING_STATUSES))
-    townships = _counted_townships_nationwide().values("id", "code").order_by().query.sql_with_params()
-    stations = (Station.objects.filter(kind=StationKind.TOWNSHIP_STATION).values("id", "region_id").order_by()
-                .query.sql_with_params())
-    histories = (StationStatusChange.objects.values("station_id").annotate(**aggregates).order_by()
-                 .query.sql_with_params())
-    covered = ", ".join(f"SUM(CASE WHEN h.covering{index} = h.latest{index} THEN 1 ELSE 0 END)"
-                        for index in range(len(dates)))
-    sql = (f"SELECT SUBSTR(t.code, 1, {PREFIX_LENGTH[RegionLevel.PROVINCE]}), COUNT(*), {covered} "
-           f"FROM ({townships[0]}) t LEFT JOIN ({stations[0]}) s ON s.region_id = t.id "
-           f"LEFT JOIN ({histories[0]}) h ON h.station_id = s.id GROUP BY 1")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*townships[1], *stations[1], *histories[1]])
-        return {prefix: (total, [int(count) for count in counts]) for prefix, total, *counts in cursor.fetchall()}
+    Replaying every status history nationwide takes several times the page's budget, so the covered
+    townships are counted from the stations' coverage periods (:class:`CoveragePeriod`, kept by the
+    services): a township is covered on a date when its township station (one per township) has a
+    period holding it."""
+    settings = list(CoverageSetting.objects.select_related("province"))
+    counted = _counted_nationwide(settings)
+    province = Substr("code", 1, PREFIX_LENGTH[RegionLevel.PROVINCE])
+    totals = (Region.objects.filter(counted, level=RegionLevel.TOWNSHIP).annotate(province=province)
+              .values("province").annotate(total=Count("pk")).order_by())
+    holding = {f"c{index}": Count("pk", filter=Q(starts_on__lte=on_date) & (Q(ends_on__isnull=True) | Q(
+        ends_on__gt=on_date))) for index, on_date in enumerate(dates)}
+    covered = (CoveragePeriod.objects.filter(_counted_nationwide(settings, "township_kind", "township_code"))
+               .annotate(province=Substr("township_code", 1, PREFIX_LENGTH[RegionLevel.PROVINCE]))
+               .values("province").annotate(**holding).order_by())
+    by_province = {row["province"]: [row[f"c{index}"] for index in range(len(dates))] for row in covered}
+    return {row["province"]: (row["total"], by_province.get(row["province"], [0] * len(dates))) for row in totals}
 
 
 def national_dashboard(*, on_date: datetime.date) -> CoverageDashboard:
     """The whole country: one row per province, counting the township kinds its own setting counts and
     measured against its own target, the total, and the national chart (without a target line).
-    Four queries: the provinces, the coverage settings, the counts at every chart date, the targets."""
+    Five queries: the provinces, the coverage settings, the townships, the covered ones at every chart
+    date, the targets."""
     dates = chart_dates(on_date)
     provinces = list(Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code"))
     counts = _national_counts(dates)

@@ -7,16 +7,20 @@ import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from stations.models import Station
-from workforce.models import Certificate, Employment, Person, TrainingRecord
+from stations.models import Region, RegionLevel, Station
+from workforce.models import Certificate, Employment, Person, Placement, TrainingRecord
 
 
 def person_list(*, user, search: str = "", role: str = "", station_id: str = "", level: str = "",
-                on_date: datetime.date | None = None) -> QuerySet[Person]:
+                county: str = "", on_date: datetime.date | None = None) -> QuerySet[Person]:
     """People the user may see, with their placing station; filters by name / phone / ID
-    number (an ID number only matches in full or by its last four characters)."""
+    number (an ID number only matches in full or by its last four characters) and by the county
+    they are placed in (one outside the user's scope shows nobody)."""
     on_date = on_date or timezone.localdate()
     people = Person.objects.visible_to(user)
+    if county:
+        region = Region.objects.visible_to(user).filter(level=RegionLevel.COUNTY, code=county).first()
+        people = people.filter(Placement.objects.placed(region_prefix=region.prefix)) if region else people.none()
     if search:
         condition = Q(name__icontains=search) | Q(phone__contains=search) | Q(id_number=search.upper())
         if len(search) == 4:
@@ -33,11 +37,13 @@ def person_list(*, user, search: str = "", role: str = "", station_id: str = "",
 
 
 def attach_placing_station(people) -> list[Person]:
-    """Set ``placing_station`` on each person of a page (one query)."""
+    """Set ``placing_station`` on each person of a page (two queries)."""
     people = list(people)
-    stations = Station.objects.in_bulk({p.placing_station_id for p in people if p.placing_station_id})
+    placed = dict(Person.objects.filter(pk__in=[p.pk for p in people]).with_placement()
+                  .values_list("pk", "placing_station_id"))
+    stations = Station.objects.in_bulk({station_id for station_id in placed.values() if station_id})
     for person in people:
-        person.placing_station = stations.get(person.placing_station_id)
+        person.placing_station = stations.get(placed.get(person.pk))
     return people
 
 
