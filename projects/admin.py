@@ -35,6 +35,22 @@ class OrganisationAdmin(ScopedAdminMixin, ConcurrentEditAdminMixin, SimpleHistor
     autocomplete_fields = ("region",)
     exclude = ("added_in",)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+
+        class CreditCodeCheckedForm(form_class):
+            def clean(self):
+                data = super().clean()
+                if data.get("credit_code") and "credit_code" not in self.errors:
+                    probe = Organisation(pk=self.instance.pk, credit_code=data["credit_code"].strip().upper())
+                    try:
+                        services.organisations.ensure_credit_code_free(request.user, probe)
+                    except ValidationError as refusal:
+                        self.add_error(None, refusal)
+                return data
+
+        return CreditCodeCheckedForm
+
     def save_model(self, request, obj, form, change):
         data = {field: form.cleaned_data[field] for field in ORGANISATION_FIELDS if field in form.cleaned_data}
         if change:

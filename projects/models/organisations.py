@@ -84,6 +84,13 @@ class Organisation(models.Model):
     def get_absolute_url(self):
         return reverse("projects:organisation-detail", kwargs={"pk": self.pk})
 
+    def validate_unique(self, exclude=None):
+        # A credit code already taken is refused by the organisation services (and the admin form),
+        # worded by whether the user may see the organisation holding it; this generic message
+        # would tell a county that an organisation it cannot see exists. The database constraint
+        # still holds.
+        super().validate_unique(exclude={*(exclude or ()), "credit_code"})
+
     def clean(self):
         if self.credit_code:
             self.credit_code = self.credit_code.strip().upper()

@@ -19,7 +19,7 @@ ORGANISATION_FIELDS = (
 )
 
 
-def _ensure_credit_code_free(actor, organisation: Organisation) -> None:
+def ensure_credit_code_free(actor, organisation: Organisation) -> None:
     """A credit code already registered: name the clash only when the actor may see that organisation,
     so that the answer reveals nothing outside the actor's scope."""
     clash = Organisation.objects.filter(credit_code=organisation.credit_code).exclude(pk=organisation.pk).first()
@@ -37,7 +37,7 @@ def organisation_create(*, actor, **data) -> Organisation:
     organisation = Organisation(**{key: value for key, value in data.items() if key in ORGANISATION_FIELDS})
     if not actor.is_superuser:
         organisation.added_in = actor.region
-    _ensure_credit_code_free(actor, organisation)
+    ensure_credit_code_free(actor, organisation)
     save_audited(organisation, actor=actor, reason=_("登记机构"))
     return organisation
 
@@ -46,7 +46,7 @@ def organisation_create(*, actor, **data) -> Organisation:
 def organisation_update(*, actor, organisation: Organisation, **data) -> Organisation:
     changed = apply_changes(organisation, data, ORGANISATION_FIELDS)
     if "credit_code" in changed:
-        _ensure_credit_code_free(actor, organisation)
+        ensure_credit_code_free(actor, organisation)
     if changed:
         save_audited(organisation, actor=actor, update_fields=changed, reason=_("修改机构信息"))
     return organisation

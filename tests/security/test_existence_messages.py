@@ -2,12 +2,18 @@
 already registered there, a person registered (and still in post) there."""
 
 import datetime
+from io import BytesIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import Workbook
 
 from projects import services as project_services
+from projects.models import Organisation
+from stations.models import Role
+from stations.roles import ensure_role_groups
 from tests import builders
 from tests.projects import builders as pb
 from tests.workforce import builders as wb
@@ -92,3 +98,38 @@ def test_a_person_within_sight_still_gets_the_specific_message(two_counties):
         workforce_services.person_create(actor=h.user_a, assignment=assignment(h, datetime.date(2025, 1, 1)),
                                          name="别的名字", id_number=mine.id_number)
     assert "姓名与登记的不一致" in str(refused.value)
+
+
+def test_organisation_import_refuses_a_credit_code_out_of_sight_without_saying_where(two_counties, client,
+                                                                                    settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    h = two_counties
+    book = Workbook()
+    book.active.append(["统一社会信用代码", "机构名称", "登记地区划代码", "本地机构", "评估等级", "评级年度", "建有党组织",
+                        "联系人", "联系电话"])
+    book.active.append([h.org_b.credit_code, "换个名字", h.county_a.code, "是", "", "", "否", "", ""])
+    buffer = BytesIO()
+    book.save(buffer)
+    client.force_login(h.user_a)
+    page = client.post(reverse("projects:organisation-import"),
+                       {"file": SimpleUploadedFile("机构.xlsx", buffer.getvalue())})
+    text = page.content.decode()
+    assert HIDDEN_ORG in text and "已有机构使用" not in text and h.org_b.name not in text
+    assert not page.context["token"]  # nothing to confirm
+    assert Organisation.objects.get(pk=h.org_b.pk).name == "江汉区秘密机构"
+
+
+def test_admin_organisation_form_refuses_a_credit_code_out_of_sight_without_saying_where(two_counties, client):
+    h = two_counties
+    gansu = builders.user("gansu", Role.PROVINCE, h.other_province, is_staff=True)
+    gansu.groups.set([ensure_role_groups()[Role.PROVINCE]])
+    client.force_login(builders.superuser())
+    data = {"name": "甘肃新机构", "credit_code": h.org_b.credit_code, "region": h.gansu_county.pk, "is_local": "on",
+            "contact_name": "", "contact_phone": "", "rating": "", "rating_year": ""}
+    text = client.post(reverse("admin:projects_organisation_add"), data).content.decode()
+    assert "已有机构使用该统一社会信用代码" in text  # a superuser sees every organisation: told plainly
+    client.force_login(gansu)
+    page = client.post(reverse("admin:projects_organisation_add"), data)
+    text = page.content.decode()
+    assert page.status_code == 200 and HIDDEN_ORG in text
+    assert "已有机构使用" not in text and h.org_b.name not in text
