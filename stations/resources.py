@@ -179,8 +179,13 @@ class StationResource(ScopedModelResource):
         wanted = self._wanted_status(instance)
         if wanted and wanted != self._current_status(instance):
             effective_on = getattr(instance, "import_status_on", None) or instance.opened_on or self.today
-            check_status_change(status=wanted, effective_on=effective_on,
-                                taken_dates=self.change_dates.get(instance.pk, ()))
+            try:
+                check_status_change(status=wanted, effective_on=effective_on,
+                                    taken_dates=self.change_dates.get(instance.pk, ()))
+            except ValidationError as refusal:  # named by the spreadsheet's columns, not the model's fields
+                columns = {"effective_on": "import_status_on", "status": "import_status"}
+                raise ValidationError({columns.get(name, name): errors
+                                       for name, errors in refusal.error_dict.items()}) from refusal
             self.status_changes.append(StationStatusChange(station=instance, status=wanted, effective_on=effective_on,
                                                            reason=self.reason, changed_by=self.user))
 

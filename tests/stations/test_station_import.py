@@ -198,7 +198,8 @@ def test_a_station_repeated_in_the_file_names_both_rows(county_client, hierarchy
 def test_a_second_status_change_on_the_same_day_is_refused(county_client, hierarchy):
     builders.station(hierarchy.a1, on=datetime.date(2022, 3, 1), status="pilot")
     page = county_client.post(URL, {"file": xlsx(GOOD[:1])}).content.decode()  # 运营 from 2022-03-01
-    assert "第 2 行" in page and "该站点在 2022-03-01 已有一次状态变更。" in page
+    assert "第 2 行" in page and "状态日期：该站点在 2022-03-01 已有一次状态变更。" in page
+    assert "effective_on" not in page
     assert StationStatusChange.objects.count() == 1
 
 
