@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
@@ -13,7 +14,8 @@ from django.utils import timezone
 from django.views import View
 
 from config.chain_report import CHAIN_KINDS, chain_report, chain_workbook
-from stations.models import Region, RegionLevel
+from stations.models import PREFIX_LENGTH, Region, RegionLevel
+from stations.scope import scope_of
 from stations.views.reports import OfficialsOnlyMixin
 
 
@@ -56,6 +58,9 @@ class ChainReportView(OfficialsOnlyMixin, View):
         report = chain_report(user=user, region=region, kind=kind, year=year, number=number)
         if request.GET.get("format") == "xlsx":
             return chain_workbook(report).response(f"{report.title}.xlsx")
+        if scope_of(user).everything:  # every city, but only this province's counties (not all 2,850)
+            province = region.code[:PREFIX_LENGTH[RegionLevel.PROVINCE]]
+            regions = regions.filter(Q(level=RegionLevel.CITY) | Q(code__startswith=province))
         return render(request, "chain_report.html", {
             "report": report, "region": region, "regions": regions, "year": year, "n": number,
             "numbers": range(1, 5 if kind == "quarter" else 3),

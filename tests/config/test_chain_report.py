@@ -254,3 +254,13 @@ def test_the_page_defaults_to_the_latest_period_that_has_ended():
     assert last_completed_period_end("quarter", datetime.date(2026, 1, 5)) == datetime.date(2025, 12, 31)
     assert last_completed_period_end("half", datetime.date(2026, 11, 23)) == datetime.date(2026, 6, 30)
     assert last_completed_period_end("half", datetime.date(2026, 3, 1)) == datetime.date(2025, 12, 31)
+
+
+def test_a_superuser_picks_from_every_city_and_this_provinces_counties(client, h):
+    client.force_login(builders.superuser())
+    page = client.get(reverse("chain-report"), {"region": "420102"}).content.decode()
+    choices = page.split('name="region"')[1].split("</select>")[0]
+    assert "兰州市" in choices and "江汉区" in choices and "江岸区" in choices
+    assert "城关区" not in choices  # a county of another province: reached through its city
+    page = client.get(reverse("chain-report"), {"region": "6201"}).content.decode()
+    assert "城关区" in page.split('name="region"')[1].split("</select>")[0]
