@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install messages lint bench faults check-deploy
+.PHONY: run test install messages lint bench faults check-deploy audit
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,3 +39,11 @@ bench: install
 
 faults: install
 	$(PY) scripts/faults.py
+
+# The installed, pinned dependencies against the known-vulnerabilities database (pip-audit in a
+# scratch environment of its own, so it is not one of the product's dependencies).
+AUDIT_VENV := /tmp/shegongzhan-audit
+audit: install
+	test -x $(AUDIT_VENV)/bin/pip-audit || ($(PYTHON) -m venv $(AUDIT_VENV) && $(AUDIT_VENV)/bin/pip install -q pip-audit)
+	$(PY) -m pip freeze --exclude-editable | grep -v '^-e' > $(AUDIT_VENV)/requirements.txt
+	$(AUDIT_VENV)/bin/pip-audit --no-deps --disable-pip --strict -r $(AUDIT_VENV)/requirements.txt
