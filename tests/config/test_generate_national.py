@@ -6,9 +6,11 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 from django.urls import reverse
 
-from stations.models import MonthlyReport, Region, RegionLevel, Role, Station, StationStatusChange
+from stations.models import CoveragePeriod, MonthlyReport, Region, RegionLevel, Role, Station, StationStatusChange
 from stations.roles import ensure_role_groups
 from tests import builders
+from tests.stations.test_coverage_periods import from_history
+from tests.workforce.test_placement import stored, worked_out
 from workforce.models import Employment, Person
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -60,3 +62,10 @@ def test_pages_render_for_a_province_official(national, client):
         response = client.get(url)
         assert response.status_code == 200, url
     assert station.name in client.get(station.get_absolute_url()).content.decode()
+
+
+def test_copied_rows_come_with_the_summaries_the_services_keep(national):
+    assert CoveragePeriod.objects.exists() and Person.objects.exists()
+    assert set(CoveragePeriod.objects.values_list(
+        "station_id", "township_code", "township_kind", "starts_on", "ends_on")) == from_history()
+    assert stored() == worked_out()
