@@ -65,8 +65,9 @@ def follow_station_moves(station_ids: Iterable[int]) -> int:
 
 # -- signal receivers (connected in WorkforceConfig.ready) ------------------------------------
 
-def person_saved(sender, instance: Person, raw=False, **kwargs):
-    if not raw:
+def person_saved(sender, instance: Person, raw=False, created=False, update_fields=None, **kwargs):
+    # Of a person's own fields only the registering region places them (an edit of the phone does not).
+    if not raw and (created or update_fields is None or "registered_region" in update_fields):
         refresh_placements([instance.pk])
 
 
@@ -90,8 +91,9 @@ def employment_deleted(sender, instance: Employment, origin=None, **kwargs):
         refresh_placements([instance.person_id])
 
 
-def station_saved(sender, instance: Station, raw=False, **kwargs):
-    if not raw:
+def station_saved(sender, instance: Station, raw=False, created=False, update_fields=None, **kwargs):
+    # A new station has nobody placed at it yet; a save that leaves the township alone moves no one.
+    if not raw and not created and (update_fields is None or "region" in update_fields):
         follow_station_moves([instance.pk])
 
 

@@ -47,8 +47,8 @@ def refresh_coverage_periods(station_ids: Iterable[int] | None = None) -> int:
     for start in range(0, len(station_ids), BATCH):
         batch = station_ids[start:start + BATCH]
         CoveragePeriod.objects.filter(station_id__in=batch).delete()
-        townships = dict((pk, (code, kind)) for pk, code, kind in Station.objects.filter(
-            pk__in=batch, kind=StationKind.TOWNSHIP_STATION).values_list("pk", "region__code", "region__kind"))
+        townships = {pk: (code, kind) for pk, code, kind in Station.objects.filter(
+            pk__in=batch, kind=StationKind.TOWNSHIP_STATION).values_list("pk", "region__code", "region__kind")}
         histories: dict[int, list[tuple[datetime.date, str]]] = {}
         changes = (StationStatusChange.objects.filter(station_id__in=list(townships))
                    .order_by("station_id", "effective_on", "pk").values_list("station_id", "effective_on", "status"))
