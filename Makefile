@@ -23,6 +23,7 @@ run: install
 
 test: install
 	$(PY) -m ruff check .
+	$(PY) -m scripts.import_graph
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -33,6 +34,7 @@ messages:
 
 lint:
 	$(PY) -m ruff check .
+	$(PY) -m scripts.import_graph
 
 bench: install
 	$(PY) scripts/bench.py

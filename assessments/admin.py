@@ -9,10 +9,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from assessments import services
 from assessments.models import Dimension, Evaluation, EvaluationTemplate, Indicator
-from stations.admin_mixins import ReadOnlyAdminMixin, ScopedAdminMixin
-from stations.audit import save_audited
+from core.admin import ReadOnlyAdminMixin, ScopedAdminMixin
+from core.audit import save_audited
+from core.scope import scope_of
 from stations.models import Role
-from stations.scope import scope_of
 
 
 def may_edit_templates_of(user, province) -> bool:

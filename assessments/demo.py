@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from assessments import services
 from assessments.models import Dimension, EvaluationKind, EvaluationTemplate, Indicator
+from core.audit import save_audited
 from projects.models import Contract, InstallmentTrigger, Organisation, PaymentInstallment
-from stations.audit import save_audited
 from stations.models import Region, Station
 
 D = Decimal

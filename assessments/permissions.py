@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from assessments.models import Evaluation, EvaluationStatus
+from core.scope import scope_of
 from stations.models import Role
-from stations.scope import scope_of
 
 MANAGING_ROLES = {Role.PROVINCE, Role.CITY, Role.COUNTY}
 

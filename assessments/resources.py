@@ -13,8 +13,8 @@ from import_export import fields, widgets
 
 from assessments import permissions, services
 from assessments.models import Indicator, Score
-from stations.audit import save_audited
-from stations.importing import DecimalWidget, ScopedModelResource
+from core.audit import save_audited
+from core.importing import DecimalWidget, ScopedModelResource
 
 COLUMNS = ("维度", "指标", "满分", "得分", "评分说明")
 

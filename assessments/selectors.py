@@ -9,9 +9,9 @@ from decimal import Decimal
 from django.db.models import Avg, Case, Count, DecimalField, ExpressionWrapper, F, Q, Value, When
 
 from assessments.models import Evaluation, EvaluationKind, EvaluationStatus, Grade, Score
+from core.scope import get_visible_or_404
 from projects.models import Contract, PaymentInstallment
 from stations.models import Region
-from stations.scope import get_visible_or_404
 
 
 def evaluation_list(*, user, status: str = "", kind: str = "", q: str = ""):

@@ -29,10 +29,10 @@ from assessments.models import (
     TemplateStatus,
 )
 from assessments.scoring import evaluation_breakdown
+from core.audit import delete_audited, edit_token, save_audited
 from projects import services as project_services
 from projects.models import InstallmentTrigger
 from stations import services as station_services
-from stations.audit import delete_audited, edit_token, save_audited
 
 RELEASES = {EvaluationKind.MIDTERM: InstallmentTrigger.MIDTERM_PASSED,
             EvaluationKind.FINAL: InstallmentTrigger.FINAL_PASSED}

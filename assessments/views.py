@@ -16,11 +16,11 @@ from assessments.forms import EvaluationCreateForm, EvidenceForm, ResultsFilterF
 from assessments.models import EvaluationKind, EvaluationStatus, Evidence, Grade
 from assessments.resources import COLUMNS, ScoreResource
 from assessments.scoring import evaluation_breakdown
-from stations.audit import edit_token
-from stations.exporting import XlsxBook
-from stations.importing import ImportView
+from core.audit import edit_token
+from core.importing import ImportView
+from core.scope import get_visible_or_404, scope_of
+from core.xlsx import XlsxBook
 from stations.models import Region, Role
-from stations.scope import get_visible_or_404, scope_of
 
 
 def _messages_of(exc: ValidationError) -> list[str]:
@@ -303,20 +303,9 @@ class ScoreImportView(ImportView):
         """The evaluation's indicators with the current scores, headers on the first row."""
         result = evaluation_breakdown(self.evaluation)
         book = XlsxBook()
-        sheet = book.workbook.active
-        sheet.title = _("评分表")
-        for column, name in enumerate(COLUMNS, 1):
-            sheet.cell(row=1, column=column, value=name)
-        line = 1
-        for dimension in result.dimensions:
-            for indicator in dimension.indicators:
-                line += 1
-                for column, value in enumerate((dimension.name, indicator.name, indicator.max_score, indicator.score,
-                                                indicator.comment), 1):
-                    sheet.cell(row=line, column=column, value=value)
-        for letter, width in zip("ABCDE", (16, 36, 8, 8, 40), strict=True):
-            sheet.column_dimensions[letter].width = width
-        book._first = False
+        rows = [(dimension.name, indicator.name, indicator.max_score, indicator.score, indicator.comment)
+                for dimension in result.dimensions for indicator in dimension.indicators]
+        book.add_table(title=_("评分表"), headers=COLUMNS, rows=rows, widths=(16, 36, 8, 8, 40))
         return book.response(_("评分表-%(pk)s.xlsx") % {"pk": self.evaluation.pk})
 
 

@@ -14,7 +14,7 @@ from django.db.models import Model
 from django.utils import timezone
 from simple_history.models import registered_models
 
-from stations.scope import scope_of
+from core.scope import scope_of
 from workforce.validators import mask_id_numbers_in_text
 
 HISTORY_TYPES = {"+": "新增", "~": "修改", "-": "删除"}

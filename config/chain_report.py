@@ -14,18 +14,11 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Evaluation, Grade
 from assessments.selectors import GRADE_ORDER, finalised_results
+from core.dates import month_end
+from core.xlsx import XlsxBook
 from projects.models import Contract, FilingStatus, FundingSource, Payment, PaymentInstallment
 from stations import selectors as station_selectors
-from stations.exporting import XlsxBook
-from stations.models import (
-    COVERING_STATUSES,
-    Region,
-    RegionLevel,
-    Station,
-    StationKind,
-    StationStatus,
-    month_end,
-)
+from stations.models import COVERING_STATUSES, Region, RegionLevel, Station, StationKind, StationStatus
 from stations.report_workbooks import completeness_by_month, completeness_table, rollup_table, rollup_title
 from stations.selectors.coverage import CoverageRow, coverage_rows
 from stations.selectors.report_rollups import Rollup

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.views import View
 
 from config.chain_report import CHAIN_KINDS, chain_report, chain_workbook
+from core.scope import scope_of
 from stations.models import PREFIX_LENGTH, Region, RegionLevel
-from stations.scope import scope_of
 from stations.views.reports import OfficialsOnlyMixin
 
 

@@ -3,7 +3,7 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from stations.scope import scope_of
+from core.scope import scope_of
 
 # (url name, label, who sees it: "all" or a set of roles; superusers see everything)
 NAV_ITEMS = [

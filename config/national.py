@@ -24,6 +24,7 @@ from django.db import connection
 from django.utils import timezone
 
 from assessments.models import Dimension, Evaluation, EvaluationTemplate, Indicator, Score
+from core.dates import add_working_days, month_end, month_start, next_month
 from projects.models import (
     Contract,
     ContractEvaluation,
@@ -33,7 +34,6 @@ from projects.models import (
     PaymentInstallment,
 )
 from projects.validators import credit_code_check_character
-from projects.workdays import add_working_days
 from stations import divisions
 from stations.models import (
     MonthlyReport,
@@ -46,7 +46,6 @@ from stations.models import (
     Target,
     TargetGroup,
 )
-from stations.models.reports import month_end, month_start, next_month
 from stations.services.coverage_periods import refresh_coverage_periods
 from workforce.models import Certificate, Employment, Person, TrainingRecord
 from workforce.placement import refresh_placements

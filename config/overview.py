@@ -13,7 +13,8 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from stations.models import ReportStatus, Role, previous_month
+from core.dates import previous_month
+from stations.models import ReportStatus, Role
 from stations.selectors.coverage import DASHBOARD_LEVELS, CoverageRow, coverage_rows
 
 OFFICIALS = {Role.PROVINCE, Role.CITY, Role.COUNTY}

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy
 
 from config import audit
 from config.overview import overview
+from core.scope import scope_of
 from stations.models import Region, RegionLevel, Role, Station
-from stations.scope import scope_of
 from stations.selectors import reports_due
 
 AUDIT_ROLES = {Role.PROVINCE, Role.CITY, Role.COUNTY}

@@ -5,6 +5,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import (
+    ConcurrentEditAdminMixin,
+    DependantsProtectedMixin,
+    ReadOnlyAdminMixin,
+    ScopedAdminMixin,
+)
 from projects import services
 from projects.models import (
     Contract,
@@ -18,12 +24,6 @@ from projects.models import (
     SocialAssistanceSpending,
 )
 from projects.services.organisations import ORGANISATION_FIELDS
-from stations.admin_mixins import (
-    ConcurrentEditAdminMixin,
-    DependantsProtectedMixin,
-    ReadOnlyAdminMixin,
-    ScopedAdminMixin,
-)
 from stations.models import Region, RegionLevel
 
 

@@ -10,9 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
-from projects import services
-from projects.models import Contract, FundingSource, Organisation, Rating
-from stations.importing import (
+from core.importing import (
     BooleanWidget,
     ChoiceWidget,
     DateWidget,
@@ -21,6 +19,8 @@ from stations.importing import (
     ScopedForeignKeyWidget,
     ScopedModelResource,
 )
+from projects import services
+from projects.models import Contract, FundingSource, Organisation, Rating
 from stations.models import Region, RegionLevel, Station, StationKind
 
 FUNDING_COLUMNS = {source: f"{label}（元）" for source, label in FundingSource.choices}

@@ -125,7 +125,7 @@ def import_bench(rows: int) -> dict:
     """Runs in a fresh process: a station spreadsheet of ``rows`` rows through run_import."""
     from tablib import Dataset
 
-    from stations.importing import run_import
+    from core.importing import run_import
     from stations.models import StationKind
     from stations.resources import StationResource
 

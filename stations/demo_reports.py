@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from core.dates import month_end, month_start
 from stations.models import (
     MonthlyReport,
     MonthlyReportLine,
@@ -23,8 +24,6 @@ from stations.models import (
     StationKind,
     TargetGroup,
     deadline_for,
-    month_end,
-    month_start,
 )
 
 COUNTIES = {"420525": "yuanan_xian", "420526": "xingshan_xian"}

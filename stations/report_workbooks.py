@@ -11,9 +11,10 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import month_start, next_month
+from core.xlsx import XlsxBook, xlsx_response
 from stations import selectors
-from stations.exporting import XlsxBook, xlsx_response
-from stations.models import MonthlyReport, RegionLevel, ReportStatus, month_start, next_month
+from stations.models import MonthlyReport, RegionLevel, ReportStatus
 from stations.selectors import REPORT_SUM_FIELDS, ROLLUP_FIELDS, ROLLUP_KEYS
 
 

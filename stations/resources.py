@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
-from stations.importing import (
+from core.importing import (
     LOOKUP_BATCH,
     ChoiceWidget,
     DateWidget,

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
-from stations.importing import (
+from core.dates import month_start
+from core.importing import (
     ChoiceWidget,
     DateWidget,
     DecimalWidget,
@@ -35,7 +36,6 @@ from stations.models import (
     Station,
     StationKind,
     TargetGroup,
-    month_start,
 )
 
 MONTH_COLUMN = "月份"

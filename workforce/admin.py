@@ -7,13 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from stations.admin_mixins import (
+from core.admin import (
     ConcurrentEditAdminMixin,
     DependantsProtectedMixin,
     ReadOnlyAdminMixin,
     ScopedAdminMixin,
 )
-from stations.audit import save_audited
+from core.audit import save_audited
 from workforce.models import (
     Certificate,
     Employment,

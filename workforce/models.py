@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.scope import Scope, ScopedQuerySet, scope_of
 from projects.models import Organisation
 from stations.models import PREFIX_LENGTH, Region, Role, Station, User
-from stations.scope import Scope, ScopedQuerySet, scope_of
 from workforce.validators import (
     birth_date_from_id,
     mask_id_number,

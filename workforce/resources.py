@@ -7,8 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
-from projects.models import Organisation
-from stations.importing import (
+from core.importing import (
     BooleanWidget,
     ChoiceWidget,
     DateWidget,
@@ -16,6 +15,7 @@ from stations.importing import (
     ScopedForeignKeyWidget,
     ScopedModelResource,
 )
+from projects.models import Organisation
 from stations.models import Region, Station, StationKind
 from workforce.models import (
     Certificate,

@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from stations.audit import apply_changes, delete_audited, save_audited
+from core.audit import apply_changes, delete_audited, save_audited
+from core.scope import scope_of
 from stations.models import Region, RegionLevel, Station
-from stations.scope import scope_of
 from workforce.models import (
     Certificate,
     Employment,

@@ -17,11 +17,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from stations.exporting import XlsxBook, xlsx_response
-from stations.exporting import _write_cell as write_cell
-from stations.importing import ImportView
+from core.importing import ImportView
+from core.scope import get_visible_or_404, scope_of
+from core.xlsx import XlsxBook, xlsx_response
 from stations.models import PREFIX_LENGTH, Region, RegionLevel, Station
-from stations.scope import get_visible_or_404, scope_of
 from workforce import resources, selectors, services
 from workforce.forms import (
     CertificateForm,
@@ -467,14 +466,7 @@ class ExportView(LoginRequiredMixin, View):
                 user=user, kind=DisclosureKind.EXPORT, count=len(dataset),
                 subject=f"{title}（{request.GET.urlencode()}）" if request.GET else str(title))
         book = XlsxBook()
-        sheet = book.workbook.active
-        sheet.title = str(title)
-        book._first = False
-        for column, header in enumerate(dataset.headers, 1):
-            write_cell(sheet, 1, column, header)
-        for line, values in enumerate(dataset, 2):
-            for column, value in enumerate(values, 1):
-                write_cell(sheet, line, column, value)
+        book.add_table(title=str(title), headers=dataset.headers, rows=dataset)
         suffix = "" if full_ids else _("（身份证号已脱敏）")
         return book.response(f"{title}{suffix}-{timezone.localdate():%Y%m%d}.xlsx")
 

@@ -24,9 +24,9 @@ from assessments.models.templates import (
     plain,
 )
 from assessments.validators import validate_evidence_file
+from core.scope import Scope, ScopedQuerySet
 from projects.models import Contract, Organisation
 from stations.models import Region, RegionLevel, Station
-from stations.scope import Scope, ScopedQuerySet
 
 
 class EvaluationStatus(models.TextChoices):

@@ -19,8 +19,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.scope import Scope, ScopedQuerySet
 from stations.models import Region, RegionLevel
-from stations.scope import Scope, ScopedQuerySet
 
 HUNDRED = Decimal("100")
 CENT = Decimal("0.01")

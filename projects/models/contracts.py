@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.dates import add_working_days
+from core.scope import Scope, ScopedQuerySet
 from projects.models.organisations import Organisation
-from projects.workdays import add_working_days
 
 # The service domains and target groups are the ones monthly reports use, so contracts and
 # reports speak of the same services.
 from stations.models import Region, ServiceDomain, Station, TargetGroup
-from stations.scope import Scope, ScopedQuerySet
 
 FILING_WORKING_DAYS = 15
 

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.scope import Scope, ScopedQuerySet
 from projects.validators import validate_credit_code
 from stations.models import Region
-from stations.scope import Scope, ScopedQuerySet
 
 
 class Rating(models.TextChoices):

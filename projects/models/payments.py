@@ -13,8 +13,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.scope import ScopedQuerySet
 from projects.models.contracts import Contract
-from stations.scope import ScopedQuerySet
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 

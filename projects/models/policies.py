@@ -11,9 +11,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.scope import Scope, ScopedQuerySet
 from stations.models import Region, RegionLevel
 from stations.models.regions import LEVEL_ORDER, PREFIX_LENGTH
-from stations.scope import Scope, ScopedQuerySet
 
 
 class ShareBasis(models.TextChoices):

@@ -50,7 +50,7 @@ def contract_filings(*, user, today: datetime.date) -> QuerySet[Contract]:
 
 
 def contract_detail(*, user, pk: int) -> Contract:
-    from stations.scope import get_visible_or_404
+    from core.scope import get_visible_or_404
 
     queryset = Contract.objects.select_related("purchaser", "contractor", "previous").prefetch_related(
         Prefetch("stations", queryset=Station.objects.select_related("region")),

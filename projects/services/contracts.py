@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.audit import apply_changes, delete_audited, save_audited
+from core.scope import scope_of
 from projects.models import Contract, ContractEvaluation, FundingLine, FundingSource
 from projects.selectors.policies import DEFAULT_SIGNING_WITHIN_DAYS, assistance_share, county_of, policy_for
 from projects.services.schedule import apply_schedule, percent, release_on_taking_effect, schedule_rows, yuan
-from stations.audit import apply_changes, delete_audited, save_audited
 from stations.models import Region, Station
-from stations.scope import scope_of
 
 CONTRACT_FIELDS = (
     "purchaser", "contractor", "number", "title", "service_domains", "target_groups", "award_notice_on",

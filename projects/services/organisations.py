@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.audit import apply_changes, delete_audited, save_audited
 from projects.models import Contract, Organisation, ProcurementPolicy, SocialAssistanceSpending
 from projects.services.contracts import ensure_region_in_scope
-from stations.audit import apply_changes, delete_audited, save_audited
 from stations.models import Region
 
 ORGANISATION_FIELDS = (

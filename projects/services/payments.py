@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import save_audited
 from projects.models import Payment, PaymentInstallment
 from projects.services.schedule import yuan
-from stations.audit import save_audited
 
 
 @transaction.atomic

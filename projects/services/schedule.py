@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.audit import delete_audited, save_audited
+from core.dates import add_working_days
 from projects.models import Contract, InstallmentTrigger, Payment, PaymentInstallment
-from projects.workdays import add_working_days
-from stations.audit import delete_audited, save_audited
 
 PAYMENT_WORKING_DAYS = 15
 DEFAULT_SCHEDULE = (

@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 from django_filters.views import FilterView
 
+from core.scope import get_visible_or_404
 from projects import services
 from projects.forms import (
     ContractForm,
@@ -26,7 +27,6 @@ from projects.selectors import contracts as selectors
 from projects.services import FEN
 from projects.views.common import CountyStaffRequiredMixin, add_service_errors, may_record_filing, may_write, today
 from stations.models import Region, RegionLevel
-from stations.scope import get_visible_or_404
 
 TERM_CHOICES = [("active", gettext_lazy("服务期内")), ("upcoming", gettext_lazy("未开始")),
                 ("ended", gettext_lazy("已结束"))]

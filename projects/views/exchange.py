@@ -8,26 +8,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core.importing import ImportView
+from core.xlsx import XlsxBook
 from projects.resources import ContractResource, OrganisationResource
 from projects.selectors import contracts as selectors
 from projects.views.contracts import ContractFilter
 from projects.views.organisations import OrganisationFilter
-from stations.exporting import XlsxBook, _write_cell
-from stations.importing import ImportView
 
 
 def resource_workbook(resource, queryset, filename: str):
     book = XlsxBook()
-    sheet = book.workbook.active
-    sheet.title = filename[:31]
     fields = resource.get_export_fields()
-    for column, field in enumerate(fields, 1):
-        _write_cell(sheet, 1, column, field.column_name)
-    for line, instance in enumerate(queryset, 2):
-        for column, field in enumerate(fields, 1):
-            _write_cell(sheet, line, column, resource.export_field(field, instance))
-    sheet.freeze_panes = "A2"
-    book._first = False
+    book.add_table(title=filename, headers=[field.column_name for field in fields],
+                   rows=([resource.export_field(field, instance) for field in fields] for instance in queryset))
     return book.response(f"{filename}-{timezone.localdate().isoformat()}.xlsx")
 
 

@@ -8,13 +8,13 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, View
 from django_filters.views import FilterView
 
+from core.scope import get_visible_or_404
 from projects import services
 from projects.forms import OrganisationForm
 from projects.models import Organisation, Rating
 from projects.selectors import contracts as selectors
 from projects.services.organisations import ORGANISATION_FIELDS
 from projects.views.common import CountyStaffRequiredMixin, add_service_errors, may_write
-from stations.scope import get_visible_or_404
 
 
 class OrganisationFilter(django_filters.FilterSet):

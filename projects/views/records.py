@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from django_filters.views import FilterView
 
+from core.scope import get_visible_or_404
 from projects import services
 from projects.forms import FilingForm, PaymentForm
 from projects.models import Contract, FilingStatus
 from projects.selectors import contracts as selectors
 from projects.views.common import CountyStaffRequiredMixin, add_service_errors, may_record_filing, today
 from stations.models import Region, RegionLevel
-from stations.scope import get_visible_or_404
 
 
 class FilingFilter(django_filters.FilterSet):

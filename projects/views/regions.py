@@ -5,12 +5,12 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
+from core.scope import get_visible_or_404
 from projects import services
 from projects.forms import SpendingForm
 from projects.selectors import regions as selectors
 from projects.views.common import CountyStaffRequiredMixin, add_service_errors, may_write, today
 from stations.models import Region, RegionLevel
-from stations.scope import get_visible_or_404
 
 
 class CountyOverviewView(LoginRequiredMixin, TemplateView):

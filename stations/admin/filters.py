@@ -5,8 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.scope import scope_of
 from stations.models import Region, RegionLevel, StationStatus
-from stations.scope import scope_of
 from stations.selectors.stations import latest_acceptance_passed
 
 

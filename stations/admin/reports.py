@@ -4,7 +4,7 @@ screens); filing deadlines are set here by provincial, city or county officials.
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from stations.admin_mixins import (
+from core.admin import (
     ConcurrentEditAdminMixin,
     EstimatedCountPaginator,
     ReadOnlyAdminMixin,

@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ScopedAdminMixin
+from core.audit import save_audited
 from stations.admin.filters import region_filter
 from stations.admin.targets import AuditedSaveMixin
-from stations.admin_mixins import ScopedAdminMixin
-from stations.audit import save_audited
 from stations.models import AcceptanceItemResult, StandardChecklist, StandardItem
 
 

@@ -5,10 +5,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ScopedAdminMixin, ScopedModelAdmin
 from stations import services
 from stations.admin.filters import MeetsStandardFilter, StationStatusTodayFilter, region_filter
 from stations.admin.standards import AcceptanceItemResultInline
-from stations.admin_mixins import ScopedAdminMixin, ScopedModelAdmin
 from stations.models import Region, Role, Station, StationAcceptance, StationStatus, StationStatusChange, User
 from stations.roles import ensure_role_groups
 from stations.services.coverage_periods import refresh_coverage_periods_in_regions

@@ -1,9 +1,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ScopedAdminMixin
+from core.audit import save_audited
 from stations.admin.filters import region_filter
-from stations.admin_mixins import ScopedAdminMixin
-from stations.audit import save_audited
 from stations.models import CoverageSetting, Target
 from stations.services.stations import _ensure_region_in_scope
 

@@ -27,10 +27,6 @@ from stations.models.reports import (  # noqa: F401
     ServiceDomain,
     TargetGroup,
     deadline_for,
-    month_end,
-    month_start,
-    next_month,
-    previous_month,
 )
 from stations.models.standards import (  # noqa: F401
     AcceptanceItemResult,

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from stations.scope import NO_SCOPE, Scope, ScopedQuerySet
+from core.scope import NO_SCOPE, Scope, ScopedQuerySet
 
 
 class RegionLevel(models.TextChoices):

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.dates import month_start, next_month
+from core.scope import ScopedQuerySet
 from stations.models.regions import Region, User
 from stations.models.stations import Station
-from stations.scope import ScopedQuerySet
 
 DEFAULT_DEADLINE_DAY = 5  # the 5th of the following month, Asia/Shanghai
 
@@ -60,23 +61,6 @@ class ApprovedReportLocked(ValidationError):
 
     def __init__(self):
         super().__init__(APPROVED_LOCKED, code="approved_locked")
-
-
-def month_start(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def previous_month(day: datetime.date) -> datetime.date:
-    """The first day of the month before the one holding ``day``."""
-    return month_start(month_start(day) - datetime.timedelta(days=1))
-
-
-def next_month(period: datetime.date) -> datetime.date:
-    return datetime.date(period.year + period.month // 12, period.month % 12 + 1, 1)
-
-
-def month_end(period: datetime.date) -> datetime.date:
-    return next_month(period) - datetime.timedelta(days=1)
 
 
 def deadline_for(period: datetime.date, day: int = DEFAULT_DEADLINE_DAY) -> datetime.date:

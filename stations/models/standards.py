@@ -10,9 +10,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.scope import ScopedQuerySet
 from stations.models.regions import Region, RegionLevel
 from stations.models.stations import StationAcceptance
-from stations.scope import ScopedQuerySet
 
 
 class ItemMetric(models.TextChoices):

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.scope import ScopedQuerySet
 from stations.models.regions import Region, RegionLevel, User, significant_prefix
-from stations.scope import ScopedQuerySet
 
 
 class StationKind(models.TextChoices):

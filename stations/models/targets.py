@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.scope import ScopedQuerySet
 from stations.models.regions import Region, RegionKind, RegionLevel
-from stations.scope import ScopedQuerySet
 
 TARGET_LEVELS = (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY)
 DEFAULT_COUNTED_KINDS = (RegionKind.XIANG, RegionKind.ZHEN, RegionKind.JIEDAO)

@@ -22,6 +22,7 @@ from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from core.scope import scope_of
 from stations.models import (
     CHILD_LEVEL,
     COVERING_STATUSES,
@@ -40,7 +41,6 @@ from stations.models import (
     counted_kinds_for,
     significant_prefix,
 )
-from stations.scope import scope_of
 
 DASHBOARD_LEVELS = (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY)
 NATIONAL_CODE = "000000000000"

@@ -11,6 +11,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import month_start, next_month
 from stations.models import (
     LINE_COUNT_FIELDS,
     PREFIX_LENGTH,
@@ -19,8 +20,6 @@ from stations.models import (
     Region,
     ServiceDomain,
     TargetGroup,
-    month_start,
-    next_month,
 )
 
 REPORT_SUM_FIELDS = ("volunteers", "volunteer_hours", "organisations_incubated", "charity_yuan", "needs_records",

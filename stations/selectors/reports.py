@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import month_end, month_start
 from stations.models import (
     COVERING_STATUSES,
     DEFAULT_DEADLINE_DAY,
@@ -31,8 +32,6 @@ from stations.models import (
     StationKind,
     TargetGroup,
     deadline_for,
-    month_end,
-    month_start,
 )
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from stations.audit import save_audited
+from core.audit import save_audited
 from stations.models import CoverageSetting, Region, Target, TargetUnit
 from stations.services.stations import _ensure_region_in_scope
 

@@ -20,7 +20,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stations.audit import apply_changes, delete_audited, save_audited
+from core.audit import apply_changes, delete_audited, save_audited
+from core.dates import month_start, previous_month
 from stations.models import (
     EDITABLE_STATUSES,
     LINE_COUNT_FIELDS,
@@ -29,8 +30,6 @@ from stations.models import (
     ReportStatus,
     Role,
     Station,
-    month_start,
-    previous_month,
 )
 
 REPORT_FIELDS = (

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from stations.audit import save_audited
+from core.audit import save_audited
 from stations.metrics import station_metric
 from stations.models import (
     AcceptanceItemResult,

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from stations.audit import apply_changes, save_audited
+from core.audit import apply_changes, save_audited
+from core.scope import scope_of
 from stations.models import Region, Station, StationAcceptance, StationStatus, StationStatusChange
-from stations.scope import scope_of
 from stations.services.coverage_periods import refresh_coverage_periods
 from stations.signals import stations_saved_in_bulk
 

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from stations.exporting import XlsxBook
+from core.scope import scope_of
+from core.xlsx import XlsxBook
 from stations.forms.coverage import CoverageDateForm
-from stations.scope import scope_of
 from stations.selectors.coverage import (
     DASHBOARD_LEVELS,
     coverage_dashboard,

@@ -18,23 +18,14 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
+from core.dates import month_start, previous_month
+from core.importing import ImportView
+from core.scope import get_visible_or_404, scope_of
 from stations import selectors, services
 from stations.forms.reports import MonthlyReportForm, ReasonForm, line_formset
-from stations.importing import ImportView
-from stations.models import (
-    LINE_COUNT_FIELDS,
-    MonthlyReport,
-    MonthlyReportLine,
-    Region,
-    RegionLevel,
-    ReportStatus,
-    Role,
-    month_start,
-    previous_month,
-)
+from stations.models import LINE_COUNT_FIELDS, MonthlyReport, MonthlyReportLine, Region, RegionLevel, ReportStatus, Role
 from stations.report_workbooks import missing_stations_xlsx, rollup_title, rollup_workbook
 from stations.resources_reports import MonthlyReportLineResource, MonthlyReportResource
-from stations.scope import get_visible_or_404, scope_of
 from stations.selectors import (
     ROLLUP_FIELDS,
     report_history,

@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
+from core.importing import ImportView
+from core.scope import get_visible_or_404, scope_of
+from core.xlsx import xlsx_response
 from stations import selectors, services
-from stations.exporting import xlsx_response
 from stations.filters import StationFilter
 from stations.forms.stations import (
     AcceptanceCheckForm,
@@ -22,10 +24,8 @@ from stations.forms.stations import (
     StationStatusForm,
     add_service_errors,
 )
-from stations.importing import ImportView
 from stations.models import Role, Station, StationStatus
 from stations.resources import RegionPopulationResource, StationResource
-from stations.scope import get_visible_or_404, scope_of
 
 
 def can_manage_stations(user) -> bool:

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from assessments import services
 from assessments.models import Dimension, EvaluationKind, EvaluationTemplate, Indicator
+from core.audit import save_audited
 from projects.demo import credit_code
 from projects.models import Contract, InstallmentTrigger, Organisation, OrganisationMember, PaymentInstallment
-from stations.audit import save_audited
 from stations.models import Role
 from tests import builders
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Indicator, Score
-from stations.audit import edit_token
+from core.audit import edit_token
 from tests.assessments import builders as ab
 from tests.assessments.test_views import assigned
 

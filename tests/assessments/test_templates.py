@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from assessments import services
 from assessments.models import Dimension, EvaluationKind, EvaluationTemplate, Grade, Indicator, TemplateStatus
 from assessments.scoring import breakdown
-from stations.audit import save_audited
+from core.audit import save_audited
 from tests.assessments import builders as ab
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from playwright.sync_api import Page, expect
 
 from assessments import services
 from assessments.models import EvaluationStatus, Indicator
+from core.dates import add_working_days
 from projects.models import InstallmentTrigger, PaymentInstallment
-from projects.workdays import add_working_days
 from stations.models import Role
 from tests import builders
 from tests.assessments import builders as ab

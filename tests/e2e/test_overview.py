@@ -11,7 +11,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from stations.models import Role, month_start
+from core.dates import month_start
+from stations.models import Role
 from tests import builders
 from tests.stations import report_builders as rb
 

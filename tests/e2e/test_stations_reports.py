@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from stations.models import MonthlyReport, Role, month_start
+from core.dates import month_start
+from stations.models import MonthlyReport, Role
 from tests import builders
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

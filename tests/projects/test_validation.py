@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.dates import add_working_days
 from projects.validators import validate_credit_code
-from projects.workdays import add_working_days
 
 
 @pytest.mark.parametrize("code", ["91110000600037341L", "91350100M000100Y43", " 91110000600037341l "])

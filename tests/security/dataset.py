@@ -14,10 +14,10 @@ from types import SimpleNamespace
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments import services as assessment_services
+from core.audit import save_audited
 from projects import services as project_services
 from projects.models import FundingSource, OrganisationMember, ProcurementPolicy
 from stations import services as station_services
-from stations.audit import save_audited
 from stations.models import RegionLevel, ReportDeadline, Role, ServiceDomain, TargetGroup, TargetMetric
 from stations.services.standards import standard_checklists_seed
 from tests import builders

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.db import connection
 
-from stations.admin_mixins import EstimatedCountPaginator
+from core.admin import EstimatedCountPaginator
 from stations.models import MonthlyReport
 from tests import builders
 from tests.stations import report_builders as rb

@@ -4,8 +4,8 @@ write path keeps equal to the histories, so the nation's figures stay those of i
 import pytest
 from tablib import Dataset
 
+from core.importing import run_import
 from stations import divisions, services
-from stations.importing import run_import
 from stations.models import CoveragePeriod, Region, RegionKind, Station, StationKind
 from stations.resources import StationResource
 from stations.selectors.coverage import coverage_rows, national_dashboard

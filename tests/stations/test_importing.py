@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from stations.exporting import xlsx_response
+from core.xlsx import xlsx_response
 from stations.models import Region, Role
 from tests import builders
 
@@ -115,7 +115,7 @@ def test_natural_key_lookups_through_foreign_keys_stay_in_scope(hierarchy):
     from import_export import fields
     from import_export.instance_loaders import ModelInstanceLoader
 
-    from stations.importing import ScopedForeignKeyWidget, ScopedModelResource
+    from core.importing import ScopedForeignKeyWidget, ScopedModelResource
     from stations.models import Station
 
     class KeyedResource(ScopedModelResource):

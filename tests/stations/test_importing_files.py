@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from stations import importing
-from stations.importing import ImportFileError, read_workbook
+from core.importing import ImportFileError, read_workbook
+from core.importing import files as importing
 from stations.models import Region
 from tests import builders
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 from import_export.admin import ImportExportMixinBase
 from openpyxl import Workbook, load_workbook
 
-from stations.exporting import XlsxBook
-from stations.importing import DecimalWidget, ImportView, IntegerWidget, ScopedModelResource
+from core.importing import DecimalWidget, ImportView, IntegerWidget, ScopedModelResource
+from core.xlsx import XlsxBook
 from stations.models import Region
 from tests import builders
 from tests.projects import builders as pb

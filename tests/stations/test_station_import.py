@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 from tablib import Dataset
 
-from stations.importing import run_import
+from core.importing import run_import
 from stations.models import Region, RegionLevel, Station, StationStatusChange
 from stations.resources import StationResource
 from tests import builders

@@ -31,7 +31,7 @@ INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 
 
-def _write_cell(sheet, row: int, column: int, value):
+def write_cell(sheet, row: int, column: int, value):
     """Write a value; text that a spreadsheet would run as a formula is stored as plain text,
     unchanged (numbers stay numbers)."""
     if isinstance(value, (int, float, Decimal, datetime.date)) or value is None:
@@ -60,28 +60,48 @@ class XlsxBook:
         self.workbook = Workbook()
         self._first = True
 
-    def add_sheet(self, *, title: str, headers: Sequence[str], rows: Iterable[Sequence],
-                  meta: Sequence[tuple[str, object]] = (), include_generated_at: bool = True):
-        """A sheet with a title line, optional meta lines (region, period…), then a table."""
+    def new_sheet(self, title: str):
+        """An empty sheet named ``title`` (the workbook's first, untouched sheet is used first)."""
         if self._first:
             sheet = self.workbook.active
             self._first = False
         else:
             sheet = self.workbook.create_sheet()
         sheet.title = str(title).translate(INVALID_SHEET_CHARS)[:31]
+        return sheet
+
+    def add_table(self, *, title: str, headers: Sequence[str], rows: Iterable[Sequence] = (),
+                  widths: Sequence[int] = ()):
+        """A sheet that is only a table: headers on the first row (as import templates and
+        re-importable exports need), then the rows; formulas kept inert as everywhere."""
+        sheet = self.new_sheet(title)
+        for column, header in enumerate(headers, 1):
+            write_cell(sheet, 1, column, header).font = Font(bold=True)
+        for line, values in enumerate(rows, 2):
+            for column, value in enumerate(values, 1):
+                write_cell(sheet, line, column, value)
+        for column, width in enumerate(widths, 1):
+            sheet.column_dimensions[get_column_letter(column)].width = width
+        sheet.freeze_panes = "A2"
+        return sheet
+
+    def add_sheet(self, *, title: str, headers: Sequence[str], rows: Iterable[Sequence],
+                  meta: Sequence[tuple[str, object]] = (), include_generated_at: bool = True):
+        """A sheet with a title line, optional meta lines (region, period…), then a table."""
+        sheet = self.new_sheet(title)
         line = 1
-        _write_cell(sheet, line, 1, title).font = Font(bold=True, size=14)
+        write_cell(sheet, line, 1, title).font = Font(bold=True, size=14)
         meta = list(meta)
         if include_generated_at:
             meta.append((_("生成时间"), timezone.localtime().strftime("%Y-%m-%d %H:%M")))
         for label, value in meta:
             line += 1
-            _write_cell(sheet, line, 1, label).font = Font(bold=True)
-            _write_cell(sheet, line, 2, value)
+            write_cell(sheet, line, 1, label).font = Font(bold=True)
+            write_cell(sheet, line, 2, value)
         line += 2
         header_row = line
         for column, header in enumerate(headers, 1):
-            cell = _write_cell(sheet, line, column, header)
+            cell = write_cell(sheet, line, column, header)
             cell.font = Font(bold=True)
             cell.fill = HEADER_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -89,7 +109,7 @@ class XlsxBook:
         for values in rows:
             line += 1
             for column, value in enumerate(values, 1):
-                _write_cell(sheet, line, column, value)
+                write_cell(sheet, line, column, value)
                 if column <= len(widths):
                     widths[column - 1] = min(60, max(widths[column - 1], len(str(value or "")) * 2 + 2))
         for column, width in enumerate(widths, 1):

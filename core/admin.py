@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
-from stations.audit import edit_token
+from core.audit import edit_token
 
 
 def _scoped(queryset, user):
@@ -91,7 +91,7 @@ class ReadOnlyAdminMixin:
 
 
 class ConcurrentEditAdminMixin:
-    """The change form carries the record's edit token (``stations.audit.edit_token``); a save
+    """The change form carries the record's edit token (``core.audit.edit_token``); a save
     from a form opened before someone else saved the record is refused with a form error."""
 
     change_form_template = "admin/edit_token_change_form.html"

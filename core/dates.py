@@ -1,4 +1,5 @@
-"""Working days on China's official calendar (holidays and swapped working days)."""
+"""Calendar arithmetic the apps share: months as their first day, and working days on China's
+official calendar (holidays and swapped working days)."""
 
 from __future__ import annotations
 
@@ -28,3 +29,20 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
         if is_working_day(current):
             remaining -= 1
     return current
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def previous_month(day: datetime.date) -> datetime.date:
+    """The first day of the month before the one holding ``day``."""
+    return month_start(month_start(day) - datetime.timedelta(days=1))
+
+
+def next_month(period: datetime.date) -> datetime.date:
+    return datetime.date(period.year + period.month // 12, period.month % 12 + 1, 1)
+
+
+def month_end(period: datetime.date) -> datetime.date:
+    return next_month(period) - datetime.timedelta(days=1)

@@ -1,0 +1,61 @@
+"""Excel imports with a preview: nothing is written until the whole file is clean.
+
+How to add an import for a registry:
+
+1. A resource (``<app>/resources.py``) subclassing :class:`ScopedModelResource`, with Chinese
+   ``column_name`` on every field, natural keys in ``import_id_fields`` (never ``id``), and
+   :class:`ScopedForeignKeyWidget` for foreign keys so a row can only point at records the user
+   may see (unknown or out-of-scope keys give a Chinese row error)::
+
+       class StationResource(ScopedModelResource):
+           township = fields.Field(attribute="region", column_name="乡镇代码",
+                                   widget=ScopedForeignKeyWidget(Region, "code", label="乡镇"))
+           class Meta:
+               model = Station
+               import_id_fields = ("township", "kind")
+               fields = ("township", "kind", "name")
+
+2. A view: ``class StationImportView(ImportView)`` with ``resource_class``, ``title`` and
+   ``success_url`` (override ``has_import_permission(user)`` to restrict roles); export it as
+   ``station_import_view = StationImportView.as_view()`` and add a URL.
+
+The flow: upload → dry run inside a rolled-back transaction → preview listing every row with its
+action (新增/更新/未变) and every problem by Excel row number and column → confirm → the import
+runs again in one transaction and is rolled back entirely if any row fails. ``?template=1`` on the
+view's URL downloads an empty workbook with the expected column headers.
+
+Files are .xlsx or .csv (UTF-8 with or without BOM, or GBK), told apart by their content; the
+header row is looked for on every sheet below any title lines (:func:`read_workbook`). Sizes,
+unpacked sizes and row counts are capped while streaming, XML entities are refused (openpyxl
+parses through defusedxml), numbers are never rounded to fit a field, and a natural key repeated
+within one file is an error naming both rows.
+
+Large files (``StationResource``, up to 50,000 rows): the resource loads a whole file's foreign
+keys and existing records in a few queries (:meth:`ScopedForeignKeyWidget.preload`), checks each
+row in memory with the same widgets and ``full_clean``, and with ``use_bulk`` writes everything
+in batches (with history) only once every row has passed; its view raises ``max_rows``.
+
+The package's rooms: ``files`` reads the upload, ``widgets`` reads each cell, ``resources``
+runs and reports an import, ``views`` is the upload page.
+"""
+
+from core.importing.files import (  # noqa: F401
+    MAX_ROWS,
+    MAX_UNCOMPRESSED_BYTES,
+    MAX_UPLOAD_BYTES,
+    ImportFileError,
+    SheetData,
+    read_workbook,
+)
+from core.importing.resources import ImportReport, RowReport, ScopedModelResource, run_import  # noqa: F401
+from core.importing.views import ImportUploadForm, ImportView, discard_pending_imports  # noqa: F401
+from core.importing.widgets import (  # noqa: F401
+    LOOKUP_BATCH,
+    BooleanWidget,
+    ChoiceWidget,
+    DateWidget,
+    DecimalWidget,
+    IntegerWidget,
+    ScopedForeignKeyWidget,
+    to_decimal,
+)

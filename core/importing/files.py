@@ -1,0 +1,219 @@
+"""Reading an uploaded workbook or CSV into rows, with sizes capped while streaming."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import re
+import zipfile
+from io import BytesIO, StringIO
+
+from defusedxml import DefusedXmlException
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from tablib import Dataset
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+MAX_ROWS = 20000  # per file; an import written in bulk may allow more (``ImportView.max_rows``)
+SCANNED_ROWS_FACTOR = 5  # blank rows included; the worksheet XML may claim any row number
+MAX_COLUMNS = 200
+
+
+class ImportFileError(Exception):
+    pass
+
+
+DAMAGED = gettext_lazy("文件已损坏，无法读取。请在 Excel 中打开并重新保存为 .xlsx 后再导入。")
+
+
+
+class SheetData(Dataset):
+    """A dataset that remembers the Excel row number of each of its rows."""
+
+    def __init__(self, *args, row_numbers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.row_numbers = list(row_numbers)
+
+
+FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, and every password-protected .xlsx
+HEADER_SEARCH_ROWS = 20  # a header row may sit below a title line or two
+
+
+def read_workbook(data: bytes, *, filename: str = "", columns=(), max_rows: int | None = None) -> SheetData:
+    """The rows under the header row of an .xlsx (or .csv) file, as a dataset.
+
+    The sheet and header row are the ones naming most of ``columns`` (so an instructions sheet
+    in front, or a title line above the header, do not matter). Sizes, unpacked sizes and row
+    counts (``max_rows``, by default ``MAX_ROWS``) are checked before anything is kept in memory,
+    and each kind of wrong file gets its own explanation."""
+    if not data:
+        raise ImportFileError(_("文件是空的（0 字节），请检查是否选错了文件。"))
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ImportFileError(_("文件超过 10 MB，请拆分后再导入。"))
+    if data.startswith(b"PK\x03\x04"):
+        sheets = _xlsx_sheets(data)
+    elif data.startswith(OLE_SIGNATURE):
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise ImportFileError(_("文件设置了打开密码，无法读取。请在 Excel 中取消密码（文件→信息→保护工作簿）后再导入。"))
+        raise ImportFileError(_("这是旧版 Excel（.xls）文件，请在 Excel 中“另存为” .xlsx 格式后再导入。"))
+    elif data.startswith(b"%PDF"):
+        raise ImportFileError(_("这是 PDF 文件，不是电子表格。请上传 Excel（.xlsx）或 CSV 文件。"))
+    else:
+        text = _decode_text(data)
+        if text is None:
+            raise ImportFileError(_("无法识别该文件的格式，请上传 Excel（.xlsx）或 CSV 文件。"))
+        if text.lstrip()[:1] == "<":
+            raise ImportFileError(_("这是网页（HTML/XML）文件，只是扩展名像 Excel。请在 Excel 中打开后“另存为” .xlsx 格式再导入。"))
+        if not filename.lower().endswith(".csv"):
+            raise ImportFileError(_("文件内容是纯文本（CSV），扩展名却是 .xlsx。请把扩展名改为 .csv，或在 Excel 中“另存为” .xlsx 后再导入。"))
+        sheets = [_csv_rows(text)]
+    return _read_table(sheets, columns, max_rows or MAX_ROWS)
+
+
+def _xlsx_sheets(data: bytes):
+    """One row iterator per worksheet, after checking what the archive would unpack to. Python's
+    zipfile never inflates a member beyond its declared size (it fails the CRC check instead), so
+    the sum of declared sizes bounds what is read."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
+                raise ImportFileError(_("文件解压后过大（超过 %(mb)s MB），无法导入。")
+                                      % {"mb": MAX_UNCOMPRESSED_BYTES // 2**20})
+    except zipfile.BadZipFile as exc:
+        raise ImportFileError(DAMAGED) from exc
+    if "xl/workbook.xml" not in names:
+        if "word/document.xml" in names:
+            raise ImportFileError(_("这是 Word 文档，不是 Excel 表格。请上传 Excel（.xlsx）或 CSV 文件。"))
+        raise ImportFileError(_("这是压缩包或其他格式的文件，不是 Excel 工作簿。请上传 Excel（.xlsx）或 CSV 文件。"))
+    # Read from memory, so nothing needs closing; each sheet streams its XML on its own.
+    workbook = _guard(lambda: load_workbook(BytesIO(data), read_only=True, data_only=True))
+    # Formulas are read as the results Excel saved with them; a file written by other software
+    # may have none, which would read as blank cells, so such files are read twice and compared.
+    formulas = _guard(lambda: load_workbook(BytesIO(data), read_only=True)) if _has_formulas(data, names) else None
+    for index, sheet in enumerate(_guard(lambda: workbook.worksheets)):
+        rows = _sheet_rows(sheet)
+        if formulas:
+            rows = _refuse_uncalculated(sheet.title, rows, _sheet_rows(formulas.worksheets[index]))
+        yield rows
+
+
+def _sheet_rows(sheet):
+    sheet.reset_dimensions()  # the stored <dimension> may be wrong: read every row there is
+    rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+    return iter(lambda: _guard(lambda: next(rows, None)), None)
+
+
+def _has_formulas(data: bytes, names) -> bool:
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        for name in names:
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with archive.open(name) as member:
+                    tail = b""
+                    while chunk := member.read(2**20):
+                        if FORMULA_TAG.search(tail + chunk):
+                            return True
+                        tail = chunk[-16:]
+    return False
+
+
+def _refuse_uncalculated(title: str, rows, formula_rows):
+    for number, (values, formulas) in enumerate(zip(rows, formula_rows, strict=False), 1):
+        for column, (value, formula) in enumerate(zip(values, formulas, strict=False), 1):
+            if value is None and isinstance(formula, str) and formula.startswith("="):
+                raise ImportFileError(
+                    _("工作表“%(sheet)s”的 %(cell)s 单元格是公式，但文件中没有保存计算结果（常见于其他软件生成的文件）。"
+                      "请在 Excel 中打开并保存后再导入。") % {"sheet": title, "cell": f"{get_column_letter(column)}{number}"})
+        yield values
+
+
+def _guard(read):
+    """Runs a piece of openpyxl reading and turns its failures into a Chinese explanation."""
+    try:
+        return read()
+    except Exception as exc:  # openpyxl raises many kinds (and wraps them) for a damaged or non-Excel file
+        cause = exc
+        while cause is not None and not isinstance(cause, DefusedXmlException):
+            cause = cause.__cause__ or cause.__context__
+        if cause is not None:
+            raise ImportFileError(_("文件中含有不安全的 XML 内容（实体定义），已拒绝导入。")) from exc
+        raise ImportFileError(DAMAGED) from exc
+
+
+def _decode_text(data: bytes) -> str | None:
+    if b"\x00" in data:
+        return None
+    for encoding in ("utf-8-sig", "gb18030"):  # gb18030 also reads GBK and GB2312
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _csv_rows(text: str):
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(StringIO(text, newline=""), dialect)
+    try:
+        yield from (tuple(row[:MAX_COLUMNS]) for row in reader)
+    except csv.Error as exc:
+        raise ImportFileError(_("CSV 文件第 %(n)s 行格式有误，无法读取。") % {"n": reader.line_num}) from exc
+
+
+def _is_blank(values) -> bool:
+    return values.count(None) + values.count("") == len(values) or all(
+        v is None or (isinstance(v, str) and not v.strip()) for v in values)
+
+
+def _clean(values) -> list:
+    return ["" if v is None else (v.strip() if isinstance(v, str) else v) for v in values]
+
+
+def _read_table(sheets, columns, max_rows: int) -> SheetData:
+    """Picks the header row naming most expected columns among the first rows of each sheet,
+    then reads that sheet's rows under it (up to ``max_rows`` filled rows; one more is an error)."""
+    wanted = {str(c) for c in columns}
+    best = None  # (matches, header row number, the rows read so far, the rest of the sheet)
+    for rows in sheets:
+        seen = []
+        for values in rows:
+            seen.append(values)
+            if not _is_blank(values):
+                matches = sum(str(v).strip() in wanted for v in values if v is not None)
+                if best is None or matches > best[0]:
+                    best = (matches, len(seen), seen, rows)
+                if matches == len(wanted):
+                    break
+            if len(seen) >= HEADER_SEARCH_ROWS:
+                break
+        if best and best[0] == len(wanted):
+            break
+    if best is None:
+        raise ImportFileError(_("文件是空的，没有任何内容。"))
+    _matches, header_row, seen, rest = best
+    headers = [str(h) for h in _clean(seen[header_row - 1])]
+    while headers and headers[-1] == "":
+        headers.pop()
+    dataset = SheetData(headers=headers)
+    for number, values in enumerate(itertools.chain(seen[header_row:], rest), header_row + 1):
+        if number > SCANNED_ROWS_FACTOR * max_rows:
+            raise ImportFileError(_("文件超过 %(n)s 行（含空行），请删除多余的行或拆分后再导入。")
+                                  % {"n": SCANNED_ROWS_FACTOR * max_rows})
+        values = values[: len(headers)]
+        if _is_blank(values):
+            continue
+        if len(dataset) >= max_rows:
+            raise ImportFileError(_("文件超过 %(n)s 行，请拆分后再导入。") % {"n": max_rows})
+        dataset.append(_clean(values) + [""] * (len(headers) - len(values)))
+        dataset.row_numbers.append(number)
+    if not len(dataset):
+        raise ImportFileError(_("文件只有表头（第 %(n)s 行），没有数据行。") % {"n": header_row})
+    return dataset
+
