@@ -19,9 +19,9 @@ from core.xlsx import XlsxBook
 from projects.models import Contract, FilingStatus, FundingSource, Payment, PaymentInstallment
 from stations import selectors as station_selectors
 from stations.models import COVERING_STATUSES, Region, RegionLevel, Station, StationKind, StationStatus
-from stations.report_workbooks import completeness_by_month, completeness_table, rollup_table, rollup_title
+from stations.reports.selectors.rollups import Rollup
+from stations.reports.workbooks import completeness_by_month, completeness_table, rollup_table, rollup_title
 from stations.selectors.coverage import CoverageRow, coverage_rows
-from stations.selectors.report_rollups import Rollup
 from workforce.models import Certificate, CertificateLevel, Employment
 from workforce.selectors import qualification_deadlines, station_staffing, workforce_dashboard
 from workforce.selectors.staffing import with_staff_counts

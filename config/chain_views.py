@@ -16,7 +16,7 @@ from django.views import View
 from config.chain_report import CHAIN_KINDS, chain_report, chain_workbook
 from core.scope import scope_of
 from stations.models import PREFIX_LENGTH, Region, RegionLevel
-from stations.views.reports import OfficialsOnlyMixin
+from stations.reports.views.common import OfficialsOnlyMixin
 
 
 def _int(value, default: int) -> int:

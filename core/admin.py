@@ -51,10 +51,6 @@ class ScopedAdminMixin:
         return field
 
 
-class ScopedInlineMixin(ScopedAdminMixin):
-    pass
-
-
 class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
     pass
 

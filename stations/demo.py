@@ -7,8 +7,8 @@ import datetime
 import hashlib
 
 from stations import demo_coverage, services
-from stations.demo_reports import seed_reports
 from stations.models import CoLocation, Region, RegionKind, RegionLevel, Role, Station, StationStatus, User
+from stations.reports.demo import seed_reports
 from stations.roles import ensure_role_groups
 
 DEMO_PASSWORD = "demo-2026"

@@ -35,8 +35,4 @@ def station_metric(key: str, station, on_date: datetime.date) -> Number | None:
     return metric.compute(station, on_date) if metric else None
 
 
-def available_metrics() -> dict[str, StationMetric]:
-    return dict(_REGISTRY)
-
-
 register_station_metric("site_area_m2", "场地面积（平方米）", lambda station, on_date: station.site_area_m2)

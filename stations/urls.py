@@ -1,7 +1,7 @@
 from django.urls import path
 
+from stations.reports import views as report_views
 from stations.views import coverage as coverage_views
-from stations.views import reports as report_views
 from stations.views import stations as station_views
 
 app_name = "stations"

@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from core.scope import Scope, ScopedQuerySet, scope_of
 from projects.models import Organisation
-from stations.models import PREFIX_LENGTH, Region, Role, Station, User
+from stations.models import Region, Role, Station, User, ancestor_codes
 from workforce.validators import (
     birth_date_from_id,
     mask_id_number,
@@ -79,16 +79,6 @@ class TrainingKind(models.TextChoices):
 RECOGNISED_TRAINING_KINDS = (TrainingKind.PRE_SERVICE, TrainingKind.CONTINUING, TrainingKind.SUPERVISION)
 # Hours that count towards the yearly continuing-education requirement.
 CONTINUING_EDUCATION_KINDS = (TrainingKind.CONTINUING, TrainingKind.SUPERVISION)
-
-
-def _ancestor_codes(prefix: str) -> list[str]:
-    """12-digit codes of the region named by ``prefix`` and all its ancestors."""
-    codes = []
-    for length in PREFIX_LENGTH.values():
-        if length > len(prefix):
-            break
-        codes.append(prefix[:length].ljust(12, "0"))
-    return codes
 
 
 def placement_expressions(person, registered_code, on_date: datetime.date) -> dict:
@@ -388,15 +378,15 @@ class RegionPolicyQuerySet(ScopedQuerySet):
 
     def scope_q(self, scope: Scope) -> Q | None:
         if scope.prefix:
-            return Q(region__code__startswith=scope.prefix) | Q(region__code__in=_ancestor_codes(scope.prefix))
+            return Q(region__code__startswith=scope.prefix) | Q(region__code__in=ancestor_codes(scope.prefix))
         if scope.station_id:
             station = Station.objects.filter(pk=scope.station_id).values_list("region__code", flat=True).first()
-            return Q(region__code__in=_ancestor_codes(station)) if station else None
+            return Q(region__code__in=ancestor_codes(station)) if station else None
         return None
 
     def applying_to(self, code: str):
         """Rows set for the region with this 12-digit code or any of its ancestors, nearest first."""
-        return self.filter(region__code__in=_ancestor_codes(code)).order_by("-region__code")
+        return self.filter(region__code__in=ancestor_codes(code)).order_by("-region__code")
 
 
 class StaffingMode(models.TextChoices):

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.audit import apply_changes, delete_audited, save_audited
+from core.audit import apply_changes, save_audited
 from core.scope import scope_of
 from stations.models import Region, RegionLevel, Station
 from workforce.models import (
@@ -125,12 +125,6 @@ def certificate_add(*, actor, person: Person, **data) -> Certificate:
 
 
 @transaction.atomic
-def certificate_update(*, actor, certificate: Certificate, **data) -> Certificate:
-    ensure_can_edit(actor, certificate.person)
-    changed = apply_changes(certificate, data, CERTIFICATE_FIELDS, ignore_unknown=True)
-    if changed:
-        save_audited(certificate, actor=actor, update_fields=changed)
-    return certificate
 
 
 @transaction.atomic
@@ -142,18 +136,9 @@ def training_add(*, actor, person: Person, **data) -> TrainingRecord:
 
 
 @transaction.atomic
-def training_update(*, actor, record: TrainingRecord, **data) -> TrainingRecord:
-    ensure_can_edit(actor, record.person)
-    changed = apply_changes(record, data, TRAINING_FIELDS, ignore_unknown=True)
-    if changed:
-        save_audited(record, actor=actor, update_fields=changed)
-    return record
 
 
 @transaction.atomic
-def training_delete(*, actor, record: TrainingRecord, reason: str = "") -> None:
-    ensure_can_edit(actor, record.person)
-    delete_audited(record, actor=actor, reason=reason)
 
 
 def record_disclosure(*, user, kind: str, subject: str, person: Person | None = None, count: int = 1) -> None:

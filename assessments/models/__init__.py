@@ -1,6 +1,7 @@
 """Models of the assessments app: templates (dimensions, weighted indicators,
 grade bands) and evaluations (scores, evidence, status, consequences)."""
 
+from assessments.models.choices import CONTRACT_KINDS, STATION_KINDS, EvaluationKind, Grade, TemplateStatus  # noqa: F401
 from assessments.models.evaluations import (  # noqa: F401
     Evaluation,
     EvaluationQuerySet,
@@ -11,15 +12,10 @@ from assessments.models.evaluations import (  # noqa: F401
     ScoreQuerySet,
 )
 from assessments.models.templates import (  # noqa: F401
-    CONTRACT_KINDS,
-    STATION_KINDS,
     Dimension,
     DimensionQuerySet,
-    EvaluationKind,
     EvaluationTemplate,
     EvaluationTemplateQuerySet,
-    Grade,
     Indicator,
     IndicatorQuerySet,
-    TemplateStatus,
 )

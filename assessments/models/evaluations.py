@@ -15,14 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from assessments.models.templates import (
-    CONTRACT_KINDS,
-    STATION_KINDS,
-    EvaluationTemplate,
-    Grade,
-    Indicator,
-    plain,
-)
+from assessments.models.choices import CONTRACT_KINDS, STATION_KINDS, Grade, plain
+from assessments.models.templates import EvaluationTemplate, Indicator
 from assessments.validators import validate_evidence_file
 from core.scope import Scope, ScopedQuerySet
 from projects.models import Contract, Organisation

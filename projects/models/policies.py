@@ -12,18 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.scope import Scope, ScopedQuerySet
-from stations.models import Region, RegionLevel
-from stations.models.regions import LEVEL_ORDER, PREFIX_LENGTH
+from stations.models import Region, RegionLevel, ancestor_codes
+from stations.models.regions import LEVEL_ORDER
 
 
 class ShareBasis(models.TextChoices):
     LAST_YEAR = "last_year", _("上年度社会救助支出")
     THIS_YEAR = "this_year", _("本年度社会救助支出")
-
-
-def ancestor_codes(prefix: str) -> list[str]:
-    """The 12-digit codes of the regions above a code prefix (province first)."""
-    return [prefix[:n].ljust(12, "0") for n in PREFIX_LENGTH.values() if n < len(prefix)]
 
 
 class ProcurementPolicyQuerySet(ScopedQuerySet):
@@ -38,7 +33,7 @@ class ProcurementPolicyQuerySet(ScopedQuerySet):
 
     def for_region(self, region: Region) -> ProcurementPolicy | None:
         """The policy of the nearest region at or above ``region``."""
-        codes = [*ancestor_codes(region.prefix), region.code]
+        codes = ancestor_codes(region.prefix)
         policies = {policy.region.code: policy for policy in self.filter(region__code__in=codes).select_related("region")}
         for code in reversed(codes):
             if code in policies:

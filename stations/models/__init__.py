@@ -11,22 +11,10 @@ from stations.models.regions import (  # noqa: F401
     RegionQuerySet,
     Role,
     User,
+    ancestor_codes,
     kind_from_name,
     level_of_prefix,
     significant_prefix,
-)
-from stations.models.reports import (  # noqa: F401
-    DEFAULT_DEADLINE_DAY,
-    EDITABLE_STATUSES,
-    LINE_COUNT_FIELDS,
-    MonthlyReport,
-    MonthlyReportLine,
-    MonthlyReportQuerySet,
-    ReportDeadline,
-    ReportStatus,
-    ServiceDomain,
-    TargetGroup,
-    deadline_for,
 )
 from stations.models.standards import (  # noqa: F401
     AcceptanceItemResult,
@@ -56,4 +44,19 @@ from stations.models.targets import (  # noqa: F401
     TargetMetric,
     TargetUnit,
     counted_kinds_for,
+)
+from stations.reports.choices import (  # noqa: F401
+    DEFAULT_DEADLINE_DAY,
+    EDITABLE_STATUSES,
+    ReportStatus,
+    ServiceDomain,
+    TargetGroup,
+    deadline_for,
+)
+from stations.reports.models import (  # noqa: F401
+    LINE_COUNT_FIELDS,
+    MonthlyReport,
+    MonthlyReportLine,
+    MonthlyReportQuerySet,
+    ReportDeadline,
 )

@@ -63,6 +63,13 @@ def significant_prefix(code: str, level: str) -> str:
     return code[: PREFIX_LENGTH[level]]
 
 
+def ancestor_codes(prefix: str) -> list[str]:
+    """The 12-digit codes of the region named by a code or code prefix and of every region above
+    it, province first (a township's full code names the township itself once)."""
+    return list(dict.fromkeys(prefix[:length].ljust(12, "0") for length in PREFIX_LENGTH.values()
+                              if length <= len(prefix)))
+
+
 def level_of_prefix(prefix: str) -> str | None:
     for level, length in PREFIX_LENGTH.items():
         if len(prefix) == length:
@@ -155,10 +162,7 @@ class Region(models.Model):
 
     def ancestors(self) -> list[Region]:
         """From the province down to the parent, in one query."""
-        codes = [
-            significant_prefix(self.code, level).ljust(12, "0")
-            for level in LEVEL_ORDER[: LEVEL_ORDER.index(self.level)]
-        ]
+        codes = ancestor_codes(self.prefix)[:-1]
         return list(Region.objects.filter(code__in=codes).order_by("code"))
 
     def clean(self):

@@ -1,14 +1,6 @@
 """Reads for screens and exports, one module per topic; re-exported here."""
 
-from stations.selectors.report_rollups import (  # noqa: F401
-    PERIOD_KINDS,
-    REPORT_SUM_FIELDS,
-    ROLLUP_FIELDS,
-    ROLLUP_KEYS,
-    period_range,
-    report_rollup,
-)
-from stations.selectors.reports import (  # noqa: F401
+from stations.reports.selectors import (  # noqa: F401
     COMMAND_LINE,
     completeness_csv_rows,
     expected_stations,
@@ -18,5 +10,13 @@ from stations.selectors.reports import (  # noqa: F401
     report_list,
     reports_due,
     with_deadlines,
+)
+from stations.reports.selectors.rollups import (  # noqa: F401
+    PERIOD_KINDS,
+    REPORT_SUM_FIELDS,
+    ROLLUP_FIELDS,
+    ROLLUP_KEYS,
+    period_range,
+    report_rollup,
 )
 from stations.selectors.stations import region_list, station_list, station_registry  # noqa: F401

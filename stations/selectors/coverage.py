@@ -26,42 +26,27 @@ from core.scope import scope_of
 from stations.models import (
     CHILD_LEVEL,
     COVERING_STATUSES,
-    DEFAULT_COUNTED_KINDS,
-    LEVEL_ORDER,
     PREFIX_LENGTH,
     TARGET_LEVELS,
-    CoveragePeriod,
-    CoverageSetting,
     Region,
     RegionLevel,
     Station,
     StationKind,
-    Target,
     TargetMetric,
     counted_kinds_for,
-    significant_prefix,
 )
+from stations.selectors.targets import ApplicableTarget, chain_codes, count_gap, resolve_target, targets_by_region
 
 DASHBOARD_LEVELS = (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY)
+
+
 NATIONAL_CODE = "000000000000"
+
+
 CHART_FIRST_YEAR = 2020
+
+
 ONE_DECIMAL = Decimal("0.1")
-
-
-@dataclass(frozen=True)
-class ApplicableTarget:
-    value: Decimal
-    unit: str
-    due_on: datetime.date
-    region_code: str
-    region_name: str
-    inherited: bool  # set on an ancestor region, not on this one
-    overdue: bool  # its due date has passed and no later target exists
-
-    @property
-    def value_display(self) -> str:
-        value = self.value.normalize() if self.value == self.value.to_integral() else self.value
-        return f"{value:f}"
 
 
 @dataclass
@@ -180,63 +165,12 @@ def dashboard_region(*, user, code: str) -> Region:
     return region
 
 
-def _chain_codes(code: str, level: str) -> list[str]:
-    """The 12-digit codes of the region and its ancestors that may carry targets, nearest first."""
-    levels = [lvl for lvl in LEVEL_ORDER[: LEVEL_ORDER.index(level) + 1] if lvl in TARGET_LEVELS]
-    return [significant_prefix(code, lvl).ljust(12, "0") for lvl in reversed(levels)]
-
-
 def _covering_station_exists(on_date: datetime.date) -> Exists:
     return Exists(Station.objects.filter(region=OuterRef("pk")).covering_at(on_date))
 
 
 def _counted_townships(region: Region, kinds):
     return Region.objects.filter(level=RegionLevel.TOWNSHIP, kind__in=kinds, code__startswith=region.prefix)
-
-
-def _targets_by_region(codes: set[str], metric: str, *more_metrics: str) -> dict[str, dict[str, list[Target]]]:
-    """metric → region code → its targets by due date, in one query."""
-    targets: dict[str, dict[str, list[Target]]] = {m: {} for m in (metric, *more_metrics)}
-    queryset = Target.objects.filter(metric__in=list(targets), region__code__in=codes).select_related("region")
-    for target in queryset.order_by("due_on", "pk"):
-        targets[target.metric].setdefault(target.region.code, []).append(target)
-    return targets
-
-
-def _count_gap(target: ApplicableTarget | None, covered: int) -> int | None:
-    if target is None:
-        return None
-    return max(int(target.value.to_integral_value(rounding=ROUND_CEILING)) - covered, 0)
-
-
-def _resolve_target(chain: list[str], targets: dict[str, list[Target]], on_date) -> ApplicableTarget | None:
-    """The earliest target due on or after the date, on the region or else its nearest ancestor
-    that has one. When every target in the chain is past due, the latest one still stands
-    (a 100% goal does not lapse on its deadline), flagged as overdue."""
-    for code in chain:
-        upcoming = [t for t in targets.get(code, []) if t.due_on >= on_date]
-        if upcoming:
-            return _applicable(upcoming[0], own=code == chain[0], overdue=False)
-    for code in chain:
-        if targets.get(code):
-            return _applicable(targets[code][-1], own=code == chain[0], overdue=True)
-    return None
-
-
-def _applicable(target: Target, *, own: bool, overdue: bool) -> ApplicableTarget:
-    return ApplicableTarget(value=target.value, unit=target.unit, due_on=target.due_on,
-                            region_code=target.region.code, region_name=target.region.name,
-                            inherited=not own, overdue=overdue)
-
-
-def region_target(*, region: Region, metric: str, on_date: datetime.date,
-                  inherit: bool = False) -> ApplicableTarget | None:
-    """The target of one metric that applies to a region on a date (one query). Shares inherit
-    from the nearest ancestor with a target; head counts belong to the region they were set for,
-    so by default only the region's own targets apply."""
-    chain = _chain_codes(region.code, region.level) if inherit else [region.code]
-    targets = _targets_by_region(set(chain), metric)[metric]
-    return _resolve_target(chain, targets, on_date)
 
 
 def coverage_rows(*, region: Region, on_date: datetime.date, kinds=None) -> tuple[CoverageRow, list[CoverageRow]]:
@@ -256,24 +190,24 @@ def coverage_rows(*, region: Region, on_date: datetime.date, kinds=None) -> tupl
         .order_by("group")
     )
     counts = {row["group"]: (row["total"], row["covered"]) for row in groups}
-    chain = _chain_codes(region.code, region.level)
+    chain = chain_codes(region.code, region.level)
     codes = set(chain) | {child.code for child in children if child.level in TARGET_LEVELS}
-    by_metric = _targets_by_region(codes, TargetMetric.TOWNSHIP_COVERAGE_PCT, TargetMetric.STATIONS_PER_COUNTY_MIN)
+    by_metric = targets_by_region(codes, TargetMetric.TOWNSHIP_COVERAGE_PCT, TargetMetric.STATIONS_PER_COUNTY_MIN)
     targets, count_targets = by_metric[TargetMetric.TOWNSHIP_COVERAGE_PCT], by_metric[
         TargetMetric.STATIONS_PER_COUNTY_MIN]
     summary = CoverageRow(code=region.code, name=region.name, level=region.level, region=region,
                           townships=sum(total for total, _ in counts.values()),
                           covered=sum(covered for _, covered in counts.values()),
-                          target=_resolve_target(chain, targets, on_date))
+                          target=resolve_target(chain, targets, on_date))
     rows = []
     for child in children:
         total, covered = counts.get(child.prefix, (0, 0))
         child_chain = [child.code, *chain] if child.level in TARGET_LEVELS else chain
         row = CoverageRow(code=child.code, name=child.name, level=child.level, region=child,
-                          townships=total, covered=covered, target=_resolve_target(child_chain, targets, on_date))
+                          townships=total, covered=covered, target=resolve_target(child_chain, targets, on_date))
         if child.level == RegionLevel.COUNTY:
-            row.count_target = _resolve_target(child_chain, count_targets, on_date)
-            row.count_gap = _count_gap(row.count_target, covered)
+            row.count_target = resolve_target(child_chain, count_targets, on_date)
+            row.count_gap = count_gap(row.count_target, covered)
         rows.append(row)
     _attach_count_target(summary, rows, chain, count_targets, on_date)
     rows.sort(key=_holds_back_key)
@@ -283,9 +217,9 @@ def coverage_rows(*, region: Region, on_date: datetime.date, kinds=None) -> tupl
 def _attach_count_target(summary: CoverageRow, rows: list[CoverageRow], chain, count_targets, on_date) -> None:
     """A county's shortfall against "at least N stations per county"; a city's is its counties' sum.
     (A province's would need counts per county under each city: not shown.)"""
-    summary.count_target = _resolve_target(chain, count_targets, on_date)
+    summary.count_target = resolve_target(chain, count_targets, on_date)
     if summary.level == RegionLevel.COUNTY:
-        summary.count_gap = _count_gap(summary.count_target, summary.covered)
+        summary.count_gap = count_gap(summary.count_target, summary.covered)
     elif summary.level == RegionLevel.CITY and any(row.count_target for row in rows):
         summary.count_gap = sum(row.count_gap or 0 for row in rows)
 
@@ -324,76 +258,22 @@ def coverage_over_time(*, region: Region, dates: list[datetime.date], kinds=None
                     covered[point].add(township)
             history = []
     counts = {"total": len(townships), **{f"c{index}": len(covered[index]) for index in range(len(dates))}}
-    chain = _chain_codes(region.code, region.level)
-    targets = _targets_by_region(set(chain), TargetMetric.TOWNSHIP_COVERAGE_PCT)[TargetMetric.TOWNSHIP_COVERAGE_PCT]
+    chain = chain_codes(region.code, region.level)
+    targets = targets_by_region(set(chain), TargetMetric.TOWNSHIP_COVERAGE_PCT)[TargetMetric.TOWNSHIP_COVERAGE_PCT]
     points = []
     for index, on_date in enumerate(dates):
-        target = _resolve_target(chain, targets, on_date)
+        target = resolve_target(chain, targets, on_date)
         target_pct = target.value if target and target.unit == "percent" else None
         points.append(ChartPoint(on_date=on_date, townships=counts["total"], covered=counts[f"c{index}"],
                                  target_pct=target_pct))
     return points
 
 
-def _counted_nationwide(settings, kind: str = "kind", code: str = "code") -> Q:
-    """Counted townships across the country: each province counts the kinds its own setting counts."""
-    counted = Q(**{f"{kind}__in": DEFAULT_COUNTED_KINDS})
-    for setting in settings:
-        in_province = Q(**{f"{code}__startswith": setting.province.prefix})
-        counted = (counted & ~in_province) | (in_province & Q(**{f"{kind}__in": setting.counted_kinds}))
-    return counted
-
-
-def _national_counts(dates: list[datetime.date]) -> dict[str, tuple[int, list[int]]]:
-    """Province prefix → (counted townships, covered on each date), in two queries (plus the settings).
-
-    Replaying every status history nationwide takes several times the page's budget, so the covered
-    townships are counted from the stations' coverage periods (:class:`CoveragePeriod`, kept by the
-    services): a township is covered on a date when its township station (one per township) has a
-    period holding it."""
-    settings = list(CoverageSetting.objects.select_related("province"))
-    counted = _counted_nationwide(settings)
-    province = Substr("code", 1, PREFIX_LENGTH[RegionLevel.PROVINCE])
-    totals = (Region.objects.filter(counted, level=RegionLevel.TOWNSHIP).annotate(province=province)
-              .values("province").annotate(total=Count("pk")).order_by())
-    holding = {f"c{index}": Count("pk", filter=Q(starts_on__lte=on_date) & (Q(ends_on__isnull=True) | Q(
-        ends_on__gt=on_date))) for index, on_date in enumerate(dates)}
-    covered = (CoveragePeriod.objects.filter(_counted_nationwide(settings, "township_kind", "township_code"))
-               .annotate(province=Substr("township_code", 1, PREFIX_LENGTH[RegionLevel.PROVINCE]))
-               .values("province").annotate(**holding).order_by())
-    by_province = {row["province"]: [row[f"c{index}"] for index in range(len(dates))] for row in covered}
-    return {row["province"]: (row["total"], by_province.get(row["province"], [0] * len(dates))) for row in totals}
-
-
-def national_dashboard(*, on_date: datetime.date) -> CoverageDashboard:
-    """The whole country: one row per province, counting the township kinds its own setting counts and
-    measured against its own target, the total, and the national chart (without a target line).
-    Five queries: the provinces, the coverage settings, the townships, the covered ones at every chart
-    date, the targets."""
-    dates = chart_dates(on_date)
-    provinces = list(Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code"))
-    counts = _national_counts(dates)
-    targets = _targets_by_region({province.code for province in provinces}, TargetMetric.TOWNSHIP_COVERAGE_PCT)[
-        TargetMetric.TOWNSHIP_COVERAGE_PCT]
-    children = []
-    for province in provinces:
-        total, covered = counts.get(province.prefix, (0, [0] * len(dates)))
-        children.append(CoverageRow(code=province.code, name=province.name, level=province.level, region=province,
-                                    townships=total, covered=covered[-1],
-                                    target=_resolve_target([province.code], targets, on_date)))
-    children.sort(key=_holds_back_key)
-    nation = national_region()
-    townships = sum(total for total, _covered in counts.values())
-    chart = [ChartPoint(on_date=day, townships=townships, covered=sum(covered[index] for _, covered in counts.values()),
-                        target_pct=None) for index, day in enumerate(dates)]
-    summary = CoverageRow(code=nation.code, name=nation.name, level=nation.level, region=nation,
-                          townships=townships, covered=chart[-1].covered)
-    return CoverageDashboard(region=nation, on_date=on_date, summary=summary, children=children, chart=chart)
-
-
 def coverage_dashboard(*, region: Region, on_date: datetime.date) -> CoverageDashboard:
     """Everything the coverage dashboard shows, in a fixed number of queries."""
     if region.code == NATIONAL_CODE:
+        from stations.selectors.coverage_national import national_dashboard  # it builds on this module
+
         return national_dashboard(on_date=on_date)
     if region.level not in DASHBOARD_LEVELS:
         raise ValueError(region.level)

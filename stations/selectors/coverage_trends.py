@@ -29,13 +29,11 @@ from stations.models import (
 from stations.selectors.coverage import (
     ChartPoint,
     CoverageRow,
-    _chain_codes,
     _counted_townships,
     _covering_station_exists,
     _holds_back_key,
-    _resolve_target,
-    _targets_by_region,
 )
+from stations.selectors.targets import chain_codes, resolve_target, targets_by_region
 
 # Below the target by at most this many percentage points (and not past its deadline): amber;
 # further behind, or past the deadline unmet: red.
@@ -109,14 +107,14 @@ def _trend_row(region: Region, counts, targets, dates) -> TrendRow:
     groups = [value for prefix, value in counts.items() if prefix.startswith(region.prefix)]
     total = sum(townships for townships, _ in groups)
     covered = [sum(series[i] for _, series in groups) for i in range(len(dates))]
-    chain = _chain_codes(region.code, region.level)
+    chain = chain_codes(region.code, region.level)
     trend = []
     for on_date, covered_then in zip(dates, covered, strict=True):
-        target = _resolve_target(chain, targets, on_date)
+        target = resolve_target(chain, targets, on_date)
         target_pct = target.value if target and target.unit == TargetUnit.PERCENT else None
         trend.append(ChartPoint(on_date=on_date, townships=total, covered=covered_then, target_pct=target_pct))
     return TrendRow(code=region.code, name=region.name, level=region.level, region=region, townships=total,
-                    covered=covered[-1], target=_resolve_target(chain, targets, dates[-1]), trend=trend)
+                    covered=covered[-1], target=resolve_target(chain, targets, dates[-1]), trend=trend)
 
 
 def _sort_key(order: str):
@@ -140,8 +138,8 @@ def coverage_trends(*, user, region: Region, on_date: datetime.date, points: int
     regions = list(Region.objects.visible_to(user).filter(
         code__startswith=region.prefix, level__in=TREND_LEVELS[region.level]).order_by("code"))
     counts = _counts_by_county(region, kinds, dates)
-    codes = {code for row in [region, *regions] for code in _chain_codes(row.code, row.level)}
-    targets = _targets_by_region(codes, TargetMetric.TOWNSHIP_COVERAGE_PCT)[TargetMetric.TOWNSHIP_COVERAGE_PCT]
+    codes = {code for row in [region, *regions] for code in chain_codes(row.code, row.level)}
+    targets = targets_by_region(codes, TargetMetric.TOWNSHIP_COVERAGE_PCT)[TargetMetric.TOWNSHIP_COVERAGE_PCT]
     rows = [_trend_row(child, counts, targets, dates) for child in regions]
     key = _sort_key(order)
     cities = sorted((row for row in rows if not row.is_county), key=key)

@@ -1,8 +1,7 @@
 """Writes for the stations app. Each takes the acting user, validates, runs in a
 transaction and leaves an audit record. One module per topic; re-exported here."""
 
-from stations.services.coverage import coverage_setting_set, target_set  # noqa: F401
-from stations.services.reports import (  # noqa: F401
+from stations.reports.services import (  # noqa: F401
     REPORT_FIELDS,
     ReportConflict,
     can_edit_report,
@@ -14,6 +13,7 @@ from stations.services.reports import (  # noqa: F401
     report_save,
     report_submit,
 )
+from stations.services.coverage import coverage_setting_set, target_set  # noqa: F401
 from stations.services.standards import (  # noqa: F401
     checklist_preview,
     standard_checklist_seed,

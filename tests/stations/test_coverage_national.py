@@ -7,13 +7,8 @@ from openpyxl import load_workbook
 
 from stations import services
 from stations.models import RegionLevel, Role
-from stations.selectors.coverage import (
-    NATIONAL_CODE,
-    chart_dates,
-    coverage_over_time,
-    coverage_rows,
-    national_dashboard,
-)
+from stations.selectors.coverage import NATIONAL_CODE, chart_dates, coverage_over_time, coverage_rows
+from stations.selectors.coverage_national import national_dashboard
 from tests import builders
 from tests.stations.coverage_builders import D, build_coverage_story, target
 

@@ -8,7 +8,8 @@ from core.importing import run_import
 from stations import divisions, services
 from stations.models import CoveragePeriod, Region, RegionKind, Station, StationKind
 from stations.resources import StationResource
-from stations.selectors.coverage import coverage_rows, national_dashboard
+from stations.selectors.coverage import coverage_rows
+from stations.selectors.coverage_national import national_dashboard
 from stations.services.coverage_periods import covering_periods, refresh_coverage_periods
 from tests import builders
 from tests.stations.coverage_builders import D, build_coverage_story, change

@@ -8,8 +8,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from stations.models import Role
-from stations.selectors.coverage import ApplicableTarget, coverage_rows
+from stations.selectors.coverage import coverage_rows
 from stations.selectors.coverage_trends import AMBER_MARGIN_POINTS, Light, TrendRow, coverage_trends, trend_dates
+from stations.selectors.targets import ApplicableTarget
 from stations.templatetags.coverage_sparklines import HEIGHT, PAD, sparkline_for
 from tests import builders
 from tests.stations.coverage_builders import D, build_coverage_story

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from stations import services
 from stations.models import MonthlyReport, MonthlyReportLine, ReportStatus
-from stations.models.reports import ApprovedReportLocked
+from stations.reports.choices import ApprovedReportLocked
 from tests import builders
 from tests.stations import report_builders as rb
 from tests.stations.report_builders import fast_password_hasher  # noqa: F401

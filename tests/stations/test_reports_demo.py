@@ -4,8 +4,8 @@ import io
 
 import time_machine
 
-from stations.demo_reports import seed_reports
 from stations.models import MonthlyReport, MonthlyReportLine, ReportStatus, Role
+from stations.reports.demo import seed_reports
 from tests import builders
 from tests.stations import report_builders as rb
 from tests.stations.report_builders import fast_password_hasher  # noqa: F401

@@ -11,7 +11,7 @@ from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Subquery,
 from django.db.models.functions import Coalesce, Substr
 
 from stations.models import PREFIX_LENGTH, Region, TargetMetric
-from stations.selectors.coverage import ApplicableTarget, region_target
+from stations.selectors.targets import ApplicableTarget, region_target
 from workforce.models import (
     RECOGNISED_TRAINING_KINDS,
     Certificate,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 
-from workforce.models import WorkforcePolicy, _ancestor_codes
+from stations.models.regions import ancestor_codes
+from workforce.models import WorkforcePolicy
 
 
 class PolicyBook:
@@ -17,7 +18,7 @@ class PolicyBook:
 
     def for_code(self, code: str | None) -> WorkforcePolicy:
         if code:
-            for ancestor in reversed(_ancestor_codes(code)):
+            for ancestor in reversed(ancestor_codes(code)):
                 if ancestor in self._by_code:
                     return self._by_code[ancestor]
         return self._default

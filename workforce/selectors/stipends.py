@@ -20,7 +20,8 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from workforce.models import MONTHLY_STIPEND_KINDS, Employment, Person, StipendKind, StipendPolicy, _ancestor_codes
+from stations.models.regions import ancestor_codes
+from workforce.models import MONTHLY_STIPEND_KINDS, Employment, Person, StipendKind, StipendPolicy
 
 ZERO = Decimal("0.00")
 
@@ -50,7 +51,7 @@ class RateBook:
             self._rows[(policy.kind, policy.level)].append(policy)
 
     def rate(self, kind: str, level: int, region_code: str, on_date: datetime.date) -> StipendPolicy | None:
-        ancestors = _ancestor_codes(region_code)
+        ancestors = ancestor_codes(region_code)
         candidates = [p for p in self._rows[(kind, level)] if p.region.code in ancestors and p.in_force_on(on_date)]
         return max(candidates, key=lambda p: p.region.code) if candidates else None
 

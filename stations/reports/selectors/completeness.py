@@ -1,8 +1,7 @@
-"""Reads for monthly reports: lists, deadlines, what is due, completeness and the audit trail
-(roll-ups are in ``report_rollups``).
+"""Which stations filed which months, and what is due.
 
-Completeness runs a fixed number of queries whatever the number of stations or months: one per
-kind of row; Python only arranges the rows (each station's deadline is the nearest ancestor's).
+A fixed number of queries whatever the number of stations or months (one per kind of row);
+Python only arranges the rows (each station's deadline is the nearest ancestor's).
 """
 
 from __future__ import annotations
@@ -10,94 +9,22 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from core.dates import month_end, month_start
 from stations.models import (
     COVERING_STATUSES,
-    DEFAULT_DEADLINE_DAY,
-    LEVEL_ORDER,
-    LINE_COUNT_FIELDS,
     PREFIX_LENGTH,
     MonthlyReport,
-    MonthlyReportLine,
     Region,
     RegionLevel,
-    ReportDeadline,
     ReportStatus,
-    ServiceDomain,
     Station,
     StationKind,
-    TargetGroup,
-    deadline_for,
 )
+from stations.reports.selectors.deadlines import deadline_days, deadline_of
 
-
-class CommandLineUser:
-    """The scope of a management command run by an operator on the server: everything."""
-
-    is_authenticated = True
-    is_active = True
-    is_superuser = True
-    role = ""
-
-
-COMMAND_LINE = CommandLineUser()
-
-
-def report_list(*, user, period: datetime.date | None = None, status: str = "") -> QuerySet[MonthlyReport]:
-    reports = MonthlyReport.objects.visible_to(user).select_related("station", "station__region",
-                                                                    "station__region__parent")
-    if period:
-        reports = reports.for_period(period)
-    if status:
-        reports = reports.filter(status=status)
-    return reports.order_by("-period", "station__region__code")
-
-
-# Deadlines -----------------------------------------------------------------------------------
-
-def _ancestor_codes(code: str) -> list[str]:
-    """The 12-digit codes of a code's province, city, county and township, nearest first."""
-    return [code[:PREFIX_LENGTH[level]].ljust(12, "0") for level in reversed(LEVEL_ORDER[:4])]
-
-
-def deadline_days(region: Region) -> dict[str, int]:
-    """Deadline overrides that can apply to stations in ``region``: those set on the region's
-    ancestors and on anything inside it, as {12-digit code: day}. One query. Deliberately not
-    scoped: a deadline set by the province is a rule for the county, not the county's record."""
-    ancestors = _ancestor_codes(region.code)
-    rows = ReportDeadline.objects.filter(Q(region__code__startswith=region.prefix) | Q(region__code__in=ancestors))
-    return dict(rows.values_list("region__code", "day"))
-
-
-def deadline_of(township_code: str, period: datetime.date, days: dict[str, int]) -> datetime.date:
-    """The nearest ancestor's deadline (township, county, city, province), else the 5th."""
-    for code in _ancestor_codes(township_code):
-        if code in days:
-            return deadline_for(period, days[code])
-    return deadline_for(period, DEFAULT_DEADLINE_DAY)
-
-
-def with_deadlines(reports) -> list[MonthlyReport]:
-    """Set ``deadline`` and ``late_days`` (first submission after the deadline, in days) on
-    reports already loaded with their station's region. One query for all deadline rules."""
-    reports = list(reports)
-    days = dict(ReportDeadline.objects.values_list("region__code", "day")) if reports else {}
-    for report in reports:
-        report.deadline = deadline_of(report.station.region.code, report.period, days)
-        submitted = timezone.localdate(report.first_submitted_at) if report.first_submitted_at else None
-        report.late_days = (submitted - report.deadline).days if submitted and submitted > report.deadline else 0
-    return reports
-
-
-def report_deadline(station: Station, period: datetime.date) -> datetime.date:
-    return deadline_of(station.region.code, period, deadline_days(station.region))
-
-
-# Completeness --------------------------------------------------------------------------------
 
 @dataclass
 class CompletenessRow:
@@ -211,8 +138,6 @@ def completeness_csv_rows(completeness: Completeness) -> list[list]:
              row.approved] for row in [completeness.total, *completeness.rows]]
 
 
-# Due reports for a station head -------------------------------------------------------------
-
 @dataclass
 class DueReport:
     period: datetime.date
@@ -250,63 +175,3 @@ def reports_due(*, user, months: int = 3) -> list[DueReport]:
         if report is None or report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED):
             due.append(DueReport(period, deadline_of(station.region.code, period, days), report))
     return due
-
-
-# Audit trail ---------------------------------------------------------------------------------
-
-@dataclass
-class HistoryEntry:
-    when: datetime.datetime
-    who: object
-    what: str
-    reason: str
-    changes: list[tuple[str, object, object]]
-
-
-def _changes(new, old, model) -> list[tuple[str, object, object]]:
-    if old is None:
-        return []
-    skip = {"version", "updated_at", "submitted_at", "first_submitted_at", "reviewed_at", "submitted_by",
-            "reviewed_by"}
-    changes = []
-    for change in new.diff_against(old).changes:
-        if change.field in skip:
-            continue
-        model_field = model._meta.get_field(change.field)
-        choices = dict(model_field.choices or ())
-        changes.append((str(model_field.verbose_name), choices.get(change.old, change.old),
-                        choices.get(change.new, change.new)))
-    return changes
-
-
-def report_history(report: MonthlyReport) -> list[HistoryEntry]:
-    """Who changed what and why, newest first: the report's own records (status, figures,
-    reasons) and its service lines' records, with before and after values."""
-    entries = []
-    records = list(report.history.select_related("history_user").order_by("history_date", "history_id"))
-    previous = None
-    for record in records:
-        what = ReportStatus(record.status).label
-        if previous is not None and previous.status == record.status:
-            what = _("保存修改")
-        entries.append(HistoryEntry(record.history_date, record.history_user, what,
-                                    record.history_change_reason or "", _changes(record, previous, MonthlyReport)))
-        previous = record
-    line_records = list(MonthlyReportLine.history.filter(report_id=report.pk).select_related("history_user")
-                        .order_by("history_date", "history_id"))
-    last_by_line: dict[int, object] = {}
-    for record in line_records:
-        before = last_by_line.get(record.id)
-        label = f"{ServiceDomain(record.domain).label} · {TargetGroup(record.target_group).label}"
-        if record.history_type == "-":
-            what, changes = _("删除服务数据：%(l)s") % {"l": label}, []
-        elif before is None:
-            what = _("新增服务数据：%(l)s") % {"l": label}
-            changes = [(str(MonthlyReportLine._meta.get_field(n).verbose_name), None, getattr(record, n))
-                       for n in LINE_COUNT_FIELDS if getattr(record, n)]
-        else:
-            what, changes = _("修改服务数据：%(l)s") % {"l": label}, _changes(record, before, MonthlyReportLine)
-        entries.append(HistoryEntry(record.history_date, record.history_user, what, "", changes))
-        last_by_line[record.id] = record
-    entries.sort(key=lambda e: e.when, reverse=True)
-    return entries

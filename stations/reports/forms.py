@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from stations.models import LINE_COUNT_FIELDS, MonthlyReport, MonthlyReportLine, ServiceDomain, TargetGroup
-from stations.services.reports import REPORT_FIELDS
+from stations.reports.services import REPORT_FIELDS
 
 
 def _name_fields_in_errors(form: forms.Form) -> None:
