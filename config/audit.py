@@ -99,7 +99,7 @@ def _entry(key: str, model: type[Model], record) -> AuditEntry:
         model_label=str(model._meta.verbose_name),
         model_key=key,
         object_id=getattr(record, model._meta.pk.attname),
-        object_text=_object_text(record),
+        object_text=_object_text(record, model),
         action=HISTORY_TYPES.get(record.history_type, record.history_type),
         user=str(record.history_user) if record.history_user else "—",
         reason=record.history_change_reason or "",
@@ -107,9 +107,9 @@ def _entry(key: str, model: type[Model], record) -> AuditEntry:
     )
 
 
-def _object_text(record) -> str:
+def _object_text(record, model: type[Model]) -> str:
     for attribute in ("name", "number", "title"):
         value = getattr(record, attribute, None)
         if value:
             return str(value)
-    return f"#{record.pk}"
+    return f"#{getattr(record, model._meta.pk.attname)}"  # the record's id (a history row's own pk is its entry's)
