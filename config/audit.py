@@ -1,8 +1,10 @@
 """The audit trail across apps: who changed what and when, scoped like everything else.
 
 Every audited model keeps its history with django-simple-history. The viewer reads each
-model's history table restricted to the records the user may see now (``visible_to``), so
-the number of queries depends on the number of audited models, not on the data.
+model's history table restricted to the records the user may see now (``visible_to``) and to
+the deleted records the user could see when they were deleted (:func:`deleted_scope`), in one
+query per model, so the number of queries depends on the number of audited models, not on
+the data.
 """
 
 from __future__ import annotations
@@ -10,11 +12,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Model
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Exists, Model, OuterRef, Q
+from django.db.models.constants import LOOKUP_SEP
 from django.utils import timezone
 from simple_history.models import registered_models
 
-from core.scope import scope_of
+from core.scope import Scope, ScopedQuerySet, scope_of
 from workforce.validators import mask_id_numbers_in_text
 
 HISTORY_TYPES = {"+": "新增", "~": "修改", "-": "删除"}
@@ -31,6 +35,7 @@ class AuditEntry:
     user: str
     reason: str
     record: object = None
+    deleted: bool = False
     changes: list[tuple[str, object, object]] = field(default_factory=list)
 
 
@@ -55,9 +60,7 @@ def audit_entries(*, user, model_key: str = "", username: str = "", date_from: d
     for key, model in audited_models().items():
         if model_key and key != model_key:
             continue
-        history = model.history.model.objects.filter(
-            **{f"{model._meta.pk.attname}__in": model.objects.visible_to(user).values("pk")}
-        ).select_related("history_user")
+        history = visible_history(model, user).select_related("history_user")
         if username:
             history = history.filter(history_user__username=username)
         if object_id:
@@ -70,6 +73,82 @@ def audit_entries(*, user, model_key: str = "", username: str = "", date_from: d
             entries.append(_entry(key, model, record))
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries[:limit]
+
+
+def visible_history(model: type[Model], user):
+    """The model's history rows the user may see: those of the records visible to them now and
+    those of the deleted records they could see when they were deleted. Superusers see all,
+    including history left by records removed without a deletion entry. Each row is marked
+    ``record_deleted`` when its record no longer exists."""
+    pk = model._meta.pk.attname
+    history = model.history.model.objects.annotate(
+        record_deleted=~Exists(model._base_manager.filter(pk=OuterRef(pk))))
+    scope = scope_of(user)
+    if scope.everything:
+        return history
+    condition = Q(**{f"{pk}__in": model.objects.visible_to(user).values("pk")})
+    deleted = deleted_scope(model, scope)
+    if deleted is not None:
+        gone = model.history.model.objects.filter(deleted, history_type="-").exclude(
+            **{f"{pk}__in": model._base_manager.values("pk")})
+        condition |= Q(**{f"{pk}__in": gone.values(pk)})
+    return history.filter(condition)
+
+
+def deleted_scope(model: type[Model], scope: Scope) -> Q | None:
+    """The model's scope condition restated on its history rows, to be applied to a deleted
+    record's deletion entry (the record as it was when deleted); ``None`` when it cannot be,
+    and then only superusers see the model's deleted records.
+
+    A lookup is kept when it starts at a field the record itself holds (its id, a value, a
+    foreign key): history rows hold the same fields, and a foreign key leads to the live row it
+    pointed to (a region, which is protected from deletion, or a station or contract, which
+    must still exist: a record deleted together with its station is shown to superusers only).
+    A lookup through other records' rows (reverse relations, many-to-many, subqueries) cannot
+    be restated; in an ``OR`` that branch is dropped (the user sees fewer deleted records, never
+    more), anywhere else the whole condition is. Models with a ``visible_to`` of their own
+    (certificates and training records follow their person) and people (placed through their
+    placement, removed with them) therefore show their deleted records to superusers only;
+    organisations show theirs by registering or entering region, not by contracts."""
+    queryset = model.objects.all()
+    if not isinstance(queryset, ScopedQuerySet) or type(queryset).visible_to is not ScopedQuerySet.visible_to:
+        return None
+    condition = queryset.scope_q(scope)
+    return None if condition is None else _on_history(condition, model, may_narrow=True)
+
+
+def _on_history(condition: Q, model: type[Model], *, may_narrow: bool) -> Q | None:
+    may_narrow = may_narrow and not condition.negated
+    children = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            restated = _on_history(child, model, may_narrow=may_narrow)
+        else:
+            restated = _lookup_on_history(child, model)
+        if restated is not None:
+            children.append(restated)
+        elif not (may_narrow and condition.connector == Q.OR):
+            return None
+    if not children:
+        return None
+    return Q(*children, _connector=condition.connector, _negated=condition.negated)
+
+
+def _lookup_on_history(child: tuple[str, object], model: type[Model]) -> tuple[str, object] | None:
+    lookup, value = child
+    if hasattr(value, "resolve_expression"):
+        return None  # an expression or subquery may refer to the row itself (a history row's pk is not the record's)
+    first, *rest = lookup.split(LOOKUP_SEP)
+    if first == "pk":
+        first = model._meta.pk.name
+    try:
+        field = model._meta.get_field(first)
+        model.history.model._meta.get_field(first)
+    except FieldDoesNotExist:
+        return None
+    if not field.concrete or field.many_to_many:
+        return None
+    return LOOKUP_SEP.join([first, *rest]), value
 
 
 def attach_changes(entries: list[AuditEntry]) -> list[AuditEntry]:
@@ -99,17 +178,18 @@ def _entry(key: str, model: type[Model], record) -> AuditEntry:
         model_label=str(model._meta.verbose_name),
         model_key=key,
         object_id=getattr(record, model._meta.pk.attname),
-        object_text=_object_text(record),
+        object_text=_object_text(record, model),
         action=HISTORY_TYPES.get(record.history_type, record.history_type),
         user=str(record.history_user) if record.history_user else "—",
         reason=record.history_change_reason or "",
         record=record,
+        deleted=getattr(record, "record_deleted", False),
     )
 
 
-def _object_text(record) -> str:
+def _object_text(record, model: type[Model]) -> str:
     for attribute in ("name", "number", "title"):
         value = getattr(record, attribute, None)
         if value:
             return str(value)
-    return f"#{record.pk}"
+    return f"#{getattr(record, model._meta.pk.attname)}"  # the record's id (a history row's own pk is its entry's)
