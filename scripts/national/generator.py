@@ -219,7 +219,7 @@ class Generator:
     def log(self, label: str, started: float, count: int | None = None):
         if self.stdout is not None:
             tail = f"  {count:>10,}" if count is not None else ""
-            self.stdout.write(f"{label:<34} {time.perf_counter() - started:7.1f} s{tail}")
+            print(f"{label:<34} {time.perf_counter() - started:7.1f} s{tail}", file=self.stdout)
 
     def run(self) -> dict[str, int]:
         for step in (self.regions, self.stations, self.targets, self.organisations, self.people,
