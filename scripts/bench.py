@@ -152,17 +152,9 @@ def import_bench(rows: int) -> dict:
     return result
 
 
-def main():
-    print(f"database: {connection.vendor}, scale {SCALE}, {REQUESTS} requests per page, DEBUG={settings.DEBUG}")
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    call_command("migrate", verbosity=0)
-    start = time.perf_counter()
-    if GENERATE:
-        build_national(scale=SCALE, force=True)
-    generate_seconds = time.perf_counter() - start
-
+def pages():
+    """Times every page for the largest province and county: the worst case of their level."""
     provinces = Region.objects.filter(level=RegionLevel.PROVINCE)
-    # The largest province and county: the worst case of their level.
     province = max(provinces, key=lambda p: Region.objects.filter(code__startswith=p.prefix).count())
     county = (Region.objects.filter(level=RegionLevel.COUNTY, code__startswith=province.prefix)
               .annotate(n=Count("children")).order_by("-n", "code").first())
@@ -181,6 +173,9 @@ def main():
         print(f"{label:<52} {median:6.0f}ms {p95:6.0f}ms {target_text:>8} {verdict(p95, target_ms):4} "
               f"{queries:7d} {query_text:>8} {sql_ms:5.0f}ms")
 
+
+def station_import():
+    """The station import, in a fresh process so its peak memory is its own."""
     connection.close()
     child = subprocess.run([sys.executable, __file__, "--import", str(IMPORT_ROWS)], capture_output=True, text=True,
                            env=os.environ.copy())
@@ -195,6 +190,18 @@ def main():
               f"{'≥1000/s':>8} {verdict(-rate, -1000):4} errors {result[f'{label}_errors']}")
     print(f"{'import peak memory (RSS)':<52} {result['rss_mib']:6.0f}MB {'':8} {'≤500 MB':>8} "
           f"{verdict(result['rss_mib'], 500):4}")
+
+
+def main():
+    print(f"database: {connection.vendor}, scale {SCALE}, {REQUESTS} requests per page, DEBUG={settings.DEBUG}")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    call_command("migrate", verbosity=0)
+    start = time.perf_counter()
+    if GENERATE:
+        build_national(scale=SCALE, force=True)
+    generate_seconds = time.perf_counter() - start
+    pages()
+    station_import()
     if GENERATE:
         print(f"{'national data generator':<52} {generate_seconds:7.1f}s {'':8} {'≤600 s':>8} "
               f"{verdict(generate_seconds, 600)}")
