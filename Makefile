@@ -40,7 +40,7 @@ bench: install
 	$(PY) scripts/bench.py
 
 faults: install
-	$(PY) scripts/faults.py
+	$(PY) -m scripts.faults
 
 # The installed, pinned dependencies against the known-vulnerabilities database (pip-audit in a
 # scratch environment of its own, so it is not one of the product's dependencies).

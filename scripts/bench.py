@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Benchmark at national scale: prints a table of numbers against targets, asserts nothing.
 
-Fills a scratch database with ``generate_national`` (the real hierarchy sizes times BENCH_SCALE),
+Fills a scratch database with ``scripts.national`` (the real hierarchy sizes times BENCH_SCALE),
 then times the screens through django.test.Client (median and p95 of BENCH_REQUESTS requests after
 a warm-up, with the SQL query count of one request) and a station-spreadsheet import through the
 same code path as the upload screen, in a fresh process so its peak memory is its own.
@@ -39,6 +39,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from scripts.national.command import build as build_national  # noqa: E402
 from stations.models import Region, RegionLevel, Role, Station, User  # noqa: E402
 from stations.roles import ensure_role_groups  # noqa: E402
 from stations.selectors.coverage import NATIONAL_CODE  # noqa: E402
@@ -104,7 +105,7 @@ def page_rows(province: Region, county: Region) -> list[tuple]:
 
 def peak_rss_mib() -> float:
     """This process's peak resident memory. Linux keeps ``ru_maxrss`` across exec, so a child started
-    after ``generate_national`` would report the parent's peak; ``VmHWM`` is the process's own."""
+    after the generator would report the parent's peak; ``VmHWM`` is the process's own."""
     try:
         with open("/proc/self/status", encoding="ascii") as status:
             for line in status:
@@ -151,17 +152,9 @@ def import_bench(rows: int) -> dict:
     return result
 
 
-def main():
-    print(f"database: {connection.vendor}, scale {SCALE}, {REQUESTS} requests per page, DEBUG={settings.DEBUG}")
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    call_command("migrate", verbosity=0)
-    start = time.perf_counter()
-    if GENERATE:
-        call_command("generate_national", scale=SCALE, force=True)
-    generate_seconds = time.perf_counter() - start
-
+def pages():
+    """Times every page for the largest province and county: the worst case of their level."""
     provinces = Region.objects.filter(level=RegionLevel.PROVINCE)
-    # The largest province and county: the worst case of their level.
     province = max(provinces, key=lambda p: Region.objects.filter(code__startswith=p.prefix).count())
     county = (Region.objects.filter(level=RegionLevel.COUNTY, code__startswith=province.prefix)
               .annotate(n=Count("children")).order_by("-n", "code").first())
@@ -180,6 +173,9 @@ def main():
         print(f"{label:<52} {median:6.0f}ms {p95:6.0f}ms {target_text:>8} {verdict(p95, target_ms):4} "
               f"{queries:7d} {query_text:>8} {sql_ms:5.0f}ms")
 
+
+def station_import():
+    """The station import, in a fresh process so its peak memory is its own."""
     connection.close()
     child = subprocess.run([sys.executable, __file__, "--import", str(IMPORT_ROWS)], capture_output=True, text=True,
                            env=os.environ.copy())
@@ -194,8 +190,20 @@ def main():
               f"{'≥1000/s':>8} {verdict(-rate, -1000):4} errors {result[f'{label}_errors']}")
     print(f"{'import peak memory (RSS)':<52} {result['rss_mib']:6.0f}MB {'':8} {'≤500 MB':>8} "
           f"{verdict(result['rss_mib'], 500):4}")
+
+
+def main():
+    print(f"database: {connection.vendor}, scale {SCALE}, {REQUESTS} requests per page, DEBUG={settings.DEBUG}")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    call_command("migrate", verbosity=0)
+    start = time.perf_counter()
     if GENERATE:
-        print(f"{'generate_national':<52} {generate_seconds:7.1f}s {'':8} {'≤600 s':>8} "
+        build_national(scale=SCALE, force=True)
+    generate_seconds = time.perf_counter() - start
+    pages()
+    station_import()
+    if GENERATE:
+        print(f"{'national data generator':<52} {generate_seconds:7.1f}s {'':8} {'≤600 s':>8} "
               f"{verdict(generate_seconds, 600)}")
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"{'peak RSS of the benchmark process':<52} {peak_rss_mib():6.0f}MB")

@@ -1,11 +1,12 @@
+"""The synthetic national dataset behind the benchmark (scripts/national)."""
+
 import io
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.db.models import Count
 from django.urls import reverse
 
+from scripts.national.command import Refused, build
 from stations.models import CoveragePeriod, MonthlyReport, Region, RegionLevel, Role, Station, StationStatusChange
 from stations.roles import ensure_role_groups
 from tests import builders
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=False)
 @pytest.fixture
 def national(db):
     out = io.StringIO()
-    call_command("generate_national", scale=0.001, stdout=out)
+    build(scale=0.001, stdout=out)
     return out.getvalue()
 
 
@@ -38,9 +39,9 @@ def test_builds_every_level_with_histories_and_reports(national):
 @pytest.mark.django_db(transaction=True)  # --force empties the database: TRUNCATE needs its own transaction
 def test_is_deterministic_and_refuses_a_filled_database(national):
     names = list(Station.objects.order_by("pk").values_list("name", flat=True)[:20])
-    with pytest.raises(CommandError):
-        call_command("generate_national", scale=0.001, stdout=io.StringIO())
-    call_command("generate_national", scale=0.001, force=True, stdout=io.StringIO())
+    with pytest.raises(Refused):
+        build(scale=0.001, stdout=io.StringIO())
+    build(scale=0.001, force=True, stdout=io.StringIO())
     assert list(Station.objects.order_by("pk").values_list("name", flat=True)[:20]) == names
 
 
