@@ -1,8 +1,9 @@
 """The home page's working overview: for the user's region, what needs attention now.
 
-Every figure comes from the same scoped selector as the list page it links to, called with the
-same arguments that page uses by default, so the number on the overview is the number of rows
-the user finds after following the link."""
+Every figure comes from a selector of the app whose list page it links to, counting the rows
+that page's scoped selector gives with the arguments the page uses by default, so the number on
+the overview is the number of rows the user finds after following the link. Nothing is queried
+here."""
 
 from __future__ import annotations
 
