@@ -57,20 +57,42 @@ class TodoList:
     to_score: list = field(default_factory=list)
 
 
-def todo_list(*, user) -> TodoList:
-    """Contracts that may not be renewed (re-procure) and evaluations waiting for this user."""
+def _waiting_evaluations(user) -> tuple[list, list]:
+    """Unfinalised evaluations the user may confirm, and those the user may score."""
     from assessments.permissions import can_finalise, can_score
 
+    to_finalise, to_score = [], []
     evaluations = Evaluation.objects.visible_to(user).for_lists().exclude(status=EvaluationStatus.FINALISED)
-    todo = TodoList(not_renewable=list(
-        Contract.objects.visible_to(user).filter(renewable=False).select_related("contractor", "purchaser")
-        .order_by("ends_on", "number")))
     for evaluation in evaluations.order_by("period_end", "pk"):
         if can_finalise(user, evaluation):
-            todo.to_finalise.append(evaluation)
+            to_finalise.append(evaluation)
         elif can_score(user, evaluation):
-            todo.to_score.append(evaluation)
-    return todo
+            to_score.append(evaluation)
+    return to_finalise, to_score
+
+
+def todo_list(*, user) -> TodoList:
+    """Contracts that may not be renewed (re-procure) and evaluations waiting for this user."""
+    not_renewable = list(Contract.objects.visible_to(user).filter(renewable=False)
+                         .select_related("contractor", "purchaser").order_by("ends_on", "number"))
+    to_finalise, to_score = _waiting_evaluations(user)
+    return TodoList(not_renewable=not_renewable, to_finalise=to_finalise, to_score=to_score)
+
+
+@dataclass(frozen=True)
+class TodoCounts:
+    to_finalise: int
+    to_score: int
+
+    @property
+    def waiting(self) -> int:
+        return self.to_finalise + self.to_score
+
+
+def evaluation_todo_summary(*, user) -> TodoCounts:
+    """How many evaluations wait for the user on the to-do page: to confirm and to score."""
+    to_finalise, to_score = _waiting_evaluations(user)
+    return TodoCounts(len(to_finalise), len(to_score))
 
 
 @dataclass
@@ -134,3 +156,35 @@ def _round(value) -> Decimal | None:
     if value is None:
         return None
     return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+@dataclass
+class EvaluationPeriodRow:
+    county: str
+    subject: str
+    kind: str  # label of the template's kind
+    period_start: datetime.date
+    period_end: datetime.date
+    total: Decimal | None
+    grade: str  # label
+    finalised_on: datetime.date
+
+
+@dataclass
+class EvaluationPeriodSummary:
+    rows: list[EvaluationPeriodRow]
+    grades: dict[str, int]  # evaluations per grade label, best grade first
+
+
+def evaluation_period_summary(*, user, region: Region, first: datetime.date,
+                              last: datetime.date) -> EvaluationPeriodSummary:
+    """Evaluations in the region finalised between the two dates, by county and date, and how
+    many got each grade. One query."""
+    evaluations = list(finalised_results(user=user, region=region).filter(
+        finalised_on__gte=first, finalised_on__lte=last).select_related(
+        "template", "contract", "station", "county").order_by("county__code", "finalised_on", "pk"))
+    return EvaluationPeriodSummary(
+        rows=[EvaluationPeriodRow(e.county.name, e.subject_name, e.template.get_kind_display(), e.period_start,
+                                  e.period_end, e.total, e.get_grade_display(), e.finalised_on)
+              for e in evaluations],
+        grades={str(Grade(g).label): sum(1 for e in evaluations if e.grade == g) for g in GRADE_ORDER})

@@ -1,6 +1,6 @@
 """The reporting chain: a county's quarterly report to the city and a city's semi-annual report
-to the province, as one workbook. Every figure comes from the apps' own scoped selectors and
-querysets (``visible_to(user)``) for the region and the period; nothing is typed in."""
+to the province. Every figure comes from the apps' own scoped selectors (``visible_to(user)``)
+for the region and the period; nothing is typed in and nothing is queried here."""
 
 from __future__ import annotations
 
@@ -8,26 +8,21 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.models import Evaluation, Grade
-from assessments.selectors import GRADE_ORDER, finalised_results
+from assessments.selectors import EvaluationPeriodRow, evaluation_period_summary
 from core.dates import month_end
-from core.xlsx import XlsxBook
-from projects.models import Contract, FilingStatus, FundingSource, Payment, PaymentInstallment
+from projects.selectors.periods import ContractPeriodRow, contract_numbers_by_station, contract_period_summary
 from stations import selectors as station_selectors
-from stations.models import COVERING_STATUSES, Region, RegionLevel, Station, StationKind, StationStatus
 from stations.reports.selectors.rollups import Rollup
-from stations.reports.workbooks import completeness_by_month, completeness_table, rollup_table, rollup_title
+from stations.reports.workbooks import rollup_title
 from stations.selectors.coverage import CoverageRow, coverage_rows
-from workforce.models import Certificate, CertificateLevel, Employment
-from workforce.selectors import qualification_deadlines, station_staffing, workforce_dashboard
-from workforce.selectors.staffing import with_staff_counts
+from stations.selectors.stations import county_names
+from workforce.selectors import workforce_dashboard
+from workforce.selectors.alerts import qualification_deadline_summary
+from workforce.selectors.staffing import StaffingRow, staffing_by_certificate, station_staff_rows
 
-# The report each level sends up: a county's quarterly report, a city's semi-annual report.
-CHAIN_KINDS = {RegionLevel.COUNTY: "quarter", RegionLevel.CITY: "half"}
 ZERO = Decimal("0.00")
 
 
@@ -47,25 +42,15 @@ class StationRow:
 
 
 @dataclass
-class ContractRow:
-    contract: Contract
-    funding: dict[str, Decimal]
-    due_in_period: Decimal
-    paid_in_period: Decimal
-    overdue: int
-    in_force: bool  # its service period overlaps the report's period
-
-
-@dataclass
 class StaffRow:
     county: str
-    staffing: object  # workforce StaffingRow
+    staffing: StaffingRow
     by_level: dict[int, int]
 
 
 @dataclass
 class ChainReport:
-    region: Region
+    region: object  # the county or city (stations' Region)
     kind: str
     label: str
     title: str
@@ -75,28 +60,35 @@ class ChainReport:
     stations: list[StationRow]
     coverage: CoverageRow
     coverage_children: list[CoverageRow]
-    contracts: list[ContractRow]
+    contracts: list[ContractPeriodRow]
+    funding_sources: list[tuple[str, str]]
     staffing: list[StaffRow]
+    certificate_levels: list[tuple[int, str]]
     people: int
     certified: int
     deadlines_soon: int
     deadlines_overdue: int
     rollup: Rollup
     completeness: list
-    evaluations: list[Evaluation]
+    evaluations: list[EvaluationPeriodRow]
     grades: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def is_county_report(self) -> bool:
+        """A county's quarterly report (a city sends a semi-annual one): its coverage is by township."""
+        return self.kind == "quarter"
 
     @property
     def operating_stations(self) -> int:
         return sum(1 for row in self.stations if row.covering)
 
     @property
-    def contracts_in_force(self) -> list[ContractRow]:
+    def contracts_in_force(self) -> list[ContractPeriodRow]:
         return [row for row in self.contracts if row.in_force]
 
     @property
     def contract_amount(self) -> Decimal:
-        return sum((row.contract.amount for row in self.contracts_in_force), ZERO)
+        return sum((row.amount for row in self.contracts_in_force), ZERO)
 
     @property
     def paid_in_period(self) -> Decimal:
@@ -137,7 +129,7 @@ class ChainReport:
         ]
 
 
-def chain_report(*, user, region: Region, kind: str, year: int, number: int) -> ChainReport:
+def chain_report(*, user, region, kind: str, year: int, number: int) -> ChainReport:
     """Everything the region's report for the period shows. The caller has checked that the
     user may see the region."""
     first, last, label = station_selectors.period_range(kind, year, number)
@@ -146,172 +138,32 @@ def chain_report(*, user, region: Region, kind: str, year: int, number: int) -> 
     rollup = station_selectors.report_rollup(user=user, region=region, first=first, last=last, label=label)
     summary, children = coverage_rows(region=region, on_date=as_of)
     dashboard = workforce_dashboard(region=region, on_date=as_of)
-    deadlines = qualification_deadlines(user=user, on_date=as_of, region=region)
-    evaluations = list(finalised_results(user=user, region=region).filter(
-        finalised_on__gte=first, finalised_on__lte=period_end).select_related(
-        "template", "contract", "station", "county").order_by("county__code", "finalised_on", "pk"))
+    deadlines = qualification_deadline_summary(user=user, on_date=as_of, region=region)
+    contracts = contract_period_summary(user=user, region=region, first=first, period_end=period_end, as_of=as_of)
+    staffing = staffing_by_certificate(user=user, region=region, on_date=as_of)
+    evaluations = evaluation_period_summary(user=user, region=region, first=first, last=period_end)
+    counties = county_names(region=region)
     return ChainReport(
         region=region, kind=kind, label=label, title=rollup_title(rollup, kind), first=first,
         period_end=period_end, as_of=as_of,
-        stations=_stations(user, region, as_of), coverage=summary, coverage_children=children,
-        contracts=_contracts(user, region, first, period_end, as_of), staffing=_staffing(user, region, as_of),
-        people=dashboard.people, certified=dashboard.certified,
-        deadlines_soon=sum(1 for row in deadlines if not row.overdue),
-        deadlines_overdue=sum(1 for row in deadlines if row.overdue),
-        rollup=rollup, completeness=completeness_by_month(rollup, user=user), evaluations=evaluations,
-        grades={str(Grade(g).label): sum(1 for e in evaluations if e.grade == g) for g in GRADE_ORDER},
+        stations=_stations(user, region, as_of, counties), coverage=summary, coverage_children=children,
+        contracts=contracts.rows, funding_sources=contracts.sources,
+        staffing=[StaffRow(counties.get(row.station.region.code[:6], ""), row, by_level)
+                  for row, by_level in staffing.rows],
+        certificate_levels=staffing.levels, people=dashboard.people, certified=dashboard.certified,
+        deadlines_soon=deadlines.soon, deadlines_overdue=deadlines.overdue,
+        rollup=rollup, completeness=station_selectors.report_completeness_months(
+            user=user, region=region, first=rollup.first, last=rollup.last),
+        evaluations=evaluations.rows, grades=evaluations.grades,
     )
 
 
-def _county_names(region: Region) -> dict[str, str]:
-    counties = Region.objects.filter(level=RegionLevel.COUNTY, code__startswith=region.prefix)
-    return {code[:6]: name for code, name in counties.values_list("code", "name")}
-
-
-def _stations(user, region: Region, as_of: datetime.date) -> list[StationRow]:
+def _stations(user, region, as_of: datetime.date, counties: dict[str, str]) -> list[StationRow]:
     """The region's stations that existed on the date, with their status then, staff counts and
     the contracts covering them."""
-    stations = (Station.objects.visible_to(user).in_region(region).with_status_at(as_of)
-                .exclude(status_at=None).select_related("region"))
-    stations = list(with_staff_counts(stations, as_of).order_by("region__code", "kind"))
-    numbers: dict[int, list[str]] = {}
-    covering = (Contract.objects.visible_to(user).active_on(as_of).filter(stations__in=[s.pk for s in stations])
-                .values_list("stations", "number").order_by("number"))
-    for station_id, number in covering:
-        numbers.setdefault(station_id, []).append(number)
-    counties = _county_names(region)
-    return [StationRow(counties.get(s.region.code[:6], ""), s.region.name, s.name, s.get_kind_display(),
-                       StationStatus(s.status_at).label, s.heads, s.residents, s.social_workers, s.staff_total,
-                       "、".join(numbers.get(s.pk, [])),
-                       s.kind == StationKind.TOWNSHIP_STATION and s.status_at in COVERING_STATUSES)
+    stations = station_staff_rows(user=user, region=region, on_date=as_of)
+    numbers = contract_numbers_by_station(user=user, station_ids=[s.station_id for s in stations], on_date=as_of)
+    return [StationRow(counties.get(s.region_code[:6], ""), s.township, s.name, s.kind, s.status, s.heads,
+                       s.residents, s.social_workers, s.staff_total, "、".join(numbers.get(s.station_id, [])),
+                       s.covering)
             for s in stations]
-
-
-def _sums(queryset, key: str, value: str = "amount") -> dict:
-    return dict(queryset.order_by().values(key).annotate(total=Sum(value)).values_list(key, "total"))
-
-
-def _contracts(user, region: Region, first, period_end, as_of) -> list[ContractRow]:
-    """The region's contracts in force during the period, or with an installment due, a payment
-    made in it, or an installment overdue at its end."""
-    prefix = region.prefix
-    installments = PaymentInstallment.objects.visible_to(user).filter(contract__purchaser__code__startswith=prefix)
-    due = installments.filter(due_on__gte=first, due_on__lte=period_end)
-    overdue = installments.overdue(as_of)
-    payments = Payment.objects.visible_to(user).filter(installment__contract__purchaser__code__startswith=prefix,
-                                                       paid_on__gte=first, paid_on__lte=period_end)
-    in_force = Q(starts_on__lte=period_end, ends_on__gte=first)
-    contracts = (Contract.objects.visible_to(user).filter(purchaser__code__startswith=prefix).filter(
-        in_force | Q(pk__in=due.values("contract")) | Q(pk__in=payments.values("installment__contract"))
-        | Q(pk__in=overdue.values("contract")))
-        .select_related("purchaser", "contractor").with_filing_status(as_of)
-        .prefetch_related("funding_lines").order_by("purchaser__code", "starts_on", "number"))
-    due_sums = _sums(due, "contract")
-    paid_sums = _sums(payments, "installment__contract")
-    overdue_counts = dict(overdue.order_by().values("contract").annotate(n=Count("pk")).values_list("contract", "n"))
-    return [ContractRow(c, {line.source: line.amount for line in c.funding_lines.all()},
-                        due_sums.get(c.pk) or ZERO, paid_sums.get(c.pk) or ZERO, overdue_counts.get(c.pk, 0),
-                        c.starts_on <= period_end and c.ends_on >= first)
-            for c in contracts]
-
-
-def _staffing(user, region: Region, as_of) -> list[StaffRow]:
-    """Stations in service on the date with their staff against the standard, and the people on
-    their roster certified at each level (by their highest certificate then)."""
-    rows = station_staffing(user=user, on_date=as_of, region=region)
-    top_level = (Certificate.objects.filter(person=OuterRef("person_id"), obtained_on__lte=as_of)
-                 .order_by("-level").values("level")[:1])
-    levels: dict[int, dict[int, int]] = {}
-    counted = (Employment.objects.visible_to(user).active_on(as_of).filter(station__in=[r.station.pk for r in rows])
-               .annotate(top=Subquery(top_level)).exclude(top=None).order_by()
-               .values("station_id", "top").annotate(n=Count("person", distinct=True)))
-    for row in counted:
-        levels.setdefault(row["station_id"], {})[row["top"]] = row["n"]
-    counties = _county_names(region)
-    return [StaffRow(counties.get(r.station.region.code[:6], ""), r, levels.get(r.station.pk, {})) for r in rows]
-
-
-# The workbook ---------------------------------------------------------------------------------
-
-def _yes_no(value: bool) -> str:
-    return _("是") if value else _("否")
-
-
-def _target_cells(row: CoverageRow) -> list:
-    if row.target is None:
-        return ["—", "—", "—"]
-    return [row.target.value, row.target.due_on, row.gap_stations]
-
-
-def chain_workbook(report: ChainReport) -> XlsxBook:
-    region = report.region
-    meta = [(_("区划"), f"{region.name}（{region.code}）"),
-            (_("期间"), f"{report.label}（{report.first:%Y-%m-%d} 至 {report.period_end:%Y-%m-%d}）"),
-            (_("时点数据截至"), report.as_of)]
-    if region.parent_id:
-        meta.append((_("报送"), region.parent.name))
-    book = XlsxBook()
-
-    def sheet(name, headers, rows, extra=()):
-        book.add_sheet(title=name, meta=[(_("报告"), report.title), *meta, *extra], headers=headers, rows=rows)
-
-    sheet(_("概况"), [_("项目"), _("数值")], report.summary)
-
-    sheet(_("社工站"), [_("县（市、区）"), _("所在区划"), _("站点名称"), _("类型"), _("期末状态"), _("站长"),
-                     _("驻站社工"), _("社工（驻站及项目）"), _("在岗人员合计"), _("覆盖合同编号")],
-          [[r.county, r.township, r.name, r.kind, r.status, r.heads, r.residents, r.social_workers, r.staff_total,
-            r.contracts] for r in report.stations])
-
-    cov = report.coverage
-    cov_meta = [(_("覆盖率（%）"), cov.coverage_pct), (_("适用目标（%）"), cov.target.value if cov.target else "—"),
-                (_("距目标尚缺社工站（个）"), cov.gap_stations if cov.target else "—")]
-    if region.level == RegionLevel.COUNTY:
-        sheet(_("覆盖率"), [_("区划代码"), _("乡镇（街道）"), _("已建成运营社工站")],
-              [*[[r.code, r.name, _yes_no(r.covered > 0)] for r in sorted(report.coverage_children,
-                                                                          key=lambda r: r.code)],
-               [cov.code, _("合计"), f"{cov.covered} / {cov.townships}"]], cov_meta)
-    else:
-        sheet(_("覆盖率"), [_("区划代码"), _("区划"), _("乡镇（街道）数"), _("已覆盖"), _("覆盖率（%）"),
-                          _("适用目标（%）"), _("目标期限"), _("距目标尚缺社工站"), _("每县至少建站数"),
-                          _("尚差站数")],
-              [[r.code, r.name, r.townships, r.covered, r.coverage_pct, *_target_cells(r),
-                r.count_target.value if r.count_target else "—", "—" if r.count_gap is None else r.count_gap]
-               for r in [*sorted(report.coverage_children, key=lambda r: r.code), cov]], cov_meta)
-
-    sources = FundingSource.choices
-    sheet(_("合同与资金"),
-          [_("购买方"), _("合同编号"), _("项目名称"), _("承接机构"), _("服务开始"), _("服务结束"), _("期内执行"),
-           _("合同金额（元）"), *[str(label) for _value, label in sources], _("期内应付（元）"),
-           _("期内已付（元）"), _("期末逾期分期"), _("备案情况")],
-          [*[[r.contract.purchaser.name, r.contract.number, r.contract.title, r.contract.contractor.name,
-              r.contract.starts_on, r.contract.ends_on, _yes_no(r.in_force), r.contract.amount,
-              *[r.funding.get(value, "") for value, _label in sources], r.due_in_period, r.paid_in_period, r.overdue,
-              FilingStatus(r.contract.filing_state).label] for r in report.contracts],
-           [_("合计"), "", "", "", "", "", "", sum((r.contract.amount for r in report.contracts), ZERO),
-            *[sum((r.funding.get(value, ZERO) for r in report.contracts), ZERO) for value, _label in sources],
-            sum((r.due_in_period for r in report.contracts), ZERO), report.paid_in_period,
-            report.overdue_installments, ""]])
-
-    levels = CertificateLevel.choices
-    sheet(_("人员"), [_("县（市、区）"), _("乡镇（街道）"), _("站点名称"), _("站长"), _("驻站社工"),
-                    _("社工（驻站及项目）"), _("在岗人员合计"), *[str(label) for _v, label in levels],
-                    _("对照配备标准")],
-          [[r.county, r.staffing.station.region.name, r.staffing.station.name, r.staffing.heads,
-            r.staffing.residents, r.staffing.social_workers, r.staffing.staff_total,
-            *[r.by_level.get(value, 0) for value, _label in levels], "；".join(r.staffing.gaps) or _("达标")]
-           for r in report.staffing],
-          [(_("在岗人员（人）"), report.people), (_("持证社会工作者（人）"), report.certified),
-           (_("90日内到期未取得职业资格（人）"), report.deadlines_soon),
-           (_("已超期未取得职业资格（人）"), report.deadlines_overdue)])
-
-    headers, rows = rollup_table(report.rollup)
-    sheet(_("服务数据"), headers, rows, [(_("口径"), _("仅含县级审核通过的月度报告"))])
-    headers, rows = completeness_table(report.completeness)
-    sheet(_("月报报送"), headers, rows)
-
-    sheet(_("评估"), [_("县（市、区）"), _("评估对象"), _("评估类型"), _("评估期起"), _("评估期止"), _("总分"),
-                    _("等级"), _("确认日期")],
-          [[e.county.name, e.subject_name, e.template.get_kind_display(), e.period_start, e.period_end, e.total,
-            e.get_grade_display(), e.finalised_on] for e in report.evaluations],
-          [(_("等级分布"), "；".join(f"{label} {n}" for label, n in report.grades.items()))])
-    return book

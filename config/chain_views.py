@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.views import View
 
-from config.chain_report import CHAIN_KINDS, chain_report, chain_workbook
-from core.scope import scope_of
-from stations.models import PREFIX_LENGTH, Region, RegionLevel
+from config.chain_report import chain_report
+from config.chain_workbook import chain_workbook
+from stations.reports.selectors.chain import chain_regions
 from stations.reports.views.common import OfficialsOnlyMixin
 
 
@@ -44,25 +43,17 @@ def _period(request, kind: str) -> tuple[int, int]:
 class ChainReportView(OfficialsOnlyMixin, View):
     def get(self, request):
         user = request.user
-        regions = Region.objects.visible_to(user).filter(level__in=list(CHAIN_KINDS)).order_by("code")
-        code = request.GET.get("region", "").strip()
-        if code:
-            region = regions.by_code_or_prefix(code).first()
-        else:
-            region = (regions.filter(pk=getattr(user.home_region, "pk", None)).first()
-                      or regions.filter(level=RegionLevel.CITY).first())
-        if region is None:
+        picked = chain_regions(user=user, code=request.GET.get("region", "").strip())
+        if picked.region is None:
             raise Http404
-        kind = CHAIN_KINDS[region.level]  # what this level sends up; ``?kind=`` cannot change it
+        region = picked.region
+        kind = picked.kind  # what this level sends up; ``?kind=`` cannot change it
         year, number = _period(request, kind)
         report = chain_report(user=user, region=region, kind=kind, year=year, number=number)
         if request.GET.get("format") == "xlsx":
             return chain_workbook(report).response(f"{report.title}.xlsx")
-        if scope_of(user).everything:  # every city, but only this province's counties (not all 2,850)
-            province = region.code[:PREFIX_LENGTH[RegionLevel.PROVINCE]]
-            regions = regions.filter(Q(level=RegionLevel.CITY) | Q(code__startswith=province))
         return render(request, "chain_report.html", {
-            "report": report, "region": region, "regions": regions, "year": year, "n": number,
+            "report": report, "region": region, "regions": picked.choices, "year": year, "n": number,
             "numbers": range(1, 5 if kind == "quarter" else 3),
         })
 

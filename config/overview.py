@@ -1,8 +1,9 @@
 """The home page's working overview: for the user's region, what needs attention now.
 
-Every figure comes from the same scoped selector as the list page it links to, called with the
-same arguments that page uses by default, so the number on the overview is the number of rows
-the user finds after following the link."""
+Every figure comes from a selector of the app whose list page it links to, counting the rows
+that page's scoped selector gives with the arguments the page uses by default, so the number on
+the overview is the number of rows the user finds after following the link. Nothing is queried
+here."""
 
 from __future__ import annotations
 
@@ -13,12 +14,18 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from assessments.selectors import evaluation_todo_summary
 from core.dates import previous_month
-from stations.models import ReportStatus, Role
+from projects.selectors.contracts import contract_alert_summary
+from stations.reports.selectors import report_completeness
+from stations.reports.selectors.lists import report_review_summary
 from stations.selectors.coverage import DASHBOARD_LEVELS, CoverageRow, coverage_rows
+from workforce.selectors.alerts import people_alert_summary
 
-OFFICIALS = {Role.PROVINCE, Role.CITY, Role.COUNTY}
-PEOPLE_ROLES = OFFICIALS | {Role.STATION_HEAD}
+# The users' role values (stations' Role), as the navigation in context_processors names them.
+OFFICIALS = {"province", "city", "county"}
+PEOPLE_ROLES = OFFICIALS | {"station_head"}
+EVALUATION_ROLES = OFFICIALS | {"evaluator"}
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,7 @@ def overview(*, user, on_date: datetime.date) -> Overview:
         _add_contracts(result, user, on_date)
     if role in PEOPLE_ROLES:
         _add_people(result, user, on_date)
-    if role in {Role.COUNTY, Role.CITY, Role.PROVINCE, Role.EVALUATOR}:
+    if role in EVALUATION_ROLES:
         _add_evaluations(result, user)
     return result
 
@@ -78,8 +85,6 @@ def _add_coverage(result: Overview, region, on_date) -> None:
 
 
 def _add_reports(result: Overview, user, region, on_date) -> None:
-    from stations.selectors import report_completeness, report_list
-
     period = previous_month(on_date)  # the month whose report is due now
     result.report_period = period
     completeness = report_completeness(user=user, region=region, period=period)
@@ -89,59 +94,42 @@ def _add_reports(result: Overview, user, region, on_date) -> None:
         url=_url("stations:report-completeness", region=region.code, month=month),
         hint=_("应报 %(n)s 个站点") % {"n": completeness.total.expected},
         severity="bad" if completeness.deadline_passed else "warn"))
-    if user.role == Role.COUNTY:
+    if user.role == "county":
+        queue = report_review_summary(user=user)
         result.alerts.append(Alert(
-            key="reports_awaiting", label=_("待审核的月报"),
-            count=report_list(user=user, status=ReportStatus.SUBMITTED).count(),
-            url=_url("stations:report-list", status=ReportStatus.SUBMITTED), severity="warn"))
+            key="reports_awaiting", label=_("待审核的月报"), count=queue.count,
+            url=_url("stations:report-list", status=queue.status), severity="warn"))
 
 
 def _add_contracts(result: Overview, user, on_date) -> None:
-    from projects.models import FilingStatus
-    from projects.selectors.contracts import DEFAULT_EXPIRING_DAYS, contract_expiring, contract_list
-
-    expiring = list(contract_expiring(user=user, today=on_date))
-    result.expiring_contracts = expiring[:5]
+    contracts = contract_alert_summary(user=user, today=on_date)
+    result.expiring_contracts = contracts.expiring[:5]
     result.alerts.append(Alert(
-        key="contracts_expiring", label=_("%(days)s 天内到期的合同") % {"days": DEFAULT_EXPIRING_DAYS},
-        count=len(expiring), url=_url("projects:contract-expiring"), severity="warn"))
-    contracts = contract_list(user=user, today=on_date)
+        key="contracts_expiring", label=_("%(days)s 天内到期的合同") % {"days": contracts.days},
+        count=len(contracts.expiring), url=_url("projects:contract-expiring"), severity="warn"))
     result.alerts.append(Alert(
-        key="installments_overdue", label=_("有逾期未付款项的合同"),
-        count=contracts.filter(has_overdue=True).count(),
+        key="installments_overdue", label=_("有逾期未付款项的合同"), count=contracts.with_overdue_installments,
         url=_url("projects:contract-list", overdue="true"), severity="bad"))
     result.alerts.append(Alert(
-        key="filings_overdue", label=_("逾期未备案的合同"),
-        count=contracts.filter(filing_state=FilingStatus.OVERDUE).count(),
-        url=_url("projects:contract-list", filing=FilingStatus.OVERDUE), severity="bad"))
+        key="filings_overdue", label=_("逾期未备案的合同"), count=contracts.filings_overdue,
+        url=_url("projects:contract-list", filing=contracts.filing_overdue_state), severity="bad"))
 
 
 def _add_people(result: Overview, user, on_date) -> None:
-    from workforce.selectors import continuing_education_shortfall, qualification_deadlines
-    from workforce.selectors.policies import PolicyBook
-    from workforce.selectors.rules import frontline_people
-
-    book = PolicyBook()
-    people = list(frontline_people(user, on_date))  # read once for both counts
-    deadlines = qualification_deadlines(user=user, on_date=on_date, book=book, people=people)
-    overdue = sum(1 for row in deadlines if row.overdue)
+    people = people_alert_summary(user=user, on_date=on_date)
+    overdue = people.deadlines.overdue
     result.alerts.append(Alert(
-        key="qualification_deadlines", label=_("取得专业资质期限将到或已过"), count=len(deadlines),
+        key="qualification_deadlines", label=_("取得专业资质期限将到或已过"), count=people.deadlines.due,
         url=_url("workforce:deadline-list"), hint=_("其中已逾期 %(n)s 人") % {"n": overdue} if overdue else "",
         severity="bad" if overdue else "warn"))
-    shortfall = continuing_education_shortfall(user=user, year=on_date.year, on_date=on_date, book=book,
-                                               people=people)
     result.alerts.append(Alert(
         key="training_shortfall", label=_("%(year)s 年继续教育学时不足") % {"year": on_date.year},
-        count=len(shortfall), url=_url("workforce:shortfall-list"), severity="warn"))
+        count=people.training_shortfall, url=_url("workforce:shortfall-list"), severity="warn"))
 
 
 def _add_evaluations(result: Overview, user) -> None:
-    from assessments.selectors import todo_list
-
-    todo = todo_list(user=user)
-    waiting = len(todo.to_finalise) + len(todo.to_score)
+    todo = evaluation_todo_summary(user=user)
     result.alerts.append(Alert(
-        key="evaluations_waiting", label=_("待处理的评估"), count=waiting, url=_url("assessments:todo"),
-        hint=_("待确认 %(f)s，待评分 %(s)s") % {"f": len(todo.to_finalise), "s": len(todo.to_score)},
+        key="evaluations_waiting", label=_("待处理的评估"), count=todo.waiting, url=_url("assessments:todo"),
+        hint=_("待确认 %(f)s，待评分 %(s)s") % {"f": todo.to_finalise, "s": todo.to_score},
         severity="warn"))

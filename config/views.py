@@ -12,29 +12,29 @@ from django.utils.translation import gettext_lazy
 from config import audit
 from config.overview import overview
 from core.scope import scope_of
-from stations.models import Region, RegionLevel, Role, Station
 from stations.selectors import reports_due
+from stations.selectors.coverage_trends import TREND_LEVELS
+from stations.selectors.stations import scope_summary
 
-AUDIT_ROLES = {Role.PROVINCE, Role.CITY, Role.COUNTY}
-TREND_LEVELS = {RegionLevel.PROVINCE, RegionLevel.CITY}
-CHAIN_ROLES = {Role.CITY, Role.COUNTY}
+# The users' role values (stations' Role), as the navigation in context_processors names them.
+AUDIT_ROLES = {"province", "city", "county"}
+CHAIN_ROLES = {"city", "county"}
 
 
 @login_required
 def home_view(request):
     user = request.user
     scope = scope_of(user)
-    region = user.home_region
+    summary = scope_summary(user=user)
+    region = summary.home_region
     context = {
         "scope": scope,
         "home_region": region,
-        "ancestors": region.ancestors() if region else [],
-        "station_count": Station.objects.visible_to(user).count(),
-        "child_regions": (
-            Region.objects.visible_to(user).filter(parent=region).order_by("code")[:60] if region else []
-        ),
-        "role_label": Role(user.role).label if user.role else "",
-        "reports_due": reports_due(user=user) if user.role == Role.STATION_HEAD else None,
+        "ancestors": summary.ancestors,
+        "station_count": summary.station_count,
+        "child_regions": summary.child_regions,
+        "role_label": user.get_role_display() if user.role else "",
+        "reports_due": reports_due(user=user) if user.role == "station_head" else None,
         "overview": None if scope.nothing else overview(user=user, on_date=timezone.localdate()),
         "chain_report_url": reverse("chain-report") if user.role in CHAIN_ROLES and not scope.nothing else "",
         "coverage_trends_url": (reverse("stations:coverage-trends", args=[region.code])

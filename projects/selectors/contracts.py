@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from projects.models import (
     Contract,
     ContractEvaluation,
+    FilingStatus,
     FundingLine,
     Organisation,
     Payment,
@@ -40,6 +42,25 @@ def contract_list(*, user, today: datetime.date) -> QuerySet[Contract]:
 def contract_expiring(*, user, today: datetime.date, days: int = DEFAULT_EXPIRING_DAYS) -> QuerySet[Contract]:
     """Contracts ending between today and ``days`` from now, soonest first, with their latest evaluation."""
     return contract_list(user=user, today=today).expiring_within(days, today).order_by("ends_on", "number")
+
+
+@dataclass
+class ContractAlerts:
+    expiring: list[Contract]  # ending within ``days``, soonest first, with their latest evaluation
+    days: int
+    with_overdue_installments: int
+    filings_overdue: int
+    filing_overdue_state: str = FilingStatus.OVERDUE  # the contract list's filter value for the last figure
+
+
+def contract_alert_summary(*, user, today: datetime.date, days: int = DEFAULT_EXPIRING_DAYS) -> ContractAlerts:
+    """What the home page counts about contracts; each figure is the row count of the contract
+    list (or the expiring list) the page links to."""
+    contracts = contract_list(user=user, today=today)
+    return ContractAlerts(
+        expiring=list(contract_expiring(user=user, today=today, days=days)), days=days,
+        with_overdue_installments=contracts.filter(has_overdue=True).count(),
+        filings_overdue=contracts.filter(filing_state=FilingStatus.OVERDUE).count())
 
 
 def contract_filings(*, user, today: datetime.date) -> QuerySet[Contract]:

@@ -1,6 +1,6 @@
 """Excel workbooks of monthly reports: the list of stations that have not filed, and the roll-up
 workbook. Its tables (service totals, filing completeness by month) are also sheets of the
-reporting-chain workbook (config/chain_report.py). The data come from the same scoped selectors
+reporting-chain workbook (config/chain_workbook.py). The data come from the same scoped selectors
 as the screens."""
 
 from __future__ import annotations
@@ -8,10 +8,8 @@ from __future__ import annotations
 import datetime
 
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.dates import month_start, next_month
 from core.xlsx import XlsxBook, xlsx_response
 from stations import selectors
 from stations.models import MonthlyReport, RegionLevel, ReportStatus
@@ -62,12 +60,8 @@ def rollup_children_table(rollup) -> tuple[list, list]:
 def completeness_by_month(rollup, *, user) -> list[tuple[datetime.date, object]]:
     """Filing completeness of each month of the roll-up's period, up to the current month:
     (month, the region's CompletenessRow)."""
-    months = []
-    period = rollup.first
-    while period <= rollup.last and period <= month_start(timezone.localdate()):
-        months.append((period, selectors.report_completeness(user=user, region=rollup.region, period=period).total))
-        period = next_month(period)
-    return months
+    return selectors.report_completeness_months(user=user, region=rollup.region, first=rollup.first,
+                                                last=rollup.last)
 
 
 def completeness_table(months) -> tuple[list, list]:

@@ -5,6 +5,7 @@ from stations.reports.selectors import (  # noqa: F401
     completeness_csv_rows,
     expected_stations,
     report_completeness,
+    report_completeness_months,
     report_deadline,
     report_history,
     report_list,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from stations.models import Region, Station, StationAcceptance
+from stations.models import Region, RegionLevel, Station, StationAcceptance
 
 
 def station_list(*, user, search: str = "", on_date: datetime.date | None = None) -> QuerySet[Station]:
@@ -23,6 +24,29 @@ def station_list(*, user, search: str = "", on_date: datetime.date | None = None
 
 def region_list(*, user) -> QuerySet[Region]:
     return Region.objects.visible_to(user)
+
+
+@dataclass
+class ScopeSummary:
+    home_region: Region | None
+    ancestors: list[Region]  # from the province down to the home region's parent
+    station_count: int  # stations the user may see
+    child_regions: QuerySet[Region] | list  # up to 60 of the home region's children, read when shown
+
+
+def scope_summary(*, user) -> ScopeSummary:
+    """What the home page says about the user's scope."""
+    region = user.home_region
+    return ScopeSummary(
+        home_region=region, ancestors=region.ancestors() if region else [],
+        station_count=Station.objects.visible_to(user).count(),
+        child_regions=Region.objects.visible_to(user).filter(parent=region).order_by("code")[:60] if region else [])
+
+
+def county_names(*, region: Region) -> dict[str, str]:
+    """The names of the counties in the region (or of the county itself) by their 6-digit prefix."""
+    counties = Region.objects.filter(level=RegionLevel.COUNTY, code__startswith=region.prefix)
+    return {code[:6]: name for code, name in counties.values_list("code", "name")}
 
 
 def latest_acceptance_passed() -> Subquery:

@@ -264,3 +264,18 @@ def test_a_superuser_picks_from_every_city_and_this_provinces_counties(client, h
     assert "城关区" not in choices  # a county of another province: reached through its city
     page = client.get(reverse("chain-report"), {"region": "6201"}).content.decode()
     assert "城关区" in page.split('name="region"')[1].split("</select>")[0]
+
+
+def test_workbook_query_count_does_not_grow_with_stations_contracts_and_people(client, h, django_assert_max_num_queries):
+    client.force_login(h.city_user)
+    with django_assert_max_num_queries(60) as few:
+        download(client, year=2026, n=2)
+    for township, number in ((h.a3, "HT-A3-2026"), (h.b2, "HT-B2-2026")):
+        station = builders.station(township)
+        pb.contract(township.parent, pb.organisation(township.parent), stations=[station], number=number,
+                    starts_on=datetime.date(2026, 7, 1))
+        wb.certify(wb.person(station=station, name=f"{township.name}社工"), CertificateLevel.JUNIOR,
+                   datetime.date(2025, 1, 1))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        _response, book = download(client, year=2026, n=2)
+    assert "HT-A3-2026" in text_of(book) and "HT-B2-2026" in text_of(book)

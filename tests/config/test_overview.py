@@ -159,3 +159,17 @@ def test_province_and_city_homes_link_to_the_trends_table_counties_do_not(client
     assert world.county_a.name in page and world.county_b.name in page
     client.force_login(world.staff_a)
     assert "/trends/" not in client.get(reverse("home")).content.decode()
+
+
+def test_home_query_count_does_not_grow_with_records(client, world, django_assert_max_num_queries):
+    client.force_login(world.staff_a)
+    with django_assert_max_num_queries(25) as few:
+        client.get(reverse("home"))
+    station = builders.station(world.a3, actor=world.staff_a)
+    pb.contract(world.county_a, pb.organisation(world.county_a, actor=world.staff_a), stations=[station],
+                actor=world.staff_a, number="HT-C-1", starts_on=datetime.date(2025, 5, 1))
+    for name, start_on in (("C甲", datetime.date(2024, 1, 1)), ("C乙", datetime.date(2024, 5, 1))):
+        wb.person(station=station, actor=world.staff_a, name=name, start_on=start_on)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        figures = alerts(client)
+    assert figures["contracts_expiring"][0] == 2 and figures["qualification_deadlines"][0] == 4

@@ -5,11 +5,19 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
-from stations.models import Station
-from workforce.models import SOCIAL_WORKER_ROLES, Employment, EmploymentRole, StaffingMode, WorkforcePolicy
+from stations.models import COVERING_STATUSES, Station, StationKind, StationStatus
+from workforce.models import (
+    SOCIAL_WORKER_ROLES,
+    Certificate,
+    CertificateLevel,
+    Employment,
+    EmploymentRole,
+    StaffingMode,
+    WorkforcePolicy,
+)
 from workforce.selectors.policies import PolicyBook
 
 ROLE_ORDER = {role: index for index, role in enumerate(EmploymentRole.values)}
@@ -81,6 +89,56 @@ def station_staffing(*, user, on_date: datetime.date, region=None, only_under_st
             rows.append(StaffingRow(station, station.heads, station.residents, station.social_workers,
                                     station.staff_total, policy, gaps))
     return rows
+
+
+@dataclass
+class StationStaffRow:
+    station_id: int
+    region_code: str
+    township: str  # the name of the station's region
+    name: str
+    kind: str  # label
+    status: str  # label of the status on the date
+    heads: int
+    residents: int
+    social_workers: int
+    staff_total: int
+    covering: bool  # a township station in service (pilot or operating): counts towards coverage
+
+
+def station_staff_rows(*, user, region, on_date: datetime.date) -> list[StationStaffRow]:
+    """The region's stations that existed on the date (of every kind), with their status then and
+    their staff counts, by region code and kind. One query whatever the count."""
+    stations = (Station.objects.visible_to(user).in_region(region).with_status_at(on_date)
+                .exclude(status_at=None).select_related("region"))
+    return [StationStaffRow(s.pk, s.region.code, s.region.name, s.name, s.get_kind_display(),
+                            str(StationStatus(s.status_at).label), s.heads, s.residents, s.social_workers,
+                            s.staff_total,
+                            s.kind == StationKind.TOWNSHIP_STATION and s.status_at in COVERING_STATUSES)
+            for s in with_staff_counts(stations, on_date).order_by("region__code", "kind")]
+
+
+@dataclass
+class CertifiedStaffing:
+    rows: list[tuple[StaffingRow, dict[int, int]]]  # a station's staffing, people by certificate level
+    # (value, label) of every certificate level, lowest first
+    levels: list[tuple[int, str]]
+
+
+def staffing_by_certificate(*, user, region, on_date: datetime.date) -> CertifiedStaffing:
+    """``station_staffing`` for the region, and the people on each station's roster certified at
+    each level (by their highest certificate on the date). Four queries whatever the count."""
+    rows = station_staffing(user=user, on_date=on_date, region=region)
+    top_level = (Certificate.objects.filter(person=OuterRef("person_id"), obtained_on__lte=on_date)
+                 .order_by("-level").values("level")[:1])
+    levels: dict[int, dict[int, int]] = {}
+    counted = (Employment.objects.visible_to(user).active_on(on_date)
+               .filter(station__in=[r.station.pk for r in rows])
+               .annotate(top=Subquery(top_level)).exclude(top=None).order_by()
+               .values("station_id", "top").annotate(n=Count("person", distinct=True)))
+    for row in counted:
+        levels.setdefault(row["station_id"], {})[row["top"]] = row["n"]
+    return CertifiedStaffing([(r, levels.get(r.station.pk, {})) for r in rows], list(CertificateLevel.choices))
 
 
 def station_staffing_row(*, station: Station, on_date: datetime.date) -> StaffingRow:

@@ -8,6 +8,7 @@ from stations.reports.selectors.completeness import (  # noqa: F401
     completeness_csv_rows,
     expected_stations,
     report_completeness,
+    report_completeness_months,
     reports_due,
 )
 from stations.reports.selectors.deadlines import deadline_days, deadline_of, report_deadline, with_deadlines  # noqa: F401

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from core.dates import month_end, month_start
+from core.dates import month_end, month_start, next_month
 from stations.models import (
     COVERING_STATUSES,
     PREFIX_LENGTH,
@@ -175,3 +175,15 @@ def reports_due(*, user, months: int = 3) -> list[DueReport]:
         if report is None or report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED):
             due.append(DueReport(period, deadline_of(station.region.code, period, days), report))
     return due
+
+
+def report_completeness_months(*, user, region: Region, first: datetime.date,
+                               last: datetime.date) -> list[tuple[datetime.date, CompletenessRow]]:
+    """Filing completeness of the region for each month from ``first`` to ``last`` (first days),
+    up to the current month: (month, the region's total row)."""
+    months = []
+    period = first
+    while period <= last and period <= month_start(timezone.localdate()):
+        months.append((period, report_completeness(user=user, region=region, period=period).total))
+        period = next_month(period)
+    return months

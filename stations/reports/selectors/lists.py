@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from stations.models import (
-    MonthlyReport,
-)
+from stations.models import MonthlyReport, ReportStatus
 
 
 class CommandLineUser:
@@ -31,3 +30,14 @@ def report_list(*, user, period: datetime.date | None = None, status: str = "") 
     if status:
         reports = reports.filter(status=status)
     return reports.order_by("-period", "station__region__code")
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    count: int
+    status: str = ReportStatus.SUBMITTED  # the report list's status filter that lists them
+
+
+def report_review_summary(*, user) -> ReviewQueue:
+    """How many submitted reports wait for review in the user's report list."""
+    return ReviewQueue(report_list(user=user, status=ReportStatus.SUBMITTED).count())
