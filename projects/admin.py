@@ -71,11 +71,13 @@ class OrganisationAdmin(ScopedAdminMixin, ConcurrentEditAdminMixin, SimpleHistor
 
 @admin.register(OrganisationMember)
 class OrganisationMemberAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    unscoped_reason = "memberships have no visible_to: get_queryset keeps those of organisations the user may see"
+    unscoped_choices = {"user": "offers the accounts the user admin shows, scoped there"}
     list_display = ("user", "organisation")
     autocomplete_fields = ("user", "organisation")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "user":  # users have no visible_to: offer the accounts the user admin shows
+        if db_field.name == "user":
             kwargs["queryset"] = self.admin_site.get_model_admin(db_field.related_model).get_queryset(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

@@ -134,6 +134,7 @@ class IdNumberDisclosureAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelA
     """The record of full ID-number disclosures: read-only, and only the disclosures made by the
     accounts the official may see (those of their own region)."""
 
+    unscoped_reason = "disclosures have no visible_to: get_queryset keeps those made by accounts the user admin shows"
     list_display = ("at", "user", "kind", "subject", "count")
     list_filter = ("kind",)
     search_fields = ("user__username", "subject")

@@ -48,6 +48,11 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     """Provincial officials create and manage the accounts of their province; they cannot grant
     superuser rights, raw permissions, or a region outside their own."""
 
+    unscoped_reason = "accounts have no visible_to: get_queryset keeps those placed in the official's region"
+    unscoped_choices = {
+        "groups": "only a superuser's form has it (officials get the limited fieldsets)",
+        "user_permissions": "only a superuser's form has it (officials get the limited fieldsets)",
+    }
     list_display = ("username", "last_name", "first_name", "role", "region", "station", "is_active")
     list_filter = ("role", "is_active", "is_staff")
     autocomplete_fields = ("region", "station")
