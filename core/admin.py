@@ -129,7 +129,8 @@ def _add_refusal(form, refusal, renamed):
     if isinstance(refusal, PermissionDenied):
         form.add_error(None, str(refusal))
         return
-    for name, errors in getattr(refusal, "error_dict", {None: refusal.error_list}).items():
+    by_field = refusal.error_dict if hasattr(refusal, "error_dict") else {None: refusal.error_list}
+    for name, errors in by_field.items():
         name = renamed.get(name, name)
         form.add_error(name if name in form.fields else None, errors)
 
