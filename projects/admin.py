@@ -10,6 +10,7 @@ from core.admin import (
     DependantsProtectedMixin,
     ReadOnlyAdminMixin,
     ScopedAdminMixin,
+    ServiceWritesAdminMixin,
 )
 from projects import services
 from projects.models import (
@@ -28,7 +29,7 @@ from stations.models import Region, RegionLevel
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ScopedAdminMixin, ConcurrentEditAdminMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(ScopedAdminMixin, ServiceWritesAdminMixin, ConcurrentEditAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "credit_code", "region", "is_local", "rating", "rating_year", "has_party_organisation")
     list_filter = ("is_local", "rating", "has_party_organisation")
     search_fields = ("name", "credit_code")
@@ -117,7 +118,8 @@ class PurchaserCountyFilter(admin.SimpleListFilter):
 
 
 @admin.register(Contract)
-class ContractAdmin(ScopedAdminMixin, ConcurrentEditAdminMixin, DependantsProtectedMixin, SimpleHistoryAdmin):
+class ContractAdmin(ScopedAdminMixin, ServiceWritesAdminMixin, ConcurrentEditAdminMixin, DependantsProtectedMixin,
+                    SimpleHistoryAdmin):
     """Contracts are created on the contract screen (funding lines and schedule belong
     together); here the province reads them and corrects filing and renewal facts."""
 
@@ -157,7 +159,7 @@ class ContractEvaluationAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, SimpleHistor
 
 
 @admin.register(ProcurementPolicy)
-class ProcurementPolicyAdmin(ScopedAdminMixin, ConcurrentEditAdminMixin, SimpleHistoryAdmin):
+class ProcurementPolicyAdmin(ScopedAdminMixin, ServiceWritesAdminMixin, ConcurrentEditAdminMixin, SimpleHistoryAdmin):
     list_display = ("region", "signing_within_days", "assistance_share_max", "assistance_share_min", "share_basis")
     autocomplete_fields = ("region",)
     search_fields = ("region__name", "region__code")
@@ -167,7 +169,8 @@ class ProcurementPolicyAdmin(ScopedAdminMixin, ConcurrentEditAdminMixin, SimpleH
 
 
 @admin.register(SocialAssistanceSpending)
-class SocialAssistanceSpendingAdmin(ScopedAdminMixin, ConcurrentEditAdminMixin, SimpleHistoryAdmin):
+class SocialAssistanceSpendingAdmin(ScopedAdminMixin, ServiceWritesAdminMixin, ConcurrentEditAdminMixin,
+                                    SimpleHistoryAdmin):
     list_display = ("region", "year", "amount", "source")
     list_filter = ("year",)
     autocomplete_fields = ("region",)
