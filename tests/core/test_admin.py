@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 
 from core.admin import ScopedModelAdmin, scope_problems
-from stations.models import StationAcceptance
+from stations.models import Station, StationAcceptance, User
 
 
 def test_an_admin_over_a_model_without_visible_to_is_refused():
@@ -49,6 +49,21 @@ def test_an_inline_offering_choices_must_be_scoped():
     class StationAdmin(ScopedModelAdmin):
         inlines = (ResultInline,)
 
-    from stations.models import Station
-
     assert any("use ScopedAdminMixin" in problem for problem in scope_problems(StationAdmin, Station))
+
+
+def test_a_choice_among_unscoped_rows_not_named_offers_nothing(rf, db):
+    class AcceptanceAdmin(ScopedModelAdmin):
+        readonly_fields = ("checked_by",)  # so the admin starts; a form may still offer it (a subclass, a hook)
+
+    class NamedAcceptanceAdmin(AcceptanceAdmin):
+        unscoped_choices = {"checked_by": "a test"}
+
+    User.objects.create(username="someone")
+    request = rf.get("/")
+    request.user = User(is_superuser=True)
+    db_field = StationAcceptance._meta.get_field("checked_by")
+    site = admin.AdminSite()
+    unnamed = AcceptanceAdmin(StationAcceptance, site).formfield_for_foreignkey(db_field, request)
+    named = NamedAcceptanceAdmin(StationAcceptance, site).formfield_for_foreignkey(db_field, request)
+    assert list(unnamed.queryset) == [] and named.queryset.exists()
