@@ -9,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from assessments import services
 from assessments.models import Dimension, Evaluation, EvaluationTemplate, Indicator
-from core.admin import ReadOnlyAdminMixin, ScopedAdminMixin
+from core.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ServiceWritesAdminMixin
 from core.audit import save_audited
 from core.scope import scope_of
 from stations.models import Role
@@ -72,7 +72,7 @@ class IndicatorInline(_DraftOnlyMixin, admin.StackedInline):
 
 
 @admin.register(EvaluationTemplate)
-class EvaluationTemplateAdmin(_DraftOnlyMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class EvaluationTemplateAdmin(_DraftOnlyMixin, ScopedAdminMixin, ServiceWritesAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "province", "kind", "version", "status", "weight_total", "published_at")
     list_filter = ("kind", "status", "province")
     search_fields = ("name",)
@@ -132,7 +132,7 @@ class EvaluationTemplateAdmin(_DraftOnlyMixin, ScopedAdminMixin, SimpleHistoryAd
 
 
 @admin.register(Dimension)
-class DimensionAdmin(_DraftOnlyMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class DimensionAdmin(_DraftOnlyMixin, ScopedAdminMixin, ServiceWritesAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "template", "weight", "order")
     list_select_related = ("template__province",)
     search_fields = ("name", "template__name")

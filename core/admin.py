@@ -1,27 +1,91 @@
-"""Admin scoping shared by every app's admin: the same ``visible_to`` as the screens."""
+"""Admin scoping shared by every app's admin: the same ``visible_to`` as the screens, failing
+closed; and admin writes whose service refusals come back as form errors."""
 
-from django.contrib import admin
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten, unquote
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from core.audit import edit_token
 
+_CHECKED: set = set()
 
-def _scoped(queryset, user):
-    return queryset.visible_to(user) if hasattr(queryset, "visible_to") else queryset
+
+def is_scoped_model(model) -> bool:
+    """Whether the model's rows can be scoped: its QuerySet has ``visible_to``."""
+    return hasattr(model._default_manager.all(), "visible_to")
+
+
+def _form_relations(admin_class, model, parent_model=None):
+    """The editable foreign keys and many-to-manys an admin's form may offer (statically known:
+    fields it marks read-only or excludes, and the inline's own link to its parent, are left out)."""
+    if issubclass(admin_class, ReadOnlyAdminMixin):
+        return []
+    shown = set(flatten(admin_class.fields)) if admin_class.fields else None
+    hidden = {*admin_class.readonly_fields, *(admin_class.exclude or ())}
+    relations = []
+    for field in model._meta.get_fields():
+        if not (field.concrete and field.is_relation and field.editable) or field.auto_created:
+            continue
+        if field.name in hidden or (shown is not None and field.name not in shown):
+            continue
+        if parent_model is not None and field.related_model is parent_model:
+            continue
+        relations.append(field)
+    return relations
+
+
+def scope_problems(admin_class, model, parent_model=None) -> list[str]:
+    """Why an admin would show rows or choices nobody scoped: empty when it shows only
+    ``visible_to`` rows, or says why not (``unscoped_reason``, ``unscoped_choices``)."""
+    name = f"{admin_class.__module__}.{admin_class.__qualname__}"
+    scoped = issubclass(admin_class, ScopedAdminMixin)
+    problems = []
+    if parent_model is None and not is_scoped_model(model) and not getattr(admin_class, "unscoped_reason", ""):
+        problems.append(f"{name}: {model._meta.label} has no visible_to; scope it or give unscoped_reason")
+    declared = getattr(admin_class, "unscoped_choices", {})
+    for field in _form_relations(admin_class, model, parent_model):
+        if not scoped:
+            problems.append(f"{name}: its form offers {field.name} unscoped; use ScopedAdminMixin")
+        elif not is_scoped_model(field.related_model) and not declared.get(field.name):
+            problems.append(f"{name}: {field.name} lists {field.related_model._meta.label}, which has no "
+                            f"visible_to; name it with a reason in unscoped_choices")
+    for inline in getattr(admin_class, "inlines", ()):
+        problems.extend(scope_problems(inline, inline.model, parent_model=model))
+    return problems
 
 
 class ScopedAdminMixin:
-    """Lists, detail pages, search, autocomplete and foreign-key choices show only
-    what the signed-in user may see."""
+    """Lists, detail pages, search, autocomplete and foreign-key choices show only what the
+    signed-in user may see, through the model's ``visible_to``.
+
+    Fails closed: an admin over a model with no ``visible_to`` refuses to start unless it says
+    why in ``unscoped_reason`` (it then scopes its rows itself, in ``get_queryset``); a form
+    field choosing among such a model's rows offers nothing unless ``unscoped_choices`` names
+    it with the reason its choices may be listed."""
+
+    unscoped_reason: str = ""
+    unscoped_choices: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        key = (type(self), self.model, getattr(self, "parent_model", None))
+        if key not in _CHECKED:  # inlines are built per request: check each class once
+            problems = scope_problems(*key)
+            if problems:
+                raise ImproperlyConfigured("; ".join(problems))
+            _CHECKED.add(key)
 
     def get_queryset(self, request):
-        return _scoped(super().get_queryset(request), request.user)
+        queryset = super().get_queryset(request)
+        if is_scoped_model(self.model):
+            return queryset.visible_to(request.user)
+        return queryset if self.unscoped_reason else queryset.none()
 
     def _ensure_in_scope(self, request, object_id):
         if not request.user.is_superuser and not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
@@ -38,21 +102,89 @@ class ScopedAdminMixin:
         self._ensure_in_scope(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and hasattr(field, "queryset"):
-            field.queryset = _scoped(field.queryset, request.user)
+    def _scoped_choices(self, field, db_field, request):
+        if field is None or not hasattr(field, "queryset"):
+            return field
+        if hasattr(field.queryset, "visible_to"):
+            field.queryset = field.queryset.visible_to(request.user)
+        elif not self.unscoped_choices.get(db_field.name):
+            field.queryset = field.queryset.none()
         return field
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return self._scoped_choices(super().formfield_for_foreignkey(db_field, request, **kwargs), db_field, request)
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if field is not None and hasattr(field, "queryset"):
-            field.queryset = _scoped(field.queryset, request.user)
-        return field
+        return self._scoped_choices(super().formfield_for_manytomany(db_field, request, **kwargs), db_field, request)
 
 
 class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
     pass
+
+
+REFUSAL_ATTRIBUTE = "_admin_service_refusal"
+
+
+def _add_refusal(form, refusal, renamed):
+    if isinstance(refusal, PermissionDenied):
+        form.add_error(None, str(refusal))
+        return
+    by_field = refusal.error_dict if hasattr(refusal, "error_dict") else {None: refusal.error_list}
+    for name, errors in by_field.items():
+        name = renamed.get(name, name)
+        form.add_error(name if name in form.fields else None, errors)
+
+
+class ServiceWritesAdminMixin:
+    """For admins whose saves and deletes call the product's services: a service's refusal
+    (``ValidationError``, or ``PermissionDenied`` with a message) undoes whatever the save had
+    written and shows the form again with the refusal as its errors, instead of a server error.
+    ``refusal_fields`` maps a service's field names to the form's. The bulk "delete selected"
+    action is offered only when ``delete_queryset`` routes it as ``delete_model`` does."""
+
+    refusal_fields: dict[str, str] = {}
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)  # atomic: undone
+        except (ValidationError, PermissionDenied) as refusal:
+            if isinstance(refusal, PermissionDenied) and not refusal.args:
+                raise  # the admin's own "not allowed": its 403
+            setattr(request, REFUSAL_ATTRIBUTE, refusal)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        refusal, renamed = getattr(request, REFUSAL_ATTRIBUTE, None), self.refusal_fields
+        if refusal is None:
+            return form_class
+
+        class RefusedForm(form_class):
+            def clean(self):
+                data = super().clean()
+                _add_refusal(self, refusal, renamed)
+                return data
+
+        return RefusedForm
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)  # atomic: undone
+        except ValidationError as refusal:
+            self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+            url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[object_id],
+                          current_app=self.admin_site.name)
+            return HttpResponseRedirect(url)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        cls = type(self)
+        if cls.delete_model is not admin.ModelAdmin.delete_model and \
+                cls.delete_queryset is admin.ModelAdmin.delete_queryset:
+            actions.pop("delete_selected", None)
+        return actions
 
 
 class DependantsProtectedMixin:

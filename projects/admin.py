@@ -10,6 +10,7 @@ from core.admin import (
     DependantsProtectedMixin,
     ReadOnlyAdminMixin,
     ScopedAdminMixin,
+    ServiceWritesAdminMixin,
 )
 from projects import services
 from projects.models import (
@@ -28,7 +29,7 @@ from stations.models import Region, RegionLevel
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ScopedAdminMixin, ConcurrentEditAdminMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(ScopedAdminMixin, ServiceWritesAdminMixin, ConcurrentEditAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "credit_code", "region", "is_local", "rating", "rating_year", "has_party_organisation")
     list_filter = ("is_local", "rating", "has_party_organisation")
     search_fields = ("name", "credit_code")
@@ -71,11 +72,13 @@ class OrganisationAdmin(ScopedAdminMixin, ConcurrentEditAdminMixin, SimpleHistor
 
 @admin.register(OrganisationMember)
 class OrganisationMemberAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    unscoped_reason = "memberships have no visible_to: get_queryset keeps those of organisations the user may see"
+    unscoped_choices = {"user": "offers the accounts the user admin shows, scoped there"}
     list_display = ("user", "organisation")
     autocomplete_fields = ("user", "organisation")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "user":  # users have no visible_to: offer the accounts the user admin shows
+        if db_field.name == "user":
             kwargs["queryset"] = self.admin_site.get_model_admin(db_field.related_model).get_queryset(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -115,7 +118,8 @@ class PurchaserCountyFilter(admin.SimpleListFilter):
 
 
 @admin.register(Contract)
-class ContractAdmin(ScopedAdminMixin, ConcurrentEditAdminMixin, DependantsProtectedMixin, SimpleHistoryAdmin):
+class ContractAdmin(ScopedAdminMixin, ServiceWritesAdminMixin, ConcurrentEditAdminMixin, DependantsProtectedMixin,
+                    SimpleHistoryAdmin):
     """Contracts are created on the contract screen (funding lines and schedule belong
     together); here the province reads them and corrects filing and renewal facts."""
 
@@ -155,7 +159,7 @@ class ContractEvaluationAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, SimpleHistor
 
 
 @admin.register(ProcurementPolicy)
-class ProcurementPolicyAdmin(ScopedAdminMixin, ConcurrentEditAdminMixin, SimpleHistoryAdmin):
+class ProcurementPolicyAdmin(ScopedAdminMixin, ServiceWritesAdminMixin, ConcurrentEditAdminMixin, SimpleHistoryAdmin):
     list_display = ("region", "signing_within_days", "assistance_share_max", "assistance_share_min", "share_basis")
     autocomplete_fields = ("region",)
     search_fields = ("region__name", "region__code")
@@ -165,7 +169,8 @@ class ProcurementPolicyAdmin(ScopedAdminMixin, ConcurrentEditAdminMixin, SimpleH
 
 
 @admin.register(SocialAssistanceSpending)
-class SocialAssistanceSpendingAdmin(ScopedAdminMixin, ConcurrentEditAdminMixin, SimpleHistoryAdmin):
+class SocialAssistanceSpendingAdmin(ScopedAdminMixin, ServiceWritesAdminMixin, ConcurrentEditAdminMixin,
+                                    SimpleHistoryAdmin):
     list_display = ("region", "year", "amount", "source")
     list_filter = ("year",)
     autocomplete_fields = ("region",)

@@ -1,6 +1,7 @@
 """Admin for provincial officials: scoped like the screens; writes go through the services
-(people) or full validation with an audit record (policies). ID numbers are masked on every
-admin page (list, form, history); correcting one is done on the person's edit screen."""
+(people, assignments, certificates, training; a refusal is shown on the form) or full validation
+with an audit record (policies). ID numbers are masked on every admin page (list, form,
+history); correcting one is done on the person's edit screen."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -12,8 +13,10 @@ from core.admin import (
     DependantsProtectedMixin,
     ReadOnlyAdminMixin,
     ScopedAdminMixin,
+    ServiceWritesAdminMixin,
 )
 from core.audit import save_audited
+from workforce import services
 from workforce.models import (
     Certificate,
     Employment,
@@ -23,12 +26,50 @@ from workforce.models import (
     TrainingRecord,
     WorkforcePolicy,
 )
-from workforce.validators import mask_id_number
+from workforce.validators import mask_id_number, normalise_id_number
 
 
-class AuditedAdminMixin(ConcurrentEditAdminMixin):
+class AuditedAdminMixin(ServiceWritesAdminMixin, ConcurrentEditAdminMixin):
     def save_model(self, request, obj, form, change):
         save_audited(obj, actor=request.user)
+
+
+def _values(obj, names) -> dict:
+    return {name: getattr(obj, name) for name in names}
+
+
+def _write_unowned(actor, instance, **values) -> None:
+    """A field the admin's form edits but no service owns (a person's registering region, whose
+    assignment it is): written with an audited save, after the service's checks have passed."""
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    for name in changed:
+        setattr(instance, name, values[name])
+    if changed:
+        save_audited(instance, actor=actor, update_fields=changed)
+
+
+def save_employment(actor, obj, person, changed_data) -> None:
+    """A new assignment through ``employment_create``, a changed one through ``employment_update``."""
+    if obj.pk is None:
+        obj.pk = services.employment_create(actor=actor, person=person, **_values(obj, services.EMPLOYMENT_FIELDS)).pk
+        return
+    employment = Employment.objects.get(pk=obj.pk)
+    services.employment_update(actor=actor, employment=employment, **_values(obj, services.EMPLOYMENT_FIELDS))
+    if "person" in changed_data:  # the assignment handed to someone else
+        services.ensure_can_edit(actor, obj.person)
+        _write_unowned(actor, employment, person=obj.person)
+
+
+def save_person_record(actor, obj, person) -> None:
+    """A certificate or training record: added through its service, corrected by an audited save
+    that the person's editors may make."""
+    if obj.pk is None:
+        add = services.certificate_add if isinstance(obj, Certificate) else services.training_add
+        fields = services.CERTIFICATE_FIELDS if isinstance(obj, Certificate) else services.TRAINING_FIELDS
+        obj.pk = add(actor=actor, person=person, **_values(obj, fields)).pk
+        return
+    services.ensure_can_edit(actor, person)
+    save_audited(obj, actor=actor)
 
 
 class MaskedIdHistoryHelper(HistoricalRecordContextHelper):
@@ -75,9 +116,44 @@ class PersonAdmin(ScopedAdminMixin, AuditedAdminMixin, DependantsProtectedMixin,
     def get_historical_record_context_helper(self, request, historical_record):
         return MaskedIdHistoryHelper(self.model, historical_record)
 
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return  # registered in save_related, with the first assignment the form brings
+        data = {name: form.cleaned_data[name] for name in services.PERSON_FIELDS if name in form.cleaned_data}
+        person = services.person_update(actor=request.user, person=Person.objects.get(pk=obj.pk), **data)
+        _write_unowned(request.user, person, registered_region=obj.registered_region)
+
+    def save_related(self, request, form, formsets, change):
+        if not change:
+            self._register(request, form, formsets)
+        super().save_related(request, form, formsets, change)
+
+    def _register(self, request, form, formsets):
+        """``person_create``, given the form's first new assignment (which places the person and, for a
+        superuser, decides the registering county); someone already registered is taken over."""
+        employments = next(formset for formset in formsets if formset.model is Employment)
+        first = next((f for f in employments.extra_forms if f.has_changed() and not f.cleaned_data.get("DELETE")),
+                     None)
+        assignment = None
+        if first is not None:
+            assignment = {k: v for k, v in first.cleaned_data.items() if k in services.EMPLOYMENT_FIELDS}
+            employments.registered = first.instance
+        data = {name: form.cleaned_data[name] for name in services.PERSON_FIELDS if name in form.cleaned_data}
+        taken_over = Person.objects.filter(id_number=normalise_id_number(data.get("id_number", ""))).exists()
+        person = services.person_create(actor=request.user, assignment=assignment, **data)
+        if not taken_over:
+            _write_unowned(request.user, person, registered_region=form.instance.registered_region)
+        form.instance.pk, form.instance._state.adding = person.pk, False
+
     def save_formset(self, request, form, formset, change):
+        registered = getattr(formset, "registered", None)
         for instance in formset.save(commit=False):
-            save_audited(instance, actor=request.user)
+            if instance is registered:
+                continue
+            if isinstance(instance, Employment):
+                save_employment(request.user, instance, form.instance, changed_data=())
+            else:
+                save_person_record(request.user, instance, form.instance)
         for obj in formset.deleted_objects:
             obj._history_user = request.user
             obj.delete()
@@ -91,6 +167,9 @@ class EmploymentAdmin(ScopedAdminMixin, AuditedAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ("person", "station", "employer")
     list_select_related = ("person", "station", "employer")
 
+    def save_model(self, request, obj, form, change):
+        save_employment(request.user, obj, obj.person, form.changed_data)
+
 
 @admin.register(Certificate)
 class CertificateAdmin(ScopedAdminMixin, AuditedAdminMixin, SimpleHistoryAdmin):
@@ -100,6 +179,9 @@ class CertificateAdmin(ScopedAdminMixin, AuditedAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ("person",)
     list_select_related = ("person",)
 
+    def save_model(self, request, obj, form, change):
+        save_person_record(request.user, obj, obj.person)
+
 
 @admin.register(TrainingRecord)
 class TrainingRecordAdmin(ScopedAdminMixin, AuditedAdminMixin, SimpleHistoryAdmin):
@@ -108,6 +190,9 @@ class TrainingRecordAdmin(ScopedAdminMixin, AuditedAdminMixin, SimpleHistoryAdmi
     search_fields = ("person__name", "title", "provider")
     autocomplete_fields = ("person",)
     list_select_related = ("person",)
+
+    def save_model(self, request, obj, form, change):
+        save_person_record(request.user, obj, obj.person)
     date_hierarchy = "held_on"
 
 
@@ -134,6 +219,7 @@ class IdNumberDisclosureAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelA
     """The record of full ID-number disclosures: read-only, and only the disclosures made by the
     accounts the official may see (those of their own region)."""
 
+    unscoped_reason = "disclosures have no visible_to: get_queryset keeps those made by accounts the user admin shows"
     list_display = ("at", "user", "kind", "subject", "count")
     list_filter = ("kind",)
     search_fields = ("user__username", "subject")

@@ -5,7 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ScopedAdminMixin, ScopedModelAdmin
+from core.admin import ScopedAdminMixin, ScopedModelAdmin, ServiceWritesAdminMixin
+from core.audit import save_audited
 from stations import services
 from stations.admin.filters import MeetsStandardFilter, StationStatusTodayFilter, region_filter
 from stations.admin.standards import AcceptanceItemResultInline
@@ -44,10 +45,15 @@ class RegionAdmin(ScopedModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
+class UserAdmin(ScopedAdminMixin, ServiceWritesAdminMixin, DjangoUserAdmin):
     """Provincial officials create and manage the accounts of their province; they cannot grant
     superuser rights, raw permissions, or a region outside their own."""
 
+    unscoped_reason = "accounts have no visible_to: get_queryset keeps those placed in the official's region"
+    unscoped_choices = {
+        "groups": "only a superuser's form has it (officials get the limited fieldsets)",
+        "user_permissions": "only a superuser's form has it (officials get the limited fieldsets)",
+    }
     list_display = ("username", "last_name", "first_name", "role", "region", "station", "is_active")
     list_filter = ("role", "is_active", "is_staff")
     autocomplete_fields = ("region", "station")
@@ -118,8 +124,9 @@ class StationAdminForm(forms.ModelForm):
 
 
 @admin.register(Station)
-class StationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class StationAdmin(ScopedAdminMixin, ServiceWritesAdminMixin, SimpleHistoryAdmin):
     form = StationAdminForm
+    refusal_fields = {"effective_on": "status_effective_on", "status": "new_status"}
     list_display = ("name", "kind", "region", "co_location", "opened_on", "site_area_m2")
     list_filter = (StationStatusTodayFilter, "kind", region_filter("region__code"), "region__kind", MeetsStandardFilter,
                    "co_location")
@@ -148,7 +155,7 @@ class StationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(StationAcceptance)
-class StationAcceptanceAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class StationAcceptanceAdmin(ScopedAdminMixin, ServiceWritesAdminMixin, SimpleHistoryAdmin):
     list_display = ("station", "checked_on", "passed", "source", "checked_by")
     list_filter = ("passed", region_filter("station__region__code"))
     inlines = (AcceptanceItemResultInline,)
@@ -157,6 +164,10 @@ class StationAcceptanceAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     readonly_fields = ("checked_by",)
 
     def save_model(self, request, obj, form, change):
-        obj.checked_by = obj.checked_by or request.user
-        obj._history_user = request.user
-        super().save_model(request, obj, form, change)
+        if change:  # correcting a recorded check: no service does that
+            obj.checked_by = obj.checked_by or request.user
+            save_audited(obj, actor=request.user)
+            return
+        obj.pk = services.station_record_acceptance(
+            actor=request.user, station=obj.station, checked_on=obj.checked_on, passed=obj.passed, source=obj.source,
+            notes=obj.notes).pk

@@ -1,15 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ScopedAdminMixin
+from core.admin import ScopedAdminMixin, ServiceWritesAdminMixin
 from core.audit import save_audited
+from stations import services
 from stations.admin.filters import region_filter
 from stations.models import CoverageSetting, Target
 from stations.services.stations import _ensure_region_in_scope
 
 
-class AuditedSaveMixin:
-    """Admin saves validate, stay in the user's scope and record the user in the history."""
+class AuditedSaveMixin(ServiceWritesAdminMixin):
+    """Admin saves validate, stay in the user's scope and record the user in the history; a
+    refusal is shown on the form."""
 
     region_attribute = "region"
 
@@ -27,6 +29,13 @@ class TargetAdmin(ScopedAdminMixin, AuditedSaveMixin, SimpleHistoryAdmin):
     list_select_related = ("region",)
     date_hierarchy = "due_on"
 
+    def save_model(self, request, obj, form, change):
+        if change and {"region", "metric", "due_on"} & set(form.changed_data):
+            super().save_model(request, obj, form, change)  # moving a target to another key: no service does that
+            return
+        obj.pk = services.target_set(actor=request.user, region=obj.region, metric=obj.metric, due_on=obj.due_on,
+                                     value=obj.value, unit=obj.unit, source=obj.source).pk
+
 
 @admin.register(CoverageSetting)
 class CoverageSettingAdmin(ScopedAdminMixin, AuditedSaveMixin, SimpleHistoryAdmin):
@@ -39,3 +48,10 @@ class CoverageSettingAdmin(ScopedAdminMixin, AuditedSaveMixin, SimpleHistoryAdmi
         if db_field.name == "province" and field is not None:
             field.queryset = field.queryset.filter(level="province")
         return field
+
+    def save_model(self, request, obj, form, change):
+        if change and "province" in form.changed_data:
+            super().save_model(request, obj, form, change)  # moving a setting to another province
+            return
+        obj.pk = services.coverage_setting_set(actor=request.user, province=obj.province,
+                                               include_other_township=obj.include_other_township).pk

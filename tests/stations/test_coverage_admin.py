@@ -97,3 +97,21 @@ def test_station_admin_filters_by_status_today_and_meets_standard(client, h):
     assert [s.pk for s in closed] == [h.s_a1.pk]
     assert list(client.get("/admin/stations/station/?meets_standard=yes").context["cl"].result_list) == []
     assert len(client.get("/admin/stations/station/?meets_standard=no").context["cl"].result_list) == 2
+
+
+def test_a_status_change_on_a_date_that_has_one_is_a_form_error_and_nothing_is_written(client, h):
+    services.station_change_status(actor=builders.superuser(), station=h.s_a1, status="suspended",
+                                   effective_on=D(2024, 2, 1), reason="人员空缺")
+    client.force_login(h.official)
+    histories = Station.history.count(), h.s_a1.status_changes.count()
+    data = {"region": h.a1.pk, "name": "改过名的站", "kind": "station", "address": "", "site_area_m2": "",
+            "co_location": "", "opened_on": "", "contact_name": "", "contact_phone": "",
+            "new_status": "operating", "status_effective_on": "2024-02-01", "status_reason": "恢复",
+            "status_changes-TOTAL_FORMS": "0", "status_changes-INITIAL_FORMS": "2",
+            "status_changes-MIN_NUM_FORMS": "0", "status_changes-MAX_NUM_FORMS": "1000"}
+    response = client.post(f"/admin/stations/station/{h.s_a1.pk}/change/", data)
+    assert response.status_code == 200
+    assert "该站点在 2024-02-01 已有一次状态变更" in response.content.decode()
+    assert "status_effective_on" in response.context["adminform"].form.errors
+    assert Station.objects.get(pk=h.s_a1.pk).name == h.s_a1.name
+    assert (Station.history.count(), h.s_a1.status_changes.count()) == histories

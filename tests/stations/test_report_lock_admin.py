@@ -9,37 +9,13 @@ from django.urls import reverse
 from projects.models import Contract
 from stations.models import Region, Station
 from tests import builders
+from tests.admin_forms import form_data
 from tests.projects import builders as pb
 from tests.stations import report_builders as rb
 from tests.workforce import builders as wb
 
 pytestmark = pytest.mark.django_db
 STALE = "该记录在您打开后已被他人修改，本次保存未生效"
-
-
-def form_data(response) -> dict:
-    """What the browser would send back from an admin change form, unchanged."""
-    data = {}
-
-    def add(form):
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            key = form.add_prefix(name)
-            data[key] = ([str(v) for v in value] if isinstance(value, (list, tuple)) else
-                         "on" if value is True else str(value))
-
-    add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        add(formset.management_form)
-        for form in formset.forms:
-            add(form)
-    token = response.context.get("edit_token")
-    if token:
-        data["_edit_token"] = token
-    return data
 
 
 @pytest.fixture
