@@ -15,12 +15,13 @@ from stations.services.stations import _ensure_region_in_scope
 @transaction.atomic
 def target_set(*, actor, region: Region, metric: str, due_on: datetime.date, value: Decimal,
                unit: str = TargetUnit.PERCENT, source: str = "") -> Target:
-    """Create or change the region's target for a metric and due date."""
+    """Create or change the region's target for a metric and due date; its source (the document
+    that sets it) is the change's reason in the history."""
     _ensure_region_in_scope(actor, region)
     target = Target.objects.filter(region=region, metric=metric, due_on=due_on).first() or Target(
         region=region, metric=metric, due_on=due_on)
     target.value, target.unit, target.source = Decimal(value), unit, source
-    save_audited(target, actor=actor)
+    save_audited(target, actor=actor, reason=source)
     return target
 
 

@@ -49,6 +49,7 @@ def test_official_adds_a_target_with_history_and_cannot_target_another_province(
     assert client.post("/admin/stations/target/add/", data).status_code == 302
     created = Target.objects.get(region=h.county_b)
     assert created.history.first().history_user == h.official
+    assert created.history.first().history_change_reason == "文件"  # the document is the change's reason
     data.update(region=h.gansu_county.pk, due_on="2026-12-31")
     response = client.post("/admin/stations/target/add/", data)
     assert response.status_code == 200 and not Target.objects.filter(region=h.gansu_county).exists()
