@@ -54,8 +54,9 @@ class PlacementQuerySet(models.QuerySet):
 
 class Placement(models.Model):
     """Where a person is placed, as worked out on the day it was stored (see :class:`PersonQuerySet`):
-    kept by :mod:`workforce.placement` on every write of a person, an assignment or a station's
-    township, and refreshed daily (``manage.py refresh_placements``) for assignments that begin."""
+    refreshed by the service of every write of a person, an assignment or a station's township (see
+    :mod:`workforce.placement`). Past ``valid_until`` (a later assignment began) the scope works the
+    placement out again by itself; the daily ``manage.py refresh_placements`` only stores it anew."""
 
     person = models.OneToOneField(Person, primary_key=True, on_delete=models.CASCADE, related_name="placement")
     station = models.ForeignKey(Station, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
