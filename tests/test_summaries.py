@@ -284,3 +284,14 @@ def test_at_midnight_the_scope_follows_an_assignment_that_begins_before_the_comp
     assert list(Person.objects.visible_to(w.county_b_user).filter(pk=w.mover.pk)) == [w.mover]
     call_command("refresh_placements", stdout=SimpleNamespace(write=lambda text: None))
     assert_summaries_in_step()
+
+
+@pytest.mark.django_db
+def test_the_demo_data_comes_with_its_summaries():
+    """The demo seeds through the services (a station's first save aside, followed by its status
+    changes through the service): nothing to rebuild afterwards."""
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=SimpleNamespace(write=lambda text: None))
+    assert CoveragePeriod.objects.exists() and Placement.objects.exists()
+    assert_summaries_in_step()
