@@ -80,7 +80,7 @@ def person_create(*, actor, assignment: dict | None = None, **data) -> Person:
     person = Person(registered_region=_registering_region(actor, station),
                     **{key: value for key, value in data.items() if key in PERSON_FIELDS})
     save_audited(person, actor=actor, reason=_("登记"))
-    refresh_placements([person.pk])
+    refresh_placements([person.pk])  # placed before the assignment: adding it asks who may see them
     if assignment is not None:
         employment_create(actor=actor, person=person, **assignment)
     return person
@@ -125,6 +125,7 @@ def employment_update(*, actor, employment: Employment, **data) -> Employment:
     changed = apply_changes(employment, data, (*EMPLOYMENT_FIELDS, "person"), ignore_unknown=True)
     if changed:
         save_audited(employment, actor=actor, update_fields=changed)
+    if {"person", "station", "start_on"} & set(changed):  # what places someone; the end date does not
         refresh_placements({previous_person, employment.person_id})
     return employment
 
