@@ -4,7 +4,16 @@ The summaries: coverage periods (stations.CoveragePeriod, from the status histor
 townships and the townships' kinds) and placements (workforce.Placement, from the people, their
 assignments and their stations' townships). Each case below writes through one path a user has
 (a service, an admin form, an upload, a bulk write, a division load) and then compares both tables,
-row for row, with what the pure functions here rebuild from the source tables."""
+row for row, with what the pure functions here rebuild from the source tables:
+
+- stations: station_create, station_change_status, station_update (township; kind), the station
+  admin's change and add forms, the station upload (stations_save_in_bulk), stations_save_in_bulk
+  moving a station, a division file load, the region admin changing a township's kind;
+- workforce: person_create, person_update (registering region), employment_create, _update (station,
+  person), _delete, the people and assignment uploads, the person admin's assignment inline and the
+  assignment admin (expected to fail until the admin calls the services);
+- the demo data; and midnight passing, where the scope must not wait for the daily compaction.
+The national data generator is checked the same way in tests/config/test_generate_national.py."""
 
 from __future__ import annotations
 
