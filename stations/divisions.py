@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from stations.models import LEVEL_ORDER, PREFIX_LENGTH, Region, RegionLevel, kind_from_name
-from stations.services.coverage_periods import refresh_coverage_periods_in_regions
+from stations.services.summaries import townships_changed
 
 LEVEL_ALIASES = {
     **{level.value: level.value for level in RegionLevel},
@@ -179,6 +179,6 @@ def _load_level(level: str, batch: list[DivisionRow], result: LoadResult) -> Non
             result.unchanged[level] += 1
     Region.objects.bulk_create(to_create, batch_size=1000)
     Region.objects.bulk_update(to_update, ["name", "level", "kind", "parent_id"], batch_size=1000)
-    refresh_coverage_periods_in_regions(region.pk for region in to_update)  # a township's kind may have changed
+    townships_changed(region.pk for region in to_update)  # a township's kind may have changed
     result.created[level] += len(to_create)
     result.updated[level] += len(to_update)

@@ -1,12 +1,21 @@
-"""Stored placements (:class:`workforce.models.Placement`) kept in step with what places a person.
+"""Stored placements (:class:`workforce.models.Placement`), kept by the rule for summaries (see
+:mod:`stations.services.summaries`): the service that writes what places a person refreshes it.
 
-A placement changes when a person is registered or their registering region changes, when an
-assignment is added, changed or removed, when a station moves to another township, and when a
-future assignment begins. The first three reach the database through many paths (the services,
-the admin's forms and inlines, the spreadsheet imports), so they are caught by the model signals
-connected in :class:`workforce.apps.WorkforceConfig`. Bulk writes that bypass signals (a station
-import, the national data generator) call these functions themselves; assignments beginning are
-picked up by ``manage.py refresh_placements`` once a day, and until then by the scope itself."""
+Writes. A person is placed by their assignments, else by their registering region. The workforce
+services that write either (a person registered or their registering region changed, an assignment
+added, changed or deleted) call :func:`refresh_placements` for the people they touched, in their
+transaction; so do the Excel imports of people and assignments, row by row. A station moving to
+another township is a stations write: the stations services announce it, and
+:func:`follow_station_moves`, registered from :class:`workforce.apps.WorkforceConfig`, gives its
+people's placements the new township in the same transaction. Rows copied in past the services
+(the national data generator) are followed by ``refresh_placements()`` for everyone.
+
+Time. A placement also changes with no write at all: on the day a later assignment begins. A
+stored placement carries that day as ``valid_until`` and the scope trusts it only before then
+(``PlacementQuerySet.placed``, ``PersonQuerySet.with_placement``); from that day on, the query
+works the placement out from the assignments itself. So no job has to run for anyone to be placed
+correctly at midnight. ``manage.py refresh_placements``, run daily, is only a compaction: it stores
+the placements that ran out, so that the scope goes back to an indexed match for those people."""
 
 from __future__ import annotations
 
@@ -18,7 +27,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from stations.models import Station
-from workforce.models import Employment, Person, Placement, placement_expressions
+from workforce.models import Person, Placement, placement_expressions
 
 BATCH = 2000
 
@@ -61,41 +70,3 @@ def follow_station_moves(station_ids: Iterable[int]) -> int:
     unchanged = Station.objects.filter(pk=OuterRef("station_id"), region__code=OuterRef("region_code"))
     return sum(Placement.objects.filter(station_id__in=station_ids[start:start + BATCH]).filter(~Exists(unchanged))
                .update(region_code=code) for start in range(0, len(station_ids), BATCH))
-
-
-# -- signal receivers (connected in WorkforceConfig.ready) ------------------------------------
-
-def person_saved(sender, instance: Person, raw=False, created=False, update_fields=None, **kwargs):
-    # Of a person's own fields only the registering region places them (an edit of the phone does not).
-    if not raw and (created or update_fields is None or "registered_region" in update_fields):
-        refresh_placements([instance.pk])
-
-
-def employment_saving(sender, instance: Employment, raw=False, **kwargs):
-    """Remember whose assignment it was, in case the save moves it to another person."""
-    if not raw and instance.pk:
-        instance._placement_previous_person = (
-            Employment.objects.filter(pk=instance.pk).values_list("person_id", flat=True).first())
-
-
-def employment_saved(sender, instance: Employment, raw=False, **kwargs):
-    if not raw:
-        previous = getattr(instance, "_placement_previous_person", None)
-        refresh_placements({instance.person_id, *([previous] if previous else [])})
-
-
-def employment_deleted(sender, instance: Employment, origin=None, **kwargs):
-    # When the person is deleted with their assignments, there is nobody left to place.
-    deleting_people = isinstance(origin, Person) or (isinstance(origin, QuerySet) and origin.model is Person)
-    if not deleting_people:
-        refresh_placements([instance.person_id])
-
-
-def station_saved(sender, instance: Station, raw=False, created=False, update_fields=None, **kwargs):
-    # A new station has nobody placed at it yet; a save that leaves the township alone moves no one.
-    if not raw and not created and (update_fields is None or "region" in update_fields):
-        follow_station_moves([instance.pk])
-
-
-def stations_saved_in_bulk(sender, station_ids, **kwargs):
-    follow_station_moves(station_ids)

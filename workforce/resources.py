@@ -28,6 +28,7 @@ from workforce.models import (
     TrainingKind,
     TrainingRecord,
 )
+from workforce.placement import refresh_placements
 from workforce.validators import mask_id_number, mask_id_numbers_in_text, normalise_id_number
 
 ID_COLUMN = "身份证号码"
@@ -64,6 +65,16 @@ class AuditedResourceMixin:
     def before_save_instance(self, instance, row, **kwargs):
         instance._history_user = self.user
         instance._change_reason = _("Excel 导入")
+
+
+class PlacingResourceMixin:
+    """Imported people and assignments place people: each saved row refreshes its person's stored
+    placement at once, in the import's transaction, so that the rows after it are looked up
+    (scoped) with the placement the row gave."""
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        refresh_placements([instance.person_id if isinstance(instance, Employment) else instance.pk])
 
 
 class BoundUserMixin:
@@ -110,7 +121,7 @@ class StationWidget(BoundUserMixin, ScopedForeignKeyWidget):
         return value.region.code if value else ""
 
 
-class PersonResource(AuditedResourceMixin, ScopedModelResource):
+class PersonResource(PlacingResourceMixin, AuditedResourceMixin, ScopedModelResource):
     name = fields.Field(attribute="name", column_name="姓名")
     id_number = fields.Field(attribute="id_number", column_name=ID_COLUMN, widget=IdNumberWidget())
     gender = fields.Field(attribute="gender", column_name="性别", widget=ChoiceWidget(Gender.choices))
@@ -158,7 +169,7 @@ class PersonResource(AuditedResourceMixin, ScopedModelResource):
         instance.clean()  # fills birth date and gender from the ID number, so re-imports compare equal
 
 
-class EmploymentResource(AuditedResourceMixin, ScopedModelResource):
+class EmploymentResource(PlacingResourceMixin, AuditedResourceMixin, ScopedModelResource):
     person = person_field()
     person_name = fields.Field(attribute="person__name", column_name="姓名", readonly=True)
     station = fields.Field(attribute="station", column_name="站点区划代码", widget=StationWidget(Station))

@@ -1,5 +1,6 @@
 """Writes for the workforce registry. Each takes the acting user, checks the target is
-within their scope, validates, runs in a transaction and leaves an audit record."""
+within their scope, validates, runs in a transaction and leaves an audit record. Each write of
+what places a person refreshes their stored placement in the same transaction (workforce.placement)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.audit import apply_changes, save_audited
+from core.audit import apply_changes, delete_audited, save_audited
 from core.scope import scope_of
 from stations.models import Region, RegionLevel, Station
 from workforce.models import (
@@ -18,6 +19,7 @@ from workforce.models import (
     TrainingRecord,
     can_edit_people,
 )
+from workforce.placement import refresh_placements
 from workforce.validators import mask_id_numbers_in_text, normalise_id_number
 
 PERSON_FIELDS = ("name", "gender", "birth_date", "id_number", "phone", "education", "major", "social_work_degree",
@@ -78,6 +80,7 @@ def person_create(*, actor, assignment: dict | None = None, **data) -> Person:
     person = Person(registered_region=_registering_region(actor, station),
                     **{key: value for key, value in data.items() if key in PERSON_FIELDS})
     save_audited(person, actor=actor, reason=_("登记"))
+    refresh_placements([person.pk])  # placed before the assignment: adding it asks who may see them
     if assignment is not None:
         employment_create(actor=actor, person=person, **assignment)
     return person
@@ -85,10 +88,14 @@ def person_create(*, actor, assignment: dict | None = None, **data) -> Person:
 
 @transaction.atomic
 def person_update(*, actor, person: Person, **data) -> Person:
+    """Change a person's own fields; ``registered_region`` (which places someone without an
+    assignment) is accepted too, for the registry's administrators."""
     ensure_can_edit(actor, person)
-    changed = apply_changes(person, data, PERSON_FIELDS)
+    changed = apply_changes(person, data, (*PERSON_FIELDS, "registered_region"))
     if changed:
         save_audited(person, actor=actor, update_fields=[*changed, "updated_at"])
+    if "registered_region" in changed:
+        refresh_placements([person.pk])
     return person
 
 
@@ -101,19 +108,33 @@ def employment_create(*, actor, person: Person, taking_over: bool = False, **dat
     _ensure_station_in_scope(actor, data["station"])
     employment = Employment(person=person, **{k: v for k, v in data.items() if k in EMPLOYMENT_FIELDS})
     save_audited(employment, actor=actor)
+    refresh_placements([person.pk])
     return employment
 
 
 @transaction.atomic
 def employment_update(*, actor, employment: Employment, **data) -> Employment:
+    """Change an assignment; ``person`` gives it to someone else (a correction in the admin)."""
     ensure_can_edit(actor, employment.person)
     _ensure_station_in_scope(actor, employment.station)
     if "station" in data:
         _ensure_station_in_scope(actor, data["station"])
-    changed = apply_changes(employment, data, EMPLOYMENT_FIELDS, ignore_unknown=True)
+    if "person" in data:
+        ensure_can_edit(actor, data["person"])
+    previous_person = employment.person_id
+    changed = apply_changes(employment, data, (*EMPLOYMENT_FIELDS, "person"), ignore_unknown=True)
     if changed:
         save_audited(employment, actor=actor, update_fields=changed)
+    if {"person", "station", "start_on"} & set(changed):  # what places someone; the end date does not
+        refresh_placements({previous_person, employment.person_id})
     return employment
+
+
+@transaction.atomic
+def employment_delete(*, actor, employment: Employment) -> None:
+    ensure_can_edit(actor, employment.person)
+    delete_audited(employment, actor=actor)
+    refresh_placements([employment.person_id])
 
 
 @transaction.atomic

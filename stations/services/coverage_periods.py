@@ -1,9 +1,9 @@
-"""The coverage periods (:class:`stations.models.CoveragePeriod`) kept in step with the status history.
+"""The coverage periods (:class:`stations.models.CoveragePeriod`) rebuilt from the status histories.
 
-Every write that can change a township station's covering days calls :func:`refresh_coverage_periods`
-for the stations it touched: a status change, a station's creation or change (its township or its
-kind), a bulk station import, a township's kind changing (division loads, the region admin), and the
-national data generator."""
+Kept by the rule in :mod:`stations.services.summaries`: every service that writes a status change,
+a station (its township or its kind) or a township's kind calls it there, in its transaction. The
+national data generator, which copies rows in past the services, calls
+:func:`refresh_coverage_periods` for everything once it is done."""
 
 from __future__ import annotations
 

@@ -14,8 +14,7 @@ from simple_history.utils import bulk_create_with_history
 from core.audit import apply_changes, save_audited
 from core.scope import scope_of
 from stations.models import Region, Station, StationAcceptance, StationStatus, StationStatusChange
-from stations.services.coverage_periods import refresh_coverage_periods
-from stations.signals import stations_saved_in_bulk
+from stations.services.summaries import stations_changed
 
 BULK_BATCH = 1000
 STATION_FIELDS = (
@@ -58,7 +57,7 @@ def station_update(*, actor, station: Station, **data) -> Station:
     if changed:
         save_audited(station, actor=actor, update_fields=[*changed, "updated_at"])
         if {"region", "kind"} & set(changed):
-            refresh_coverage_periods([station.pk])
+            stations_changed([station.pk], moved="region" in changed)
     return station
 
 
@@ -82,7 +81,7 @@ def station_change_status(*, actor, station: Station, status: str, effective_on:
         station=station, status=status, effective_on=effective_on, reason=reason, changed_by=actor,
     )
     save_audited(change, actor=actor, reason=reason)
-    refresh_coverage_periods([station.pk])
+    stations_changed([station.pk])
     return change
 
 
@@ -109,9 +108,7 @@ def stations_save_in_bulk(*, actor, created: list[Station], updated: list[Statio
         Station.history.bulk_history_create(updated, update=True, **audit)
     if status_changes:  # bulk_create takes a new station's id from the now saved station
         bulk_create_with_history(status_changes, StationStatusChange, **audit)
-    station_ids = [station.pk for station in (*created, *updated)]
-    refresh_coverage_periods(station_ids)
-    stations_saved_in_bulk.send(sender=Station, station_ids=station_ids)
+    stations_changed([station.pk for station in (*created, *updated)], moved=bool(updated))
 
 
 @transaction.atomic

@@ -61,22 +61,25 @@ def test_every_service_write_keeps_the_placement_in_step(stations, county_a_user
     assert_in_step()
 
 
-def test_admin_style_saves_and_deletes_keep_the_placement_in_step(stations):
+def test_admin_writes_through_the_services_keep_the_placement_in_step(stations):
+    """What the admin's forms can do (give an assignment to someone else, delete assignments, change
+    the registering region) goes through the services, which keep the placement."""
     h = stations
+    root = builders.superuser()
     first = wb.person(station=h.station_a1, start_on=datetime.date(2023, 1, 1), name="甲")
-    second = wb.person(station=h.station_b1, start_on=datetime.date(2023, 1, 1), name="乙")
-    later = Employment.objects.create(person=first, station=h.station_b1, role="resident",
-                                      start_on=datetime.date(2024, 1, 1))
+    # At another station than the assignment it is given below: overlapping ones at one station are refused.
+    second = wb.person(station=h.station_c1, start_on=datetime.date(2023, 1, 1), name="乙")
+    later = services.employment_create(actor=root, person=first, station=h.station_b1, role="resident",
+                                       start_on=datetime.date(2024, 1, 1))
     assert stored()[first.pk][:2] == (h.station_b1.pk, h.b1.code)
-    later.person = second  # an assignment given to someone else (the admin's change form allows it)
-    later.save()
+    services.employment_update(actor=root, employment=later, person=second)  # given to someone else
     assert stored()[first.pk][:2] == (h.station_a1.pk, h.a1.code)
     assert_in_step()
-    later.delete()
-    Employment.objects.filter(person=second).delete()  # the admin's "delete selected" is a queryset delete
+    services.employment_delete(actor=root, employment=later)
+    for employment in Employment.objects.filter(person=second):  # the admin's "delete selected", one by one
+        services.employment_delete(actor=root, employment=employment)
     assert stored()[second.pk] == (None, second.registered_region.code, None)
-    second.registered_region = h.county_c
-    second.save()
+    services.person_update(actor=root, person=second, registered_region=h.county_c)
     assert stored()[second.pk] == (None, h.county_c.code, None)
     assert_in_step()
     first.delete()  # with its assignments: nothing is left behind to break the person's deletion

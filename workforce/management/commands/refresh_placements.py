@@ -6,7 +6,8 @@ from workforce.placement import refresh_placements
 class Command(BaseCommand):
     help = (
         "Store today's placement of the people whose stored placement has run out (an assignment "
-        "began) or is missing; with --all, of everyone. Run once a day, shortly after midnight."
+        "began) or is missing; with --all, of everyone. Run once a day, shortly after midnight: a "
+        "compaction only, since the scope works out a run-out placement itself until then."
     )
 
     def add_arguments(self, parser):

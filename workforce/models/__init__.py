@@ -1,0 +1,65 @@
+"""People who staff the stations, their assignments, certificates and training,
+and the per-region rules (qualification, training, staffing, stipends) applied to them.
+One module per topic; everything is importable from ``workforce.models``."""
+
+from workforce.models.choices import (
+    CONTINUING_EDUCATION_KINDS,
+    FRONTLINE_ROLES,
+    MONTHLY_STIPEND_KINDS,
+    RECOGNISED_TRAINING_KINDS,
+    SOCIAL_WORKER_ROLES,
+    CertificateLevel,
+    DisclosureKind,
+    Education,
+    EmploymentRole,
+    Gender,
+    StaffingMode,
+    StipendKind,
+    TrainingKind,
+)
+from workforce.models.employment import Employment, EmploymentQuerySet
+from workforce.models.people import (
+    FULL_ID_PERMISSION,
+    IdNumberDisclosure,
+    Person,
+    PersonChildQuerySet,
+    PersonQuerySet,
+    can_edit_people,
+    can_see_full_id_number,
+)
+from workforce.models.placements import Placement, PlacementQuerySet, placement_expressions
+from workforce.models.policies import RegionPolicyQuerySet, StipendPolicy, WorkforcePolicy
+from workforce.models.records import Certificate, TrainingRecord
+
+__all__ = [
+    "CONTINUING_EDUCATION_KINDS",
+    "FRONTLINE_ROLES",
+    "FULL_ID_PERMISSION",
+    "MONTHLY_STIPEND_KINDS",
+    "RECOGNISED_TRAINING_KINDS",
+    "SOCIAL_WORKER_ROLES",
+    "Certificate",
+    "CertificateLevel",
+    "DisclosureKind",
+    "Education",
+    "Employment",
+    "EmploymentQuerySet",
+    "EmploymentRole",
+    "Gender",
+    "IdNumberDisclosure",
+    "Person",
+    "PersonChildQuerySet",
+    "PersonQuerySet",
+    "Placement",
+    "PlacementQuerySet",
+    "RegionPolicyQuerySet",
+    "StaffingMode",
+    "StipendKind",
+    "StipendPolicy",
+    "TrainingKind",
+    "TrainingRecord",
+    "WorkforcePolicy",
+    "can_edit_people",
+    "can_see_full_id_number",
+    "placement_expressions",
+]
