@@ -253,17 +253,12 @@ def upload_to(client, url_name, upload_file):
     return report
 
 
-ADMIN_PAST_THE_SERVICES = pytest.mark.xfail(
-    strict=True, reason="the workforce admin saves people and assignments without the workforce services, "
-                        "which keep the placements; it passes once the admin calls them")
-
 WRITES = [
     station_create, station_change_status, station_update_township, station_update_kind, station_admin_change,
     station_admin_add, station_import, stations_in_bulk, division_load, region_admin_kind,
     person_create, person_update_region, employment_create, employment_update, employment_reassign,
     employment_delete, person_import, employment_import,
-    pytest.param(person_admin_inline, marks=ADMIN_PAST_THE_SERVICES),
-    pytest.param(employment_admin_change, marks=ADMIN_PAST_THE_SERVICES),
+    person_admin_inline, employment_admin_change,
 ]
 
 

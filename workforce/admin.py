@@ -38,26 +38,15 @@ def _values(obj, names) -> dict:
     return {name: getattr(obj, name) for name in names}
 
 
-def _write_unowned(actor, instance, **values) -> None:
-    """A field the admin's form edits but no service owns (a person's registering region, whose
-    assignment it is): written with an audited save, after the service's checks have passed."""
-    changed = [name for name, value in values.items() if getattr(instance, name) != value]
-    for name in changed:
-        setattr(instance, name, values[name])
-    if changed:
-        save_audited(instance, actor=actor, update_fields=changed)
-
-
 def save_employment(actor, obj, person, changed_data) -> None:
     """A new assignment through ``employment_create``, a changed one through ``employment_update``."""
     if obj.pk is None:
         obj.pk = services.employment_create(actor=actor, person=person, **_values(obj, services.EMPLOYMENT_FIELDS)).pk
         return
-    employment = Employment.objects.get(pk=obj.pk)
-    services.employment_update(actor=actor, employment=employment, **_values(obj, services.EMPLOYMENT_FIELDS))
+    data = _values(obj, services.EMPLOYMENT_FIELDS)
     if "person" in changed_data:  # the assignment handed to someone else
-        services.ensure_can_edit(actor, obj.person)
-        _write_unowned(actor, employment, person=obj.person)
+        data["person"] = obj.person
+    services.employment_update(actor=actor, employment=Employment.objects.get(pk=obj.pk), **data)
 
 
 def save_person_record(actor, obj, person) -> None:
@@ -120,8 +109,8 @@ class PersonAdmin(ScopedAdminMixin, AuditedAdminMixin, DependantsProtectedMixin,
         if not change:
             return  # registered in save_related, with the first assignment the form brings
         data = {name: form.cleaned_data[name] for name in services.PERSON_FIELDS if name in form.cleaned_data}
-        person = services.person_update(actor=request.user, person=Person.objects.get(pk=obj.pk), **data)
-        _write_unowned(request.user, person, registered_region=obj.registered_region)
+        services.person_update(actor=request.user, person=Person.objects.get(pk=obj.pk),
+                               registered_region=obj.registered_region, **data)
 
     def save_related(self, request, form, formsets, change):
         if not change:
@@ -141,8 +130,8 @@ class PersonAdmin(ScopedAdminMixin, AuditedAdminMixin, DependantsProtectedMixin,
         data = {name: form.cleaned_data[name] for name in services.PERSON_FIELDS if name in form.cleaned_data}
         taken_over = Person.objects.filter(id_number=normalise_id_number(data.get("id_number", ""))).exists()
         person = services.person_create(actor=request.user, assignment=assignment, **data)
-        if not taken_over:
-            _write_unowned(request.user, person, registered_region=form.instance.registered_region)
+        if not taken_over and form.instance.registered_region != person.registered_region:
+            services.person_update(actor=request.user, person=person, registered_region=form.instance.registered_region)
         form.instance.pk, form.instance._state.adding = person.pk, False
 
     def save_formset(self, request, form, formset, change):
@@ -155,8 +144,11 @@ class PersonAdmin(ScopedAdminMixin, AuditedAdminMixin, DependantsProtectedMixin,
             else:
                 save_person_record(request.user, instance, form.instance)
         for obj in formset.deleted_objects:
-            obj._history_user = request.user
-            obj.delete()
+            if isinstance(obj, Employment):
+                services.employment_delete(actor=request.user, employment=obj)
+            else:
+                obj._history_user = request.user
+                obj.delete()
 
 
 @admin.register(Employment)
@@ -169,6 +161,9 @@ class EmploymentAdmin(ScopedAdminMixin, AuditedAdminMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         save_employment(request.user, obj, obj.person, form.changed_data)
+
+    def delete_model(self, request, obj):
+        services.employment_delete(actor=request.user, employment=obj)
 
 
 @admin.register(Certificate)
