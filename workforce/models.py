@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from core.scope import Scope, ScopedQuerySet, scope_of
 from projects.models import Organisation
-from stations.models import Region, Role, Station, User, ancestor_codes
+from stations.models import Region, Station, User, ancestor_codes
 from workforce.validators import (
     birth_date_from_id,
     mask_id_number,
@@ -192,19 +192,6 @@ class Person(models.Model):
             return None
         born = self.birth_date
         return on_date.year - born.year - ((on_date.month, on_date.day) < (born.month, born.day))
-
-
-def can_see_full_id_number(user) -> bool:
-    """ID numbers are masked everywhere; holders of the permission (granted to nobody by
-    default, assigned through an admin group) may ask to see or export them in full, for the
-    people they can see at all, and every such disclosure is recorded (:class:`IdNumberDisclosure`)."""
-    return bool(user.is_authenticated and user.is_active and user.has_perm(FULL_ID_PERMISSION))
-
-
-def can_edit_people(user) -> bool:
-    """County staff keep the registry of the people placed in their county (and superusers)."""
-    scope = scope_of(user)
-    return scope.everything or (bool(scope.prefix) and user.role == Role.COUNTY)
 
 
 class PersonChildQuerySet(ScopedQuerySet):
