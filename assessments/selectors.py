@@ -59,16 +59,16 @@ class TodoList:
 
 def todo_list(*, user) -> TodoList:
     """Contracts that may not be renewed (re-procure) and evaluations waiting for this user."""
-    from assessments.permissions import can_finalise, can_score
+    from assessments.permissions import can_finalise_evaluation, can_score_evaluation
 
     evaluations = Evaluation.objects.visible_to(user).for_lists().exclude(status=EvaluationStatus.FINALISED)
     todo = TodoList(not_renewable=list(
         Contract.objects.visible_to(user).filter(renewable=False).select_related("contractor", "purchaser")
         .order_by("ends_on", "number")))
     for evaluation in evaluations.order_by("period_end", "pk"):
-        if can_finalise(user, evaluation):
+        if can_finalise_evaluation(user, evaluation):
             todo.to_finalise.append(evaluation)
-        elif can_score(user, evaluation):
+        elif can_score_evaluation(user, evaluation):
             todo.to_score.append(evaluation)
     return todo
 
