@@ -81,7 +81,8 @@ class ContractListView(LoginRequiredMixin, FilterView):
         return selectors.contract_list(user=self.request.user, today=today())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(may_write=permissions.can_manage_purchases(self.request.user), today=today(), **kwargs)
+        return super().get_context_data(may_write=permissions.can_manage_purchases(self.request.user), today=today(),
+                                        **kwargs)
 
 
 class ContractExpiringView(LoginRequiredMixin, ListView):

@@ -27,7 +27,8 @@ STATION_FIELDS = (
 def require_station_manager(actor, station: Station | None = None) -> None:
     """Refuses anyone :func:`can_manage_station` does not allow (for ``station``, when given)."""
     if not can_manage_station(actor, station):
-        raise PermissionDenied(_("只有县级民政部门（或省级民政部门）可以登记和修改本辖区的社工站。"))
+        raise PermissionDenied(
+            _("只有县级民政部门（或省级民政部门）可以登记和修改本辖区的社工站。"))
 
 
 def _ensure_region_in_scope(actor, region: Region) -> None:

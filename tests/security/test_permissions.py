@@ -72,8 +72,8 @@ def test_import_stations(w, client):
     new = Station(region=w.h.a2, name="权限测试站", kind=StationKind.TOWNSHIP_STATION)
     with pytest.raises(PermissionDenied):
         stations_save_in_bulk(actor=w.city, created=[new], updated=[], status_changes=[], reason="导入")
-    rows = Dataset(headers=["区划代码", "类型", "站点名称", "地址", "场地面积（平方米）", "合署场所", "挂牌日期",
-                            "联系人", "联系电话", "状态", "状态日期"])
+    rows = Dataset(headers=["区划代码", "类型", "站点名称", "地址", "场地面积（平方米）", "合署场所",
+                            "挂牌日期", "联系人", "联系电话", "状态", "状态日期"])
     rows.append([w.h.a2.code, "乡镇（街道）社工站", "权限测试站", "", "", "", "", "", "", "", ""])
     refused = run_import(StationResource(user=w.city), rows, user=w.city, dry_run=False)
     assert refused.has_errors and "只有县级民政部门" in " ".join(refused.file_errors)
@@ -91,7 +91,8 @@ def test_manage_a_station(w, client):
     assert signed_in(client, w.city).get(page).status_code == 403
     assert "/status/" not in client.get(f"/stations/{w.station.pk}/").content.decode()
     with pytest.raises(PermissionDenied):
-        station_services.station_create(actor=w.city, region=w.h.a2, name="市局登记站", kind=StationKind.TOWNSHIP_STATION)
+        station_services.station_create(actor=w.city, region=w.h.a2, name="市局登记站",
+                                        kind=StationKind.TOWNSHIP_STATION)
     with pytest.raises(PermissionDenied):
         station_services.station_change_status(actor=w.city, station=w.station, status="suspended",
                                                effective_on=datetime.date(2025, 8, 1))
