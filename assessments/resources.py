@@ -66,7 +66,7 @@ class ScoreResource(ScopedModelResource):
         return Score(evaluation=self.evaluation)
 
     def before_import(self, dataset, **kwargs):
-        if self.evaluation is None or not permissions.can_score(self.user, self.evaluation):
+        if self.evaluation is None or not permissions.can_import_evaluation_scores(self.user, self.evaluation):
             raise ValueError(_("该评估当前不能由您评分（只有评分中的评估可由指定评估方评分）。"))
 
     def skip_row(self, instance, original, row, import_validation_errors=None):

@@ -59,14 +59,14 @@ class TodoList:
 
 def _waiting_evaluations(user) -> tuple[list, list]:
     """Unfinalised evaluations the user may confirm, and those the user may score."""
-    from assessments.permissions import can_finalise, can_score
+    from assessments.permissions import can_finalise_evaluation, can_score_evaluation
 
     to_finalise, to_score = [], []
     evaluations = Evaluation.objects.visible_to(user).for_lists().exclude(status=EvaluationStatus.FINALISED)
     for evaluation in evaluations.order_by("period_end", "pk"):
-        if can_finalise(user, evaluation):
+        if can_finalise_evaluation(user, evaluation):
             to_finalise.append(evaluation)
-        elif can_score(user, evaluation):
+        elif can_score_evaluation(user, evaluation):
             to_score.append(evaluation)
     return to_finalise, to_score
 

@@ -88,7 +88,7 @@ def evaluation_create(*, actor, template: EvaluationTemplate, period_start: date
     evaluation = Evaluation(template=template, contract=contract, station=station, period_start=period_start,
                             period_end=period_end, evaluator=evaluator, created_by=actor)
     county = evaluation.placing_county()
-    if county is None or not permissions.can_create_in(actor, county):
+    if county is None or not permissions.can_create_evaluation(actor, county):
         raise PermissionDenied(_("只有被评估对象所在地的民政部门可以发起评估。"))
     save_audited(evaluation, actor=actor, reason=_("发起评估"))
     return evaluation
@@ -118,7 +118,7 @@ def evaluation_save_scores(*, actor, evaluation: Evaluation, scores: dict[int, t
         raise ValidationError(_("该评估的评分已被他人修改（您打开评分表之后有人保存过），本次保存未生效。"
                                 "您填写的内容仍保留在表单中，请在新窗口打开评分表查看最新评分后再合并修改。"),
                               code="stale")
-    if not permissions.can_score(actor, evaluation):
+    if not permissions.can_score_evaluation(actor, evaluation):
         raise PermissionDenied(_("该评估当前不能由您评分（只有评分中的评估可由指定评估方评分）。"))
     indicators = {i.pk: i for i in Indicator.objects.filter(dimension__template=evaluation.template)
                   .select_related("dimension")}
@@ -157,7 +157,7 @@ def evaluation_submit(*, actor, evaluation: Evaluation) -> Evaluation:
     evaluation = _locked(evaluation)
     if evaluation.status != EvaluationStatus.DRAFT:
         raise ValidationError(_("该评估已提交，不能重复提交。"))
-    if not permissions.can_submit(actor, evaluation):
+    if not permissions.can_submit_evaluation(actor, evaluation):
         raise PermissionDenied(_("您不能提交该评估。"))
     result = evaluation_breakdown(evaluation)
     if result.missing:
@@ -176,7 +176,7 @@ def evaluation_submit(*, actor, evaluation: Evaluation) -> Evaluation:
 def evaluation_return(*, actor, evaluation: Evaluation, reason: str) -> Evaluation:
     """Send a submitted evaluation back to its scorer with a reason."""
     evaluation = _locked(evaluation)
-    if not permissions.can_finalise(actor, evaluation):
+    if not permissions.can_return_evaluation(actor, evaluation):
         raise ValidationError(_("只有已提交、未确认的评估可以退回。"))
     if not (reason or "").strip():
         raise ValidationError(_("请填写退回原因。"))
@@ -197,7 +197,7 @@ def evaluation_finalise(*, actor, evaluation: Evaluation, on_date: datetime.date
         raise ValidationError(_("该评估已确认，结果已应用，不能重复确认。"))
     if evaluation.status != EvaluationStatus.SUBMITTED:
         raise ValidationError(_("该评估尚未提交评分，不能确认。"))
-    if not permissions.can_finalise(actor, evaluation):
+    if not permissions.can_finalise_evaluation(actor, evaluation):
         raise PermissionDenied(_("只有被评估对象所在地的民政部门可以确认已提交的评估。"))
     _refresh_total(evaluation)
     evaluation.status = EvaluationStatus.FINALISED
@@ -242,8 +242,7 @@ def _apply_consequences(*, actor, evaluation: Evaluation) -> None:
 
 @transaction.atomic
 def evidence_add(*, actor, evaluation: Evaluation, file, title: str = "") -> Evidence:
-    if not (permissions.can_score(actor, evaluation) or
-            (evaluation.status != EvaluationStatus.FINALISED and permissions.can_manage(actor, evaluation))):
+    if not permissions.can_add_evidence(actor, evaluation):
         raise PermissionDenied(_("该评估当前不能上传附件。"))
     evidence = Evidence(evaluation=evaluation, file=file, title=title, uploaded_by=actor)
     save_audited(evidence, actor=actor, reason=_("上传评估附件"))

@@ -17,8 +17,8 @@ from workforce.models import (
     IdNumberDisclosure,
     Person,
     TrainingRecord,
-    can_edit_people,
 )
+from workforce.permissions import can_edit_person
 from workforce.placement import refresh_placements
 from workforce.validators import mask_id_numbers_in_text, normalise_id_number
 
@@ -31,12 +31,12 @@ TRAINING_FIELDS = ("held_on", "kind", "title", "provider", "hours")
 
 def ensure_can_edit(actor, person: Person) -> None:
     """Only county staff of the county the person is placed in (and superusers) edit a person."""
-    if not can_edit_people(actor) or not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
+    if not can_edit_person(actor, person):
         raise PermissionDenied(_("此人不在您的管辖范围内，不能修改。"))
 
 
 def _ensure_station_in_scope(actor, station: Station) -> None:
-    if not can_edit_people(actor) or not Station.objects.visible_to(actor).filter(pk=station.pk).exists():
+    if not can_edit_person(actor) or not Station.objects.visible_to(actor).filter(pk=station.pk).exists():
         raise PermissionDenied(_("该站点不在您的管辖范围内。"))
 
 
@@ -58,7 +58,7 @@ def person_create(*, actor, assignment: dict | None = None, **data) -> Person:
     the new start date is taken over: the new assignment is added to the existing record
     (a move between counties). Someone still in post elsewhere must first be released there.
     """
-    if not can_edit_people(actor):
+    if not can_edit_person(actor):
         raise PermissionDenied(_("只有县级民政部门可以登记社工人员。"))
     station = assignment["station"] if assignment else None
     if station is not None:

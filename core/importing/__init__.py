@@ -15,8 +15,9 @@ How to add an import for a registry:
                import_id_fields = ("township", "kind")
                fields = ("township", "kind", "name")
 
-2. A view: ``class StationImportView(ImportView)`` with ``resource_class``, ``title`` and
-   ``success_url`` (override ``has_import_permission(user)`` to restrict roles); export it as
+2. A view: ``class StationImportView(ImportView)`` with ``resource_class``, ``title``,
+   ``success_url`` and ``permission``, the app's rule (``permission = can_import_station``; a
+   view without one refuses everybody, or override ``has_import_permission(user)``); export it as
    ``station_import_view = StationImportView.as_view()`` and add a URL.
 
 The flow: upload → dry run inside a rolled-back transaction → preview listing every row with its

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import apply_changes, delete_audited, save_audited
 from core.scope import scope_of
+from projects import permissions
 from projects.models import Contract, ContractEvaluation, FundingLine, FundingSource
 from projects.selectors.policies import DEFAULT_SIGNING_WITHIN_DAYS, assistance_share, county_of, policy_for
 from projects.services.schedule import apply_schedule, percent, release_on_taking_effect, schedule_rows, yuan
@@ -22,6 +23,13 @@ CONTRACT_FIELDS = (
     "signed_on", "starts_on", "ends_on", "amount", "social_workers_per_station", "previous",
     "filed_on", "filing_reference", "renewable", "not_renewable_reason",
 )
+
+
+def require_purchase_manager(actor) -> None:
+    """Contracts and payments are written by whoever :func:`can_manage_purchases` allows. (The
+    province's corrections in the admin go through ``contract_update``, which asks only the scope.)"""
+    if not permissions.can_manage_purchases(actor):
+        raise PermissionDenied(_("只有县级民政部门可以进行此操作。"))
 
 
 def ensure_region_in_scope(actor, region: Region) -> None:
@@ -148,6 +156,7 @@ def contract_create(*, actor, stations=(), funding_lines=(), installments: list[
     """Register a contract with its stations, funding lines (adding up to the amount)
     and payment schedule (default 50/30/20). A signed contract's "on taking effect"
     installment is released at once, dated the day it takes effect."""
+    require_purchase_manager(actor)
     ensure_region_in_scope(actor, data["purchaser"])
     contract = Contract(**{key: value for key, value in data.items() if key in CONTRACT_FIELDS})
     stations = list(stations)
@@ -193,6 +202,8 @@ def contract_update(*, actor, contract: Contract, stations=None, funding_lines=N
 @transaction.atomic
 def contract_record_filing(*, actor, contract: Contract, filed_on: datetime.date, reference: str = "") -> Contract:
     """Record that the contract was filed (备案) with the city."""
+    if not permissions.can_record_contract_filing(actor, contract):
+        raise PermissionDenied(_("只有县、市民政部门可以登记备案。"))
     contract.filed_on = filed_on
     contract.filing_reference = reference
     save_audited(contract, actor=actor, update_fields=["filed_on", "filing_reference", "filing_due_on", "updated_at"],

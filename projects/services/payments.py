@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import save_audited
 from projects.models import Payment, PaymentInstallment
+from projects.services.contracts import require_purchase_manager
 from projects.services.schedule import yuan
 
 
@@ -20,6 +21,7 @@ def payment_record(*, actor, installment: PaymentInstallment, paid_on: datetime.
                    reference: str = "") -> Payment:
     """Record a payment. It may not exceed what is still owed on the installment,
     nor be made before the installment's condition was met, nor lie in the future."""
+    require_purchase_manager(actor)
     installment = PaymentInstallment.objects.select_for_update().get(pk=installment.pk)
     if not installment.triggered_on:
         raise ValidationError({"installment": _("第 %(n)s 期的支付条件（%(trigger)s）尚未达成，不能登记付款。") % {

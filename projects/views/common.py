@@ -1,29 +1,18 @@
-"""Shared pieces of the projects screens: who may write, and service errors shown on forms."""
+"""Shared pieces of the projects screens: the county-staff guard, and service errors shown on forms."""
 
 from __future__ import annotations
 
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from stations.models import Role
-
-
-def may_write(user) -> bool:
-    """County staff buy and record; cities and the province read (the province works in the admin)."""
-    return user.is_authenticated and (user.is_superuser or user.role == Role.COUNTY)
+from core.access import RuleRequiredMixin
+from projects import permissions
 
 
-def may_record_filing(user) -> bool:
-    return may_write(user) or (user.is_authenticated and user.role == Role.CITY)
-
-
-class CountyStaffRequiredMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not may_write(request.user):
-            raise PermissionDenied(_("只有县级民政部门可以进行此操作。"))
-        return super().dispatch(request, *args, **kwargs)
+class CountyStaffRequiredMixin(RuleRequiredMixin):
+    rule = permissions.can_manage_purchases
+    denied_message = gettext_lazy("只有县级民政部门可以进行此操作。")
 
 
 def add_service_errors(form, error: ValidationError, buckets: dict | None = None) -> None:

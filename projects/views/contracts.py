@@ -13,7 +13,7 @@ from django.views.generic import DetailView, FormView, ListView
 from django_filters.views import FilterView
 
 from core.scope import get_visible_or_404
-from projects import services
+from projects import permissions, services
 from projects.forms import (
     ContractForm,
     FundingLineFormSet,
@@ -25,7 +25,7 @@ from projects.forms import (
 from projects.models import Contract, FilingStatus, Organisation
 from projects.selectors import contracts as selectors
 from projects.services import FEN
-from projects.views.common import CountyStaffRequiredMixin, add_service_errors, may_record_filing, may_write, today
+from projects.views.common import CountyStaffRequiredMixin, add_service_errors, today
 from stations.models import Region, RegionLevel
 
 TERM_CHOICES = [("active", gettext_lazy("服务期内")), ("upcoming", gettext_lazy("未开始")),
@@ -81,7 +81,8 @@ class ContractListView(LoginRequiredMixin, FilterView):
         return selectors.contract_list(user=self.request.user, today=today())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(may_write=may_write(self.request.user), today=today(), **kwargs)
+        return super().get_context_data(may_write=permissions.can_manage_purchases(self.request.user), today=today(),
+                                        **kwargs)
 
 
 class ContractExpiringView(LoginRequiredMixin, ListView):
@@ -121,8 +122,8 @@ class ContractDetailView(LoginRequiredMixin, DetailView):
             installments=installments, payments=selectors.contract_payments(contract),
             filing_status=FilingStatus(contract.filing_status(day)), chain=chain,
             chain_has_renewal=chain[-1].pk != contract.pk,
-            latest_evaluation=latest, history=history, may_write=may_write(self.request.user),
-            may_record_filing=may_record_filing(self.request.user), **kwargs)
+            latest_evaluation=latest, history=history, may_write=permissions.can_manage_purchases(self.request.user),
+            may_record_filing=permissions.can_record_contract_filing(self.request.user), **kwargs)
 
 
 class ContractFormView(CountyStaffRequiredMixin, FormView):

@@ -10,6 +10,7 @@ from django.views import View
 
 from core.importing import ImportView
 from core.xlsx import XlsxBook
+from projects import permissions
 from projects.resources import ContractResource, OrganisationResource
 from projects.selectors import contracts as selectors
 from projects.views.contracts import ContractFilter
@@ -42,14 +43,14 @@ class OrganisationImportView(ImportView):
     resource_class = OrganisationResource
     title = gettext_lazy("导入承接机构")
     success_url = reverse_lazy("projects:organisation-list")
-    allowed_roles = ("county",)
+    permission = permissions.can_import_organisation
 
 
 class ContractImportView(ImportView):
     resource_class = ContractResource
     title = gettext_lazy("导入购买服务合同")
     success_url = reverse_lazy("projects:contract-list")
-    allowed_roles = ("county",)
+    permission = permissions.can_import_contract
 
 
 contract_export_view = ContractExportView.as_view()

@@ -9,12 +9,12 @@ from django.views.generic import DetailView, FormView, View
 from django_filters.views import FilterView
 
 from core.scope import get_visible_or_404
-from projects import services
+from projects import permissions, services
 from projects.forms import OrganisationForm
 from projects.models import Organisation, Rating
 from projects.selectors import contracts as selectors
 from projects.services.organisations import ORGANISATION_FIELDS
-from projects.views.common import CountyStaffRequiredMixin, add_service_errors, may_write
+from projects.views.common import CountyStaffRequiredMixin, add_service_errors
 
 
 class OrganisationFilter(django_filters.FilterSet):
@@ -42,7 +42,7 @@ class OrganisationListView(LoginRequiredMixin, FilterView):
         return selectors.organisation_list(user=self.request.user).order_by("name")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(may_write=may_write(self.request.user), **kwargs)
+        return super().get_context_data(may_write=permissions.can_manage_purchases(self.request.user), **kwargs)
 
 
 class OrganisationDetailView(LoginRequiredMixin, DetailView):
@@ -59,7 +59,7 @@ class OrganisationDetailView(LoginRequiredMixin, DetailView):
             contracts=selectors.organisation_contracts(user=user, organisation=org),
             stations=selectors.organisation_stations(user=user, organisation=org),
             ratings=selectors.organisation_ratings(org),
-            may_write=may_write(user), **kwargs)
+            may_write=permissions.can_manage_purchases(user), **kwargs)
 
 
 class OrganisationFormView(CountyStaffRequiredMixin, FormView):

@@ -11,11 +11,11 @@ from django.views.generic import FormView
 from django_filters.views import FilterView
 
 from core.scope import get_visible_or_404
-from projects import services
+from projects import permissions, services
 from projects.forms import FilingForm, PaymentForm
 from projects.models import Contract, FilingStatus
 from projects.selectors import contracts as selectors
-from projects.views.common import CountyStaffRequiredMixin, add_service_errors, may_record_filing, today
+from projects.views.common import CountyStaffRequiredMixin, add_service_errors, today
 from stations.models import Region, RegionLevel
 
 
@@ -51,7 +51,7 @@ class FilingListView(LoginRequiredMixin, FilterView):
         return selectors.contract_filings(user=self.request.user, today=today())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(may_record=may_record_filing(self.request.user), **kwargs)
+        return super().get_context_data(may_record=permissions.can_record_contract_filing(self.request.user), **kwargs)
 
 
 class PaymentCreateView(CountyStaffRequiredMixin, FormView):
@@ -88,7 +88,7 @@ class FilingUpdateView(LoginRequiredMixin, FormView):
     form_class = FilingForm
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not may_record_filing(request.user):
+        if request.user.is_authenticated and not permissions.can_record_contract_filing(request.user):
             raise PermissionDenied(_("只有县、市民政部门可以登记备案。"))
         self.contract = get_visible_or_404(Contract, request.user, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)

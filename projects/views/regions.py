@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from core.scope import get_visible_or_404
-from projects import services
+from projects import permissions, services
 from projects.forms import SpendingForm
 from projects.selectors import regions as selectors
-from projects.views.common import CountyStaffRequiredMixin, add_service_errors, may_write, today
+from projects.views.common import CountyStaffRequiredMixin, add_service_errors, today
 from stations.models import Region, RegionLevel
 
 
@@ -36,7 +36,7 @@ class CountyDetailView(LoginRequiredMixin, TemplateView):
         page = selectors.county_page(user=self.request.user, county=county, today=today())
         form = kwargs.pop("form", None) or SpendingForm(initial={"year": today().year - 1})
         return super().get_context_data(page=page, county=county, form=form,
-                                        may_write=may_write(self.request.user), **kwargs)
+                                        may_write=permissions.can_manage_purchases(self.request.user), **kwargs)
 
 
 class SpendingSetView(CountyStaffRequiredMixin, FormView):

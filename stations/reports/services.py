@@ -1,10 +1,8 @@
 """Writes for monthly reports: the draft → submitted → returned | approved workflow.
 
-Who may do what:
-- the station head of the report's station creates, edits (draft or returned only) and submits;
-- county staff of the station's county (and superusers) return with a reason, approve, and
-  reopen an approved report with a reason;
-- nobody edits an approved report; a correction is an explicit reopen, kept in the history.
+Who may do what is ``stations.reports.permissions``; here, what the status allows: a station
+head edits a draft or a returned report only, nobody edits an approved report, and a correction
+is an explicit reopen with a reason, kept in the history.
 
 Every change bumps ``version``. Edits name the version the user started from; the row is
 locked (``select_for_update``) and a different version is refused, so two people editing the
@@ -28,9 +26,9 @@ from stations.models import (
     MonthlyReport,
     MonthlyReportLine,
     ReportStatus,
-    Role,
     Station,
 )
+from stations.reports import permissions
 
 REPORT_FIELDS = (
     "volunteers", "volunteer_hours", "organisations_incubated", "charity_yuan", "charity_in_kind",
@@ -42,24 +40,13 @@ class ReportConflict(ValidationError):
     """Someone else saved the report after the user opened it."""
 
 
-def can_edit_report(user, station: Station) -> bool:
-    return bool(user.is_superuser or (user.role == Role.STATION_HEAD and user.station_id == station.pk))
-
-
-def can_review_report(user, station: Station) -> bool:
-    if user.is_superuser:
-        return True
-    return bool(user.role == Role.COUNTY and user.region_id
-                and station.region.code.startswith(user.region.prefix))
-
-
-def _require_editor(actor, station: Station) -> None:
-    if not can_edit_report(actor, station):
+def _require_editor(actor, report_or_station, rule=permissions.can_edit_report) -> None:
+    if not rule(actor, report_or_station):
         raise PermissionDenied(_("只有本站站长可以填报和报送本站的月度报告。"))
 
 
-def _require_reviewer(actor, station: Station) -> None:
-    if not can_review_report(actor, station):
+def _require_reviewer(actor, report: MonthlyReport) -> None:
+    if not permissions.can_review_report(actor, report):
         raise PermissionDenied(_("只有该站所在县（市、区）的民政部门可以审核此报告。"))
 
 
@@ -87,7 +74,7 @@ def _bump(report: MonthlyReport, actor, fields: list[str], reason: str = "") -> 
 @transaction.atomic
 def report_create(*, actor, station: Station, period: datetime.date) -> MonthlyReport:
     """Open the draft of a station's report for a month (not a future one)."""
-    _require_editor(actor, station)
+    _require_editor(actor, station, permissions.can_create_report)
     period = month_start(period)
     if period > month_start(timezone.localdate()):
         raise ValidationError({"period": _("不能填报未来月份的报告。")})
@@ -123,7 +110,7 @@ def _carry_open_cases(report: MonthlyReport, actor) -> None:
 def report_save(*, actor, report: MonthlyReport, expected_version: int | None, data: dict,
                 lines: list[dict] | None = None) -> MonthlyReport:
     """Save the station-wide figures and (when given) the full set of service lines."""
-    _require_editor(actor, report.station)
+    _require_editor(actor, report)
     report = _lock(report, expected_version)
     _require_status(report, EDITABLE_STATUSES, _("%(status)s的报告不能修改。"))
     changed = apply_changes(report, data, REPORT_FIELDS)
@@ -163,7 +150,7 @@ def _replace_lines(report: MonthlyReport, lines: list[dict], actor) -> bool:
 @transaction.atomic
 def report_submit(*, actor, report: MonthlyReport, expected_version: int | None = None) -> MonthlyReport:
     """Send a draft (or a corrected returned report) to the county."""
-    _require_editor(actor, report.station)
+    _require_editor(actor, report, permissions.can_submit_report)
     report = _lock(report, expected_version)
     _require_status(report, EDITABLE_STATUSES, _("%(status)s的报告不能再次报送。"))
     now = timezone.now()
@@ -179,7 +166,7 @@ def report_submit(*, actor, report: MonthlyReport, expected_version: int | None 
 def report_return(*, actor, report: MonthlyReport, reason: str,
                   expected_version: int | None = None) -> MonthlyReport:
     """Send a submitted report back to the station with the reason."""
-    _require_reviewer(actor, report.station)
+    _require_reviewer(actor, report)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("退回时必须填写退回原因。")})
@@ -197,7 +184,7 @@ def report_return(*, actor, report: MonthlyReport, reason: str,
 @transaction.atomic
 def report_approve(*, actor, report: MonthlyReport, expected_version: int | None = None) -> MonthlyReport:
     """Approve a submitted report; from now on it is read-only and counts in roll-ups."""
-    _require_reviewer(actor, report.station)
+    _require_reviewer(actor, report)
     report = _lock(report, expected_version)
     _require_status(report, [ReportStatus.SUBMITTED], _("只能审核通过已报送的报告（当前为%(status)s）。"))
     report.status = ReportStatus.APPROVED
@@ -212,7 +199,7 @@ def report_reopen(*, actor, report: MonthlyReport, reason: str,
                   expected_version: int | None = None) -> MonthlyReport:
     """Reopen an approved report for correction: it goes back to the station as returned,
     leaves the roll-ups until approved again, and the reason stays in the history."""
-    _require_reviewer(actor, report.station)
+    _require_reviewer(actor, report)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("重新打开已审核的报告时必须填写原因。")})

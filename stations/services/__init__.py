@@ -4,8 +4,6 @@ transaction and leaves an audit record. One module per topic; re-exported here."
 from stations.reports.services import (  # noqa: F401
     REPORT_FIELDS,
     ReportConflict,
-    can_edit_report,
-    can_review_report,
     report_approve,
     report_create,
     report_reopen,

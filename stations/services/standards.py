@@ -24,7 +24,7 @@ from stations.models import (
     Station,
     StationAcceptance,
 )
-from stations.services.stations import _ensure_region_in_scope, station_record_acceptance
+from stations.services.stations import _ensure_region_in_scope, require_station_manager, station_record_acceptance
 
 # The three checklists documented in DOMAIN.md: (name, source, items); an item is
 # (title, requirement, metric, minimum). Minimums are the documents' own and editable in the admin.
@@ -119,6 +119,7 @@ def station_check_standard(*, actor, station: Station, checklist: StandardCheckl
                            ticks: dict[int, bool], notes: str = "") -> StationAcceptance:
     """Record a dated acceptance check item by item. Items with a numeric minimum are decided by the
     data when it exists (a hand tick cannot override it); the rest by the ticks given."""
+    require_station_manager(actor, station)
     _ensure_region_in_scope(actor, station.region)
     if checklist.province.code[:2] != station.region.code[:2]:
         raise ValidationError({"checklist": _("只能按站点所在省的建设标准验收。")})

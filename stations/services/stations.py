@@ -14,12 +14,20 @@ from simple_history.utils import bulk_create_with_history
 from core.audit import apply_changes, save_audited
 from core.scope import scope_of
 from stations.models import Region, Station, StationAcceptance, StationStatus, StationStatusChange
+from stations.permissions import can_manage_station
 from stations.services.summaries import stations_changed
 
 BULK_BATCH = 1000
 STATION_FIELDS = (
     "region", "name", "kind", "address", "site_area_m2", "co_location", "opened_on", "contact_name", "contact_phone",
 )
+
+
+def require_station_manager(actor, station: Station | None = None) -> None:
+    """Refuses anyone :func:`can_manage_station` does not allow (for ``station``, when given)."""
+    if not can_manage_station(actor, station):
+        raise PermissionDenied(
+            _("只有县级民政部门（或省级民政部门）可以登记和修改本辖区的社工站。"))
 
 
 def _ensure_region_in_scope(actor, region: Region) -> None:
@@ -38,6 +46,7 @@ def _ensure_regions_in_scope(actor, regions) -> None:
 def station_create(*, actor, initial_status: str = StationStatus.PLANNED,
                    status_effective_on: datetime.date | None = None, **data) -> Station:
     """Register a station with its first status."""
+    require_station_manager(actor)
     _ensure_region_in_scope(actor, data["region"])
     station = Station(**{key: value for key, value in data.items() if key in STATION_FIELDS})
     save_audited(station, actor=actor)
@@ -51,6 +60,7 @@ def station_create(*, actor, initial_status: str = StationStatus.PLANNED,
 
 @transaction.atomic
 def station_update(*, actor, station: Station, **data) -> Station:
+    require_station_manager(actor, station)
     if "region" in data:
         _ensure_region_in_scope(actor, data["region"])
     changed = apply_changes(station, data, STATION_FIELDS)
@@ -74,6 +84,7 @@ def check_status_change(*, status: str, effective_on: datetime.date, taken_dates
 def station_change_status(*, actor, station: Station, status: str, effective_on: datetime.date,
                           reason: str = "") -> StationStatusChange:
     """Record a dated status change. One change per station per day."""
+    require_station_manager(actor, station)
     taken = StationStatusChange.objects.filter(station=station, effective_on=effective_on).values_list(
         "effective_on", flat=True)
     check_status_change(status=status, effective_on=effective_on, taken_dates=set(taken))
@@ -92,6 +103,7 @@ def stations_save_in_bulk(*, actor, created: list[Station], updated: list[Statio
     and their status changes (each ``check_status_change``-ed), in batches. As with one station
     at a time, every region must be within the actor's scope and every row written gets its
     history record naming the actor and the reason."""
+    require_station_manager(actor)
     _ensure_regions_in_scope(actor, (station.region for station in (*created, *updated)))
     audit = {"batch_size": BULK_BATCH, "default_user": actor, "default_change_reason": reason}
     if created:

@@ -3,7 +3,7 @@ check, Excel export and import."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
+from core.access import RuleRequiredMixin
 from core.importing import ImportView
-from core.scope import get_visible_or_404, scope_of
+from core.scope import get_visible_or_404
 from core.xlsx import xlsx_response
-from stations import selectors, services
+from stations import permissions, selectors, services
 from stations.filters import StationFilter
 from stations.forms.stations import (
     AcceptanceCheckForm,
@@ -24,21 +25,12 @@ from stations.forms.stations import (
     StationStatusForm,
     add_service_errors,
 )
-from stations.models import Role, Station, StationStatus
+from stations.models import Station, StationStatus
 from stations.resources import RegionPopulationResource, StationResource
 
 
-def can_manage_stations(user) -> bool:
-    """County staff register stations; provincial officials (and superusers) may correct them."""
-    scope = scope_of(user)
-    return scope.everything or (bool(scope.prefix) and user.role in (Role.COUNTY, Role.PROVINCE))
-
-
-class StationManagerRequiredMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can_manage_stations(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+class StationManagerRequiredMixin(RuleRequiredMixin):
+    rule = permissions.can_manage_station
 
 
 def filtered_stations(request):
@@ -62,7 +54,7 @@ class StationListView(LoginRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             filter=self.filterset, q=self.request.GET.get("q", ""), statuses=dict(StationStatus.choices),
-            can_manage=can_manage_stations(self.request.user), query=self.request.GET.urlencode(), **kwargs)
+            can_manage=permissions.can_manage_station(self.request.user), query=self.request.GET.urlencode(), **kwargs)
 
 
 class StationDetailView(LoginRequiredMixin, DetailView):
@@ -80,7 +72,7 @@ class StationDetailView(LoginRequiredMixin, DetailView):
             status_changes=station.status_changes.select_related("changed_by").order_by("-effective_on", "-pk"),
             statuses=dict(StationStatus.choices),
             acceptances=acceptances.order_by("-checked_on", "-pk"),
-            can_manage=can_manage_stations(self.request.user),
+            can_manage=permissions.can_manage_station(self.request.user, station),
             **kwargs,
         )
 
@@ -238,7 +230,7 @@ class StationImportView(ImportView):
     resource_class = StationResource
     title = gettext_lazy("导入社工站")
     success_url = reverse_lazy("stations:station-list")
-    allowed_roles = ("county", "province")
+    permission = permissions.can_import_station
     max_rows = 50_000  # StationResource checks rows in memory and writes in bulk (over 1,000 rows a second)
 
 
@@ -256,7 +248,7 @@ class RegionPopulationImportView(ImportView):
     resource_class = RegionPopulationResource
     title = gettext_lazy("导入常住人口")
     success_url = reverse_lazy("home")
-    allowed_roles = ("province", "city", "county")
+    permission = permissions.can_import_region_population
 
 
 region_population_import_view = RegionPopulationImportView.as_view()

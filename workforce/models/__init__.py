@@ -24,8 +24,6 @@ from workforce.models.people import (
     Person,
     PersonChildQuerySet,
     PersonQuerySet,
-    can_edit_people,
-    can_see_full_id_number,
 )
 from workforce.models.placements import Placement, PlacementQuerySet, placement_expressions
 from workforce.models.policies import RegionPolicyQuerySet, StipendPolicy, WorkforcePolicy
@@ -59,7 +57,5 @@ __all__ = [
     "TrainingKind",
     "TrainingRecord",
     "WorkforcePolicy",
-    "can_edit_people",
-    "can_see_full_id_number",
     "placement_expressions",
 ]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.scope import Scope, ScopedQuerySet, scope_of
-from stations.models import Region, Role, User
+from stations.models import Region, User
 from workforce.models.choices import DisclosureKind, Education, Gender
 from workforce.validators import (
     birth_date_from_id,
@@ -124,19 +124,6 @@ class Person(models.Model):
             return None
         born = self.birth_date
         return on_date.year - born.year - ((on_date.month, on_date.day) < (born.month, born.day))
-
-
-def can_see_full_id_number(user) -> bool:
-    """ID numbers are masked everywhere; holders of the permission (granted to nobody by
-    default, assigned through an admin group) may ask to see or export them in full, for the
-    people they can see at all, and every such disclosure is recorded (:class:`IdNumberDisclosure`)."""
-    return bool(user.is_authenticated and user.is_active and user.has_perm(FULL_ID_PERMISSION))
-
-
-def can_edit_people(user) -> bool:
-    """County staff keep the registry of the people placed in their county (and superusers)."""
-    scope = scope_of(user)
-    return scope.everything or (bool(scope.prefix) and user.role == Role.COUNTY)
 
 
 class PersonChildQuerySet(ScopedQuerySet):

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
+from core.access import RuleRequiredMixin
 from core.dates import previous_month
-from core.scope import scope_of
-from stations.models import Region, RegionLevel, Role
-
-REVIEW_ROLES = (Role.PROVINCE, Role.CITY, Role.COUNTY)
+from stations.models import Region, RegionLevel
+from stations.permissions import can_view_regional_figures
 
 
 def parse_month(value: str | None, default: datetime.date) -> datetime.date:
@@ -44,12 +41,7 @@ def chosen_region(request) -> Region:
     return region
 
 
-class OfficialsOnlyMixin(LoginRequiredMixin):
+class OfficialsOnlyMixin(RuleRequiredMixin):
     """Completeness and roll-ups are for civil-affairs staff (province, city, county)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        if user.is_authenticated and not (
-                user.is_superuser or (user.role in REVIEW_ROLES and not scope_of(user).nothing)):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    rule = can_view_regional_figures

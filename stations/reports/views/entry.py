@@ -18,7 +18,9 @@ from core.dates import month_start
 from core.importing import ImportView
 from core.scope import get_visible_or_404
 from stations import selectors, services
-from stations.models import LINE_COUNT_FIELDS, MonthlyReport, MonthlyReportLine, ReportStatus, Role
+from stations.models import LINE_COUNT_FIELDS, MonthlyReport, MonthlyReportLine, ReportStatus
+from stations.permissions import is_station_head
+from stations.reports import permissions
 from stations.reports.forms import MonthlyReportForm, ReasonForm, line_formset
 from stations.reports.resources import MonthlyReportLineResource, MonthlyReportResource
 from stations.reports.views.common import parse_month
@@ -43,7 +45,7 @@ class ReportListView(LoginRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["reports"] = with_deadlines(context["reports"])
         return context | dict(
-            due=selectors.reports_due(user=user) if user.role == Role.STATION_HEAD else [],
+            due=selectors.reports_due(user=user) if is_station_head(user) else [],
             statuses=ReportStatus.choices, status=self.request.GET.get("status", ""),
             month=self.request.GET.get("month", ""))
 
@@ -81,8 +83,8 @@ class ReportDetailView(LoginRequiredMixin, View):
             "line_totals": {name: sum(getattr(line, name) for line in lines) for name in LINE_COUNT_FIELDS},
             "line_fields": [MonthlyReportLine._meta.get_field(name) for name in LINE_COUNT_FIELDS],
             "deadline": selectors.report_deadline(report.station, report.period),
-            "can_edit": report.is_editable and services.can_edit_report(user, report.station),
-            "can_review": services.can_review_report(user, report.station),
+            "can_edit": report.is_editable and permissions.can_edit_report(user, report),
+            "can_review": permissions.can_review_report(user, report),
             "reason_form": ReasonForm(initial={"version": report.version}),
             "history": report_history(report),
         })
@@ -94,7 +96,7 @@ class ReportEditView(LoginRequiredMixin, View):
     def get_report(self):
         report = get_visible_or_404(MonthlyReport.objects.select_related("station__region"), self.request.user,
                                     pk=self.kwargs["pk"])
-        if not services.can_edit_report(self.request.user, report.station):
+        if not permissions.can_edit_report(self.request.user, report):
             raise PermissionDenied(_("只有本站站长可以填报本站的月度报告。"))
         return report
 
@@ -170,7 +172,7 @@ class ReportImportView(ImportView):
     resource_class = MonthlyReportResource
     title = gettext_lazy("导入纸质月报（主表）")
     success_url = reverse_lazy("stations:report-list")
-    allowed_roles = ("county",)
+    permission = permissions.can_import_report
 
 
 class ReportLineImportView(ReportImportView):

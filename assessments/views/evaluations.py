@@ -1,4 +1,5 @@
-"""Screens: work lists, scoring, result, to-do list and regional results."""
+"""An evaluation's screens: the work list, starting one, its page, scoring, the workflow steps
+and its evidence."""
 
 from __future__ import annotations
 
@@ -12,15 +13,11 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from assessments import permissions, selectors, services
-from assessments.forms import EvaluationCreateForm, EvidenceForm, ResultsFilterForm, ReturnForm, ScoreForm
-from assessments.models import EvaluationKind, EvaluationStatus, Evidence, Grade
-from assessments.resources import COLUMNS, ScoreResource
+from assessments.forms import EvaluationCreateForm, EvidenceForm, ReturnForm, ScoreForm
+from assessments.models import EvaluationKind, EvaluationStatus, Evidence
 from assessments.scoring import evaluation_breakdown
 from core.audit import edit_token
-from core.importing import ImportView
 from core.scope import get_visible_or_404, scope_of
-from core.xlsx import XlsxBook
-from stations.models import Region, Role
 
 
 def _messages_of(exc: ValidationError) -> list[str]:
@@ -43,7 +40,7 @@ class EvaluationListView(LoginRequiredMixin, ListView):
             counts=selectors.status_counts(user=user), statuses=EvaluationStatus.choices,
             kinds=EvaluationKind.choices, filters=self.request.GET,
             is_evaluator=bool(scope_of(user).organisation_id),
-            can_create=user.is_superuser or user.role in permissions.MANAGING_ROLES, **kwargs)
+            can_create=permissions.can_create_evaluation(user), **kwargs)
 
 
 class EvaluationCreateView(LoginRequiredMixin, FormView):
@@ -51,8 +48,7 @@ class EvaluationCreateView(LoginRequiredMixin, FormView):
     form_class = EvaluationCreateForm
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (request.user.is_superuser or
-                                                  request.user.role in permissions.MANAGING_ROLES):
+        if request.user.is_authenticated and not permissions.can_create_evaluation(request.user):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
@@ -88,11 +84,10 @@ class EvaluationDetailView(EvaluationMixin, TemplateView):
         return super().get_context_data(
             evaluation=evaluation, result=result, chart=chart,
             installments=selectors.contract_installments(user=user, evaluation=evaluation),
-            can_score=permissions.can_score(user, evaluation),
-            can_finalise=permissions.can_finalise(user, evaluation),
+            can_score=permissions.can_score_evaluation(user, evaluation),
+            can_finalise=permissions.can_finalise_evaluation(user, evaluation),
             evidence_form=EvidenceForm(), return_form=ReturnForm(),
-            can_upload=permissions.can_score(user, evaluation) or (
-                evaluation.status != EvaluationStatus.FINALISED and permissions.can_manage(user, evaluation)),
+            can_upload=permissions.can_add_evidence(user, evaluation),
             **kwargs)
 
 
@@ -101,7 +96,7 @@ class EvaluationScoreView(EvaluationMixin, FormView):
     form_class = ScoreForm
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not permissions.can_score(request.user, self.get_evaluation()):
+        if request.user.is_authenticated and not permissions.can_score_evaluation(request.user, self.get_evaluation()):
             messages.error(request, _("该评估当前不能由您评分。"))
             return redirect(self.get_evaluation())
         return super().dispatch(request, *args, **kwargs)
@@ -196,39 +191,6 @@ class EvidenceDownloadView(LoginRequiredMixin, View):
         return FileResponse(handle, as_attachment=True, filename=evidence.filename)
 
 
-class TodoView(LoginRequiredMixin, TemplateView):
-    template_name = "assessments/todo.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(todo=selectors.todo_list(user=self.request.user), **kwargs)
-
-
-class ResultsView(LoginRequiredMixin, TemplateView):
-    template_name = "assessments/results.html"
-
-    def get_filters(self):
-        form = ResultsFilterForm(self.request.GET or None)
-        data = form.cleaned_data if form.is_valid() else {}
-        user = self.request.user
-        region = None
-        if data.get("region"):
-            region = Region.objects.visible_to(user).by_code_or_prefix(data["region"]).first()
-            if region is None:
-                raise Http404
-        elif user.role in {Role.PROVINCE, Role.CITY, Role.COUNTY}:
-            region = user.region
-        return form, region, data.get("kind") or "", data.get("year")
-
-    def get_context_data(self, **kwargs):
-        form, region, kind, year = self.get_filters()
-        results = selectors.region_results(user=self.request.user, region=region, kind=kind, year=year)
-        chart = {"labels": [str(Grade(g).label) for g in results.distribution],
-                 "values": list(results.distribution.values()), "label": _("评估数"),
-                 "colors": ["#2f7d32", "#1d4e89", "#b7791f", "#c53030"]}
-        return super().get_context_data(form=form, results=results, grades=Grade.choices,
-                                        chart=chart, **kwargs)
-
-
 evaluation_list_view = EvaluationListView.as_view()
 evaluation_create_view = EvaluationCreateView.as_view()
 evaluation_detail_view = EvaluationDetailView.as_view()
@@ -238,75 +200,3 @@ evaluation_finalise_view = EvaluationFinaliseView.as_view()
 evaluation_return_view = EvaluationReturnView.as_view()
 evidence_create_view = EvidenceCreateView.as_view()
 evidence_download_view = EvidenceDownloadView.as_view()
-todo_view = TodoView.as_view()
-results_view = ResultsView.as_view()
-
-
-class ResultsExportView(ResultsView):
-    """The regional results as Excel: every finalised evaluation, the grade distribution and the
-    weakest indicators, from the same scoped selectors as the page."""
-
-    def get(self, request, *args, **kwargs):
-        _form, region, kind, year = self.get_filters()
-        user = request.user
-        results = selectors.region_results(user=user, region=region, kind=kind, year=year)
-        rows = selectors.finalised_results(user=user, region=region, kind=kind, year=year).for_lists().order_by(
-            "county__code", "finalised_on", "pk")
-        meta = [(_("区划"), region.name if region else _("全部")), (_("评估类型"), EvaluationKind(kind).label
-                                                                  if kind else _("全部")),
-                (_("年度"), year or _("全部"))]
-        book = XlsxBook()
-        book.add_sheet(title=_("评估结果"), meta=meta, headers=[
-            _("县（市、区）"), _("评估对象"), _("评估类型"), _("模板版本"), _("评估期起"), _("评估期止"), _("评估方"),
-            _("总分"), _("等级"), _("确认日期")], rows=(
-            [e.county.name, e.subject_name, e.template.get_kind_display(), e.template.version, e.period_start,
-             e.period_end, e.evaluator.name if e.evaluator_id else _("本单位"), e.total, e.get_grade_display(),
-             e.finalised_on] for e in rows))
-        book.add_sheet(title=_("等级分布"), meta=meta, headers=[
-            _("县（市、区）"), *[label for _value, label in Grade.choices], _("合计"), _("平均分")], rows=(
-            [c.name, *c.counts.values(), c.total, c.average] for c in results.counties))
-        book.add_sheet(title=_("得分率最低的指标"), meta=meta, headers=[
-            _("维度"), _("指标"), _("平均得分率（%）"), _("评估数")], rows=(
-            [r["indicator__dimension__name"], r["indicator__name"], r["share"], r["n"]] for r in results.weakest))
-        return book.response(_("评估结果.xlsx"))
-
-
-results_export_view = ResultsExportView.as_view()
-
-
-class ScoreImportView(ImportView):
-    """Offline scoring: download the scoring sheet, fill in 得分, upload, preview, confirm."""
-
-    resource_class = ScoreResource
-    allowed_roles = tuple(str(r) for r in (*permissions.MANAGING_ROLES, Role.EVALUATOR))
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.evaluation = selectors.evaluation_detail(user=request.user, pk=kwargs["pk"])
-        if not permissions.can_score(request.user, self.evaluation):
-            messages.error(request, _("该评估当前不能由您评分。"))
-            return redirect(self.evaluation)
-        self.title = _("导入评分：%(subject)s") % {"subject": self.evaluation.subject_name}
-        self.success_url = self.evaluation.get_absolute_url()
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_resource(self):
-        return self.resource_class(user=self.request.user, evaluation=self.evaluation)
-
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("template"):
-            return self.scoring_sheet()
-        return super().get(request, *args, **kwargs)
-
-    def scoring_sheet(self):
-        """The evaluation's indicators with the current scores, headers on the first row."""
-        result = evaluation_breakdown(self.evaluation)
-        book = XlsxBook()
-        rows = [(dimension.name, indicator.name, indicator.max_score, indicator.score, indicator.comment)
-                for dimension in result.dimensions for indicator in dimension.indicators]
-        book.add_table(title=_("评分表"), headers=COLUMNS, rows=rows, widths=(16, 36, 8, 8, 40))
-        return book.response(_("评分表-%(pk)s.xlsx") % {"pk": self.evaluation.pk})
-
-
-score_import_view = ScoreImportView.as_view()
