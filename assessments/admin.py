@@ -9,19 +9,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from assessments import services
 from assessments.models import Dimension, Evaluation, EvaluationTemplate, Indicator
+from assessments.permissions import can_edit_evaluation_template
 from core.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ServiceWritesAdminMixin
 from core.audit import save_audited
-from core.scope import scope_of
-from stations.models import Role
-
-
-def may_edit_templates_of(user, province) -> bool:
-    """Superusers, and provincial officials for their own province."""
-    scope = scope_of(user)
-    if scope.everything:
-        return True
-    return user.role == Role.PROVINCE and bool(scope.prefix) and (
-        province is None or province.code.startswith(scope.prefix))
 
 
 def _template_of(obj):
@@ -37,7 +27,7 @@ class _DraftOnlyMixin:
         template = _template_of(obj)
         if template is not None and template.is_published:
             return False
-        return may_edit_templates_of(request.user, template.province if template else None)
+        return can_edit_evaluation_template(request.user, template)
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self._editable(request, obj)
@@ -109,7 +99,7 @@ class EvaluationTemplateAdmin(_DraftOnlyMixin, ScopedAdminMixin, ServiceWritesAd
     @admin.action(description=_("发布所选模板（校验权重与满分）"))
     def publish(self, request, queryset):
         for template in queryset:
-            if not may_edit_templates_of(request.user, template.province):
+            if not can_edit_evaluation_template(request.user, template):
                 continue
             try:
                 services.template_publish(actor=request.user, template=template)
@@ -121,7 +111,7 @@ class EvaluationTemplateAdmin(_DraftOnlyMixin, ScopedAdminMixin, ServiceWritesAd
     @admin.action(description=_("为所选已发布模板创建新版本"))
     def new_version(self, request, queryset):
         for template in queryset:
-            if not may_edit_templates_of(request.user, template.province):
+            if not can_edit_evaluation_template(request.user, template):
                 continue
             try:
                 copy = services.template_new_version(actor=request.user, template=template)

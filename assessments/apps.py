@@ -5,3 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = _("评估")
+    province_admin = True  # provincial officials keep its records in the admin (stations.roles)

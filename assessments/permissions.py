@@ -66,3 +66,13 @@ def can_add_evidence(user, evaluation: Evaluation) -> bool:
     """Attach a file: whoever may score it, or its managing staff until it is finalised."""
     return can_score_evaluation(user, evaluation) or (
         evaluation.status != EvaluationStatus.FINALISED and can_manage_evaluation(user, evaluation))
+
+
+def can_edit_evaluation_template(user, template=None) -> bool:
+    """Superusers, and provincial officials for their own province's templates (whether the
+    template is still a draft is the admin's and the services' business)."""
+    scope = scope_of(user)
+    if scope.everything:
+        return True
+    return user.role == Role.PROVINCE and bool(scope.prefix) and (
+        template is None or template.province.code.startswith(scope.prefix))

@@ -1,28 +1,33 @@
-"""Navigation entries by role; each app adds its own through ``NAV_ITEMS``."""
+"""Navigation entries, each shown to the roles whose pages it opens (superusers see everything)."""
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.scope import scope_of
+from stations.roles import OFFICIAL_ROLES, Role
 
-# (url name, label, who sees it: "all" or a set of roles; superusers see everything)
+OFFICIALS = OFFICIAL_ROLES
+COUNTY_AND_STATION = OFFICIAL_ROLES | {Role.STATION_HEAD}
+CITY_AND_COUNTY = frozenset({Role.CITY, Role.COUNTY})
+
+# (url name, label, who sees it: "all" or a set of roles)
 NAV_ITEMS = [
     ("home", _("首页"), "all"),
-    ("stations:coverage-home", _("覆盖率"), {"province", "city", "county"}),
-    ("stations:station-list", _("社工站"), {"province", "city", "county", "station_head"}),
-    ("stations:report-list", _("月度报告"), {"province", "city", "county", "station_head"}),
-    ("stations:report-completeness", _("月报报送情况"), {"province", "city", "county"}),
-    ("chain-report", _("上报报告"), {"province", "city", "county"}),
-    ("projects:contract-list", _("购买服务合同"), {"province", "city", "county"}),
-    ("projects:organisation-list", _("承接机构"), {"province", "city", "county"}),
-    ("projects:contract-expiring", _("即将到期"), {"city", "county"}),
-    ("projects:filing-list", _("合同备案"), {"city", "county"}),
-    ("projects:county-overview", _("各县购买服务"), {"province", "city"}),
-    ("workforce:person-list", _("社工人才"), {"province", "city", "county", "station_head"}),
-    ("workforce:dashboard", _("人才看板"), {"province", "city", "county"}),
-    ("assessments:evaluation-list", _("评估"), {"province", "city", "county", "evaluator"}),
-    ("assessments:todo", _("评估待办"), {"county", "evaluator"}),
-    ("audit-log", _("操作记录"), {"province", "city", "county"}),
+    ("stations:coverage-home", _("覆盖率"), OFFICIALS),
+    ("stations:station-list", _("社工站"), COUNTY_AND_STATION),
+    ("stations:report-list", _("月度报告"), COUNTY_AND_STATION),
+    ("stations:report-completeness", _("月报报送情况"), OFFICIALS),
+    ("chain-report", _("上报报告"), OFFICIALS),
+    ("projects:contract-list", _("购买服务合同"), OFFICIALS),
+    ("projects:organisation-list", _("承接机构"), OFFICIALS),
+    ("projects:contract-expiring", _("即将到期"), CITY_AND_COUNTY),
+    ("projects:filing-list", _("合同备案"), CITY_AND_COUNTY),
+    ("projects:county-overview", _("各县购买服务"), frozenset({Role.PROVINCE, Role.CITY})),
+    ("workforce:person-list", _("社工人才"), COUNTY_AND_STATION),
+    ("workforce:dashboard", _("人才看板"), OFFICIALS),
+    ("assessments:evaluation-list", _("评估"), OFFICIALS | {Role.EVALUATOR}),
+    ("assessments:todo", _("评估待办"), frozenset({Role.COUNTY, Role.EVALUATOR})),
+    ("audit-log", _("操作记录"), OFFICIALS),
 ]
 
 

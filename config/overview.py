@@ -19,13 +19,13 @@ from core.dates import previous_month
 from projects.selectors.contracts import contract_alert_summary
 from stations.reports.selectors import report_completeness
 from stations.reports.selectors.lists import report_review_summary
+from stations.roles import OFFICIAL_ROLES, Role
 from stations.selectors.coverage import DASHBOARD_LEVELS, CoverageRow, coverage_rows
 from workforce.selectors.alerts import people_alert_summary
 
-# The users' role values (stations' Role), as the navigation in context_processors names them.
-OFFICIALS = {"province", "city", "county"}
-PEOPLE_ROLES = OFFICIALS | {"station_head"}
-EVALUATION_ROLES = OFFICIALS | {"evaluator"}
+OFFICIALS = OFFICIAL_ROLES
+PEOPLE_ROLES = OFFICIALS | {Role.STATION_HEAD}
+EVALUATION_ROLES = OFFICIALS | {Role.EVALUATOR}
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def _add_reports(result: Overview, user, region, on_date) -> None:
         url=_url("stations:report-completeness", region=region.code, month=month),
         hint=_("应报 %(n)s 个站点") % {"n": completeness.total.expected},
         severity="bad" if completeness.deadline_passed else "warn"))
-    if user.role == "county":
+    if user.role == Role.COUNTY:
         queue = report_review_summary(user=user)
         result.alerts.append(Alert(
             key="reports_awaiting", label=_("待审核的月报"), count=queue.count,

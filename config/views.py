@@ -12,13 +12,14 @@ from django.utils.translation import gettext_lazy
 from config import audit
 from config.overview import overview
 from core.scope import scope_of
+from stations.reports.selectors.chain import CHAIN_KINDS
+from stations.roles import OFFICIAL_ROLES, Role
 from stations.selectors import reports_due
 from stations.selectors.coverage_trends import TREND_LEVELS
 from stations.selectors.stations import scope_summary
 
-# The users' role values (stations' Role), as the navigation in context_processors names them.
-AUDIT_ROLES = {"province", "city", "county"}
-CHAIN_ROLES = {"city", "county"}
+AUDIT_ROLES = OFFICIAL_ROLES
+CHAIN_ROLES = {Role.CITY, Role.COUNTY}
 
 
 @login_required
@@ -34,9 +35,10 @@ def home_view(request):
         "station_count": summary.station_count,
         "child_regions": summary.child_regions,
         "role_label": user.get_role_display() if user.role else "",
-        "reports_due": reports_due(user=user) if user.role == "station_head" else None,
+        "reports_due": reports_due(user=user) if user.role == Role.STATION_HEAD else None,
         "overview": None if scope.nothing else overview(user=user, on_date=timezone.localdate()),
         "chain_report_url": reverse("chain-report") if user.role in CHAIN_ROLES and not scope.nothing else "",
+        "chain_report_kind": CHAIN_KINDS.get(getattr(region, "level", None)),
         "coverage_trends_url": (reverse("stations:coverage-trends", args=[region.code])
                                 if region and region.level in TREND_LEVELS and not scope.nothing else ""),
     }

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("购买服务项目")
+    province_admin = True  # provincial officials keep its records in the admin (stations.roles)
 
     def ready(self):
         from projects.selectors.stations import register_station_metrics

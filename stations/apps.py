@@ -5,3 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class StationsConfig(AppConfig):
     name = "stations"
     verbose_name = _("社工站")
+    province_admin = True  # provincial officials keep its records in the admin (stations.roles)

@@ -9,9 +9,8 @@ the user may do it to any record at all (the button on a list).
 from __future__ import annotations
 
 from core.scope import scope_of
-from stations.models import Role
+from stations.roles import OFFICIAL_ROLES, Role
 
-OFFICIAL_ROLES = frozenset({Role.PROVINCE, Role.CITY, Role.COUNTY})
 STATION_MANAGING_ROLES = frozenset({Role.COUNTY, Role.PROVINCE})
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class WorkforceConfig(AppConfig):
     name = "workforce"
     verbose_name = _("社工人才")
+    province_admin = True  # provincial officials keep its records in the admin (stations.roles)
 
     def ready(self):
         # stations cannot import workforce; it reads staff counts through its metric registry.

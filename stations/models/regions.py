@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.scope import NO_SCOPE, Scope, ScopedQuerySet
+from stations.roles import Role
 
 
 class RegionLevel(models.TextChoices):
@@ -169,14 +170,6 @@ class Region(models.Model):
         if self.code and self.level and self.code[PREFIX_LENGTH[self.level] :].strip("0"):
             raise ValidationError({"code": _("代码与级别不符：%(level)s级代码只能有前%(n)s位有效数字。")
                                    % {"level": self.get_level_display(), "n": PREFIX_LENGTH[self.level]}})
-
-
-class Role(models.TextChoices):
-    PROVINCE = "province", _("省级民政部门")
-    CITY = "city", _("市级民政部门")
-    COUNTY = "county", _("县级民政部门")
-    STATION_HEAD = "station_head", _("站长")
-    EVALUATOR = "evaluator", _("第三方评估机构")
 
 
 ROLE_LEVEL = {Role.PROVINCE: RegionLevel.PROVINCE, Role.CITY: RegionLevel.CITY, Role.COUNTY: RegionLevel.COUNTY}

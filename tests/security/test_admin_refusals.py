@@ -15,12 +15,14 @@ import projects.services
 import stations.services
 import workforce.services
 from projects.models import ProcurementPolicy
-from stations.roles import ADMIN_APPS
+from stations.roles import province_admin_apps
 from tests import builders
 from tests.admin_forms import form_data
 from tests.projects import builders as pb
 from tests.stations.coverage_builders import target
 from tests.workforce import builders as wb
+
+ADMIN_APPS = province_admin_apps()
 
 pytestmark = pytest.mark.django_db
 REFUSAL = "上级民政部门不同意这次修改"

@@ -4,7 +4,13 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission
 
 from core.admin import ScopedAdminMixin, is_scoped_model, scope_problems
-from stations.roles import ADMIN_APPS, ensure_role_groups
+from stations.roles import ensure_role_groups, province_admin_apps
+
+ADMIN_APPS = province_admin_apps()
+
+
+def test_the_four_product_apps_declare_themselves_kept_in_the_admin():
+    assert ADMIN_APPS == ["assessments", "projects", "stations", "workforce"]
 
 
 def test_every_product_admin_is_scoped_or_says_why(db):
