@@ -1,28 +1,38 @@
-from django.urls import path
+from django.urls import include, path
 
 from projects.views import contracts, exchange, organisations, records, regions
 
 app_name = "projects"
 
+# Purchase-of-service contracts, their payments and their filing with the city
+contract_urls = [
+    path("", contracts.contract_list_view, name="contract-list"),
+    path("export/", exchange.contract_export_view, name="contract-export"),
+    path("import/", exchange.contract_import_view, name="contract-import"),
+    path("new/", contracts.contract_create_view, name="contract-create"),
+    path("expiring/", contracts.contract_expiring_view, name="contract-expiring"),
+    path("<int:pk>/", contracts.contract_detail_view, name="contract-detail"),
+    path("<int:pk>/edit/", contracts.contract_update_view, name="contract-update"),
+    path("<int:pk>/payments/new/", records.payment_create_view, name="payment-create"),
+    path("<int:pk>/not-renewable/", contracts.contract_not_renewable_view, name="contract-not-renewable"),
+    path("<int:pk>/filing/", records.filing_update_view, name="filing-update"),
+]
+
+organisation_urls = [
+    path("", organisations.organisation_list_view, name="organisation-list"),
+    path("export/", exchange.organisation_export_view, name="organisation-export"),
+    path("import/", exchange.organisation_import_view, name="organisation-import"),
+    path("new/", organisations.organisation_create_view, name="organisation-create"),
+    path("<int:pk>/", organisations.organisation_detail_view, name="organisation-detail"),
+    path("<int:pk>/edit/", organisations.organisation_update_view, name="organisation-update"),
+    path("<int:pk>/delete/", organisations.organisation_delete_view, name="organisation-delete"),
+]
+
 urlpatterns = [
-    path("contracts/", contracts.contract_list_view, name="contract-list"),
-    path("contracts/export/", exchange.contract_export_view, name="contract-export"),
-    path("contracts/import/", exchange.contract_import_view, name="contract-import"),
-    path("organisations/export/", exchange.organisation_export_view, name="organisation-export"),
-    path("organisations/import/", exchange.organisation_import_view, name="organisation-import"),
-    path("contracts/new/", contracts.contract_create_view, name="contract-create"),
-    path("contracts/expiring/", contracts.contract_expiring_view, name="contract-expiring"),
-    path("contracts/<int:pk>/", contracts.contract_detail_view, name="contract-detail"),
-    path("contracts/<int:pk>/edit/", contracts.contract_update_view, name="contract-update"),
-    path("contracts/<int:pk>/payments/new/", records.payment_create_view, name="payment-create"),
-    path("contracts/<int:pk>/not-renewable/", contracts.contract_not_renewable_view, name="contract-not-renewable"),
-    path("contracts/<int:pk>/filing/", records.filing_update_view, name="filing-update"),
+    path("contracts/", include(contract_urls)),
     path("filings/", records.filing_list_view, name="filing-list"),
-    path("organisations/", organisations.organisation_list_view, name="organisation-list"),
-    path("organisations/new/", organisations.organisation_create_view, name="organisation-create"),
-    path("organisations/<int:pk>/", organisations.organisation_detail_view, name="organisation-detail"),
-    path("organisations/<int:pk>/edit/", organisations.organisation_update_view, name="organisation-update"),
-    path("organisations/<int:pk>/delete/", organisations.organisation_delete_view, name="organisation-delete"),
+    path("organisations/", include(organisation_urls)),
+    # Purchases county by county
     path("counties/", regions.county_overview_view, name="county-overview"),
     path("counties/<str:code>/", regions.county_detail_view, name="county-detail"),
     path("counties/<str:code>/spending/", regions.spending_set_view, name="spending-set"),
