@@ -5,14 +5,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ScopedAdminMixin, ScopedModelAdmin, ServiceWritesAdminMixin
+from core.admin import ScopedAdminMixin, ServiceWritesAdminMixin
 from core.audit import save_audited
 from stations import services
 from stations.admin.filters import MeetsStandardFilter, StationStatusTodayFilter, region_filter
 from stations.admin.standards import AcceptanceItemResultInline
 from stations.models import Region, Role, Station, StationAcceptance, StationStatus, StationStatusChange, User
 from stations.roles import ensure_role_groups
-from stations.services.coverage_periods import refresh_coverage_periods_in_regions
+from stations.services import regions as region_services
 
 
 class RegionLevelFilter(admin.SimpleListFilter):
@@ -27,7 +27,7 @@ class RegionLevelFilter(admin.SimpleListFilter):
 
 
 @admin.register(Region)
-class RegionAdmin(ScopedModelAdmin):
+class RegionAdmin(ScopedAdminMixin, ServiceWritesAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "level", "kind", "parent", "population")
     list_filter = (RegionLevelFilter, "kind")
     search_fields = ("code", "name")
@@ -39,9 +39,11 @@ class RegionAdmin(ScopedModelAdmin):
         return () if obj is None else self.readonly_fields
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "kind" in form.changed_data:  # the township's stations count under its new kind
-            refresh_coverage_periods_in_regions([obj.pk])
+        if not change:
+            super().save_model(request, obj, form, change)  # a new division: no service adds one by hand
+            return
+        region_services.region_update(actor=request.user, region=Region.objects.get(pk=obj.pk),
+                                      **{name: getattr(obj, name) for name in region_services.REGION_FIELDS})
 
 
 @admin.register(User)

@@ -6,7 +6,7 @@ from core.audit import save_audited
 from stations import services
 from stations.admin.filters import region_filter
 from stations.models import CoverageSetting, Target
-from stations.services.stations import _ensure_region_in_scope
+from stations.services.stations import ensure_region_in_scope
 
 
 class AuditedSaveMixin(ServiceWritesAdminMixin):
@@ -16,7 +16,7 @@ class AuditedSaveMixin(ServiceWritesAdminMixin):
     region_attribute = "region"
 
     def save_model(self, request, obj, form, change):
-        _ensure_region_in_scope(request.user, getattr(obj, self.region_attribute))
+        ensure_region_in_scope(request.user, getattr(obj, self.region_attribute))
         save_audited(obj, actor=request.user, reason=form.cleaned_data.get("source", "") if form else "")
 
 

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from core.audit import save_audited
 from stations.models import CoverageSetting, Region, Target, TargetUnit
-from stations.services.stations import _ensure_region_in_scope
+from stations.services.stations import ensure_region_in_scope
 
 
 @transaction.atomic
@@ -17,7 +17,7 @@ def target_set(*, actor, region: Region, metric: str, due_on: datetime.date, val
                unit: str = TargetUnit.PERCENT, source: str = "") -> Target:
     """Create or change the region's target for a metric and due date; its source (the document
     that sets it) is the change's reason in the history."""
-    _ensure_region_in_scope(actor, region)
+    ensure_region_in_scope(actor, region)
     target = Target.objects.filter(region=region, metric=metric, due_on=due_on).first() or Target(
         region=region, metric=metric, due_on=due_on)
     target.value, target.unit, target.source = Decimal(value), unit, source
@@ -27,7 +27,7 @@ def target_set(*, actor, region: Region, metric: str, due_on: datetime.date, val
 
 @transaction.atomic
 def coverage_setting_set(*, actor, province: Region, include_other_township: bool) -> CoverageSetting:
-    _ensure_region_in_scope(actor, province)
+    ensure_region_in_scope(actor, province)
     setting = CoverageSetting.objects.filter(province=province).first() or CoverageSetting(province=province)
     setting.include_other_township = include_other_township
     save_audited(setting, actor=actor)

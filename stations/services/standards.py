@@ -24,7 +24,7 @@ from stations.models import (
     Station,
     StationAcceptance,
 )
-from stations.services.stations import _ensure_region_in_scope, require_station_manager, station_record_acceptance
+from stations.services.stations import ensure_region_in_scope, require_station_manager, station_record_acceptance
 
 # The three checklists documented in DOMAIN.md: (name, source, items); an item is
 # (title, requirement, metric, minimum). Minimums are the documents' own and editable in the admin.
@@ -64,7 +64,7 @@ DEFAULT_PROVINCES = {"hubei_wuyou": "42", "gansu_liuyou": "62"}
 @transaction.atomic
 def standard_checklist_seed(*, actor, key: str, province: Region) -> StandardChecklist:
     """Create one documented checklist for a province (existing items are left as edited)."""
-    _ensure_region_in_scope(actor, province)
+    ensure_region_in_scope(actor, province)
     name, source, items = CHECKLISTS[key]
     checklist = StandardChecklist.objects.filter(province=province, name=name).first()
     if checklist is not None:
@@ -120,7 +120,7 @@ def station_check_standard(*, actor, station: Station, checklist: StandardCheckl
     """Record a dated acceptance check item by item. Items with a numeric minimum are decided by the
     data when it exists (a hand tick cannot override it); the rest by the ticks given."""
     require_station_manager(actor, station)
-    _ensure_region_in_scope(actor, station.region)
+    ensure_region_in_scope(actor, station.region)
     if checklist.province.code[:2] != station.region.code[:2]:
         raise ValidationError({"checklist": _("只能按站点所在省的建设标准验收。")})
     checks = checklist_preview(station=station, checklist=checklist, on_date=checked_on)

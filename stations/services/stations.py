@@ -30,11 +30,11 @@ def require_station_manager(actor, station: Station | None = None) -> None:
             _("只有县级民政部门（或省级民政部门）可以登记和修改本辖区的社工站。"))
 
 
-def _ensure_region_in_scope(actor, region: Region) -> None:
-    _ensure_regions_in_scope(actor, [region])
+def ensure_region_in_scope(actor, region: Region) -> None:
+    ensure_regions_in_scope(actor, [region])
 
 
-def _ensure_regions_in_scope(actor, regions) -> None:
+def ensure_regions_in_scope(actor, regions) -> None:
     scope = scope_of(actor)
     if scope.everything:
         return
@@ -47,7 +47,7 @@ def station_create(*, actor, initial_status: str = StationStatus.PLANNED,
                    status_effective_on: datetime.date | None = None, **data) -> Station:
     """Register a station with its first status."""
     require_station_manager(actor)
-    _ensure_region_in_scope(actor, data["region"])
+    ensure_region_in_scope(actor, data["region"])
     station = Station(**{key: value for key, value in data.items() if key in STATION_FIELDS})
     save_audited(station, actor=actor)
     station_change_status(
@@ -62,7 +62,7 @@ def station_create(*, actor, initial_status: str = StationStatus.PLANNED,
 def station_update(*, actor, station: Station, **data) -> Station:
     require_station_manager(actor, station)
     if "region" in data:
-        _ensure_region_in_scope(actor, data["region"])
+        ensure_region_in_scope(actor, data["region"])
     changed = apply_changes(station, data, STATION_FIELDS)
     if changed:
         save_audited(station, actor=actor, update_fields=[*changed, "updated_at"])
@@ -104,7 +104,7 @@ def stations_save_in_bulk(*, actor, created: list[Station], updated: list[Statio
     at a time, every region must be within the actor's scope and every row written gets its
     history record naming the actor and the reason."""
     require_station_manager(actor)
-    _ensure_regions_in_scope(actor, (station.region for station in (*created, *updated)))
+    ensure_regions_in_scope(actor, (station.region for station in (*created, *updated)))
     audit = {"batch_size": BULK_BATCH, "default_user": actor, "default_change_reason": reason}
     if created:
         bulk_create_with_history(created, Station, **audit)

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 import projects.services
 import stations.services
+import stations.services.regions
 import workforce.services
 from projects.models import ProcurementPolicy
 from stations.roles import province_admin_apps
@@ -30,6 +31,7 @@ REFUSAL = "上级民政部门不同意这次修改"
 # (model, the record's name in the world, or None for the add form; the service the admin calls;
 #  the fields the test changes on the form, "@station" naming a record of the world)
 CASES = [
+    ("stations.region", "a1", stations.services.regions, "region_update", {"name": "改名的镇", "kind": "other_township"}),
     ("stations.station", "station", stations.services, "station_update", {"name": "改名的站"}),
     ("stations.station", None, stations.services, "station_create", {"name": "新站", "region": "@a2", "kind": "station",
                                                                     "new_status": "", "status_changes-TOTAL_FORMS": "0"}),
