@@ -227,13 +227,6 @@ class FundingLine(models.Model):
 class ContractEvaluationQuerySet(ScopedQuerySet):
     region_code_path = "contract__purchaser__code"
 
-    def latest_per_contract(self):
-        """The most recent finalised result of each contract."""
-        newer = ContractEvaluation.objects.filter(
-            contract=models.OuterRef("contract"), evaluated_on__gt=models.OuterRef("evaluated_on")
-        )
-        return self.exclude(models.Exists(newer))
-
 
 class ContractEvaluation(models.Model):
     """A finalised evaluation result of a contract, as recorded by the assessments app.

@@ -85,9 +85,6 @@ class RegionQuerySet(ScopedQuerySet):
         """The region itself and all its descendants."""
         return self.filter(code__startswith=region.prefix)
 
-    def children_of(self, region: Region):
-        return self.filter(parent=region)
-
     def scope_q(self, scope: Scope) -> Q | None:
         if scope.station_id:
             # A station head sees the region their station is in.

@@ -219,6 +219,3 @@ class CoveragePeriod(models.Model):
 
     def __str__(self):
         return f"{self.station_id} {self.starts_on}–{self.ends_on or ''}"
-
-    def covers_on(self, on_date: datetime.date) -> bool:
-        return self.starts_on <= on_date and (self.ends_on is None or on_date < self.ends_on)

@@ -37,9 +37,6 @@ PERCENT_METRICS = {TargetMetric.TOWNSHIP_COVERAGE_PCT, TargetMetric.VILLAGE_COVE
 class TargetQuerySet(ScopedQuerySet):
     region_code_path = "region__code"
 
-    def for_metric(self, metric: str):
-        return self.filter(metric=metric)
-
 
 class Target(models.Model):
     """A value a region must reach for a metric by a due date (e.g. 湖北省
