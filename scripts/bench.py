@@ -165,13 +165,18 @@ def pages():
         clients[key].force_login(user)
 
     print(f"\nlargest province {province.name} {province.code}, largest county {county.name} {county.code}")
-    print(f"{'page':<52} {'median':>8} {'p95':>8} {'target':>8} {'':4} {'queries':>7} {'target':>8} {'SQL':>7}")
+    # The floor: the login page, served by the same stack in the same run. Absolute times move
+    # with the machine's load; a page's median over the floor's is what compares across runs.
+    floor, _p95, _queries, _sql = timed_get(Client(), reverse("login"))
+    print(f"{'page':<52} {'median':>8} {'p95':>8} {'target':>8} {'':4} {'queries':>7} {'target':>8} {'SQL':>7} "
+          f"{'÷ floor':>8}")
+    print(f"{'login page (the floor)':<52} {floor:6.0f}ms")
     for label, who, url, target_ms, target_queries in page_rows(province, county):
         median, p95, queries, sql_ms = timed_get(clients[who], url)
         target_text = f"{target_ms:>6} ms" if target_ms else ""
         query_text = f"≤{target_queries} {verdict(queries, target_queries)}" if target_queries else ""
         print(f"{label:<52} {median:6.0f}ms {p95:6.0f}ms {target_text:>8} {verdict(p95, target_ms):4} "
-              f"{queries:7d} {query_text:>8} {sql_ms:5.0f}ms")
+              f"{queries:7d} {query_text:>8} {sql_ms:5.0f}ms {median / floor:7.1f}×")
 
 
 def station_import():
