@@ -26,12 +26,31 @@ from workforce.models import (
     TrainingRecord,
     WorkforcePolicy,
 )
+from workforce.permissions import can_edit_person
 from workforce.validators import mask_id_number, normalise_id_number
 
 
 class AuditedAdminMixin(ServiceWritesAdminMixin, ConcurrentEditAdminMixin):
     def save_model(self, request, obj, form, change):
         save_audited(obj, actor=request.user)
+
+
+def _person_of(obj):
+    return obj if obj is None or isinstance(obj, Person) else obj.person
+
+
+class PersonRuleMixin:
+    """The register's records are changed by those :func:`can_edit_person` allows, in the admin
+    as on the screens and in the services; the others may still view them."""
+
+    def has_add_permission(self, request, *obj):  # an inline is asked about its parent, a model admin not
+        return super().has_add_permission(request, *obj) and can_edit_person(request.user, _person_of(*obj or [None]))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and can_edit_person(request.user, _person_of(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and can_edit_person(request.user, _person_of(obj))
 
 
 def _values(obj, names) -> dict:
@@ -68,21 +87,21 @@ class MaskedIdHistoryHelper(HistoricalRecordContextHelper):
         return super().prepare_delta_change_value(change, value)
 
 
-class EmploymentInline(ScopedAdminMixin, admin.TabularInline):
+class EmploymentInline(PersonRuleMixin, ScopedAdminMixin, admin.TabularInline):
     model = Employment
     extra = 0
     fields = ("station", "role", "employer", "start_on", "end_on")
     autocomplete_fields = ("station", "employer")
 
 
-class CertificateInline(admin.TabularInline):
+class CertificateInline(PersonRuleMixin, admin.TabularInline):
     model = Certificate
     extra = 0
     fields = ("level", "number", "obtained_on")
 
 
 @admin.register(Person)
-class PersonAdmin(ScopedAdminMixin, AuditedAdminMixin, DependantsProtectedMixin, SimpleHistoryAdmin):
+class PersonAdmin(PersonRuleMixin, ScopedAdminMixin, AuditedAdminMixin, DependantsProtectedMixin, SimpleHistoryAdmin):
     list_display = ("name", "gender", "masked_id", "education", "social_work_degree", "phone")
     list_filter = ("gender", "education", "social_work_degree", "local_hukou")
     search_fields = ("name", "=id_number", "phone")
@@ -152,7 +171,7 @@ class PersonAdmin(ScopedAdminMixin, AuditedAdminMixin, DependantsProtectedMixin,
 
 
 @admin.register(Employment)
-class EmploymentAdmin(ScopedAdminMixin, AuditedAdminMixin, SimpleHistoryAdmin):
+class EmploymentAdmin(PersonRuleMixin, ScopedAdminMixin, AuditedAdminMixin, SimpleHistoryAdmin):
     list_display = ("person", "station", "role", "employer", "start_on", "end_on")
     list_filter = ("role",)
     search_fields = ("person__name", "station__name", "station__region__code")
@@ -167,7 +186,7 @@ class EmploymentAdmin(ScopedAdminMixin, AuditedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(ScopedAdminMixin, AuditedAdminMixin, SimpleHistoryAdmin):
+class CertificateAdmin(PersonRuleMixin, ScopedAdminMixin, AuditedAdminMixin, SimpleHistoryAdmin):
     list_display = ("person", "level", "number", "obtained_on")
     list_filter = ("level",)
     search_fields = ("person__name", "=number")
@@ -179,7 +198,7 @@ class CertificateAdmin(ScopedAdminMixin, AuditedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(TrainingRecord)
-class TrainingRecordAdmin(ScopedAdminMixin, AuditedAdminMixin, SimpleHistoryAdmin):
+class TrainingRecordAdmin(PersonRuleMixin, ScopedAdminMixin, AuditedAdminMixin, SimpleHistoryAdmin):
     list_display = ("person", "held_on", "kind", "title", "provider", "hours")
     list_filter = ("kind",)
     search_fields = ("person__name", "title", "provider")

@@ -42,3 +42,23 @@ def test_an_assignment_changed_in_the_admin_goes_through_the_service(hierarchy, 
     employment.refresh_from_db()
     assert employment.end_on == datetime.date(2024, 12, 31)
     assert employment.history.count() == 2
+
+
+def test_a_province_official_may_view_people_in_the_admin_but_not_change_them(hierarchy, client):
+    """The register is kept by county staff (``can_edit_person``): the admin gives a provincial
+    official the same answer as the screens and the services, a read-only page and no save."""
+    from stations.models import Role
+    from stations.roles import ensure_role_groups
+
+    anna = wb.person(station=builders.station(hierarchy.a1), name="安娜")
+    official = builders.user("hubei", Role.PROVINCE, hierarchy.province, is_staff=True)
+    official.groups.add(ensure_role_groups()[Role.PROVINCE])
+    client.force_login(official)
+    url = reverse("admin:workforce_person_change", args=[anna.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "安娜" in page.content.decode()
+    assert 'name="_save"' not in page.content.decode()
+    assert client.post(url, {"name": "改名"}).status_code == 403
+    assert client.get(reverse("admin:workforce_person_add")).status_code == 403
+    anna.refresh_from_db()
+    assert anna.name == "安娜"
