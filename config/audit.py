@@ -19,7 +19,7 @@ from django.utils import timezone
 from simple_history.models import registered_models
 
 from core.scope import Scope, ScopedQuerySet, scope_of
-from workforce.validators import mask_id_numbers_in_text
+from workforce.validators import birth_year, mask_id_numbers_in_text
 
 HISTORY_TYPES = {"+": "新增", "~": "修改", "-": "删除"}
 
@@ -163,12 +163,15 @@ def attach_changes(entries: list[AuditEntry]) -> list[AuditEntry]:
         model = record.instance_type
         for change in record.diff_against(previous).changes:
             label = str(model._meta.get_field(change.field).verbose_name)
-            entry.changes.append((label, _masked(change.old), _masked(change.new)))
+            entry.changes.append((label, _masked(change.field, change.old), _masked(change.field, change.new)))
     return entries
 
 
-def _masked(value):
-    """ID numbers never appear in full in the audit trail (an ``id_number`` field or free text)."""
+def _masked(field_name: str, value):
+    """ID numbers never appear in full in the audit trail (an ``id_number`` field or free text),
+    nor a person's birth date, which is the part of the number the mask hides (the year is shown)."""
+    if field_name == "birth_date":
+        return birth_year(value)
     return mask_id_numbers_in_text(value) if isinstance(value, str) else value
 
 

@@ -27,7 +27,7 @@ from workforce.models import (
     WorkforcePolicy,
 )
 from workforce.permissions import can_edit_person
-from workforce.validators import mask_id_number, normalise_id_number
+from workforce.validators import birth_year, mask_id_number, normalise_id_number
 
 
 class AuditedAdminMixin(ServiceWritesAdminMixin, ConcurrentEditAdminMixin):
@@ -84,6 +84,8 @@ class MaskedIdHistoryHelper(HistoricalRecordContextHelper):
     def prepare_delta_change_value(self, change, value):
         if change.field == "id_number":
             return mask_id_number(value or "")
+        if change.field == "birth_date":
+            return birth_year(value)
         return super().prepare_delta_change_value(change, value)
 
 
@@ -114,12 +116,17 @@ class PersonAdmin(PersonRuleMixin, ScopedAdminMixin, AuditedAdminMixin, Dependan
     def masked_id(self, obj):
         return obj.masked_id_number
 
+    @admin.display(description=_("出生年份"))
+    def birth_year(self, obj):
+        return obj.birth_year
+
     def get_exclude(self, request, obj=None):
-        # A new person is registered with their number; an existing one shows it masked.
-        return ("id_number",) if obj is not None else ()
+        # A new person is registered with their number; an existing one shows it masked, and its
+        # birth date (digits 7-14) as the year only.
+        return ("id_number", "birth_date") if obj is not None else ()
 
     def get_readonly_fields(self, request, obj=None):
-        return ("masked_id",) if obj is not None else ()
+        return ("masked_id", "birth_year") if obj is not None else ()
 
     def get_historical_record_context_helper(self, request, historical_record):
         return MaskedIdHistoryHelper(self.model, historical_record)

@@ -28,7 +28,11 @@ class PersonForm(forms.ModelForm):
 
 class PersonUpdateForm(PersonForm):
     """The stored ID number is never sent to the browser: the field starts empty (left empty,
-    the number stays) and its help shows the masked number."""
+    the number stays) and its help shows the masked number. Nor is the birth date (digits 7-14 of
+    the number): it follows a corrected number."""
+
+    class Meta(PersonForm.Meta):
+        fields = tuple(name for name in PersonForm.Meta.fields if name != "birth_date")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,7 +43,10 @@ class PersonUpdateForm(PersonForm):
             "masked": self.instance.masked_id_number}
 
     def clean_id_number(self):
-        return self.cleaned_data.get("id_number") or self.instance.id_number
+        number = self.cleaned_data.get("id_number") or self.instance.id_number
+        if number != self.instance.id_number:
+            self.instance.birth_date = None  # the model reads it from the corrected number
+        return number
 
 
 class AssignmentFieldsMixin:

@@ -29,7 +29,7 @@ from workforce.models import (
     TrainingRecord,
 )
 from workforce.placement import refresh_placements
-from workforce.validators import mask_id_number, mask_id_numbers_in_text, normalise_id_number
+from workforce.validators import birth_year, mask_id_number, mask_id_numbers_in_text, normalise_id_number
 
 ID_COLUMN = "身份证号码"
 
@@ -52,6 +52,18 @@ class IdNumberWidget(widgets.CharWidget):
 
     def render(self, value, obj=None, **kwargs):
         return (value or "") if self.full else mask_id_number(value or "")
+
+
+class BirthDateWidget(DateWidget):
+    """Read as a date on import; exported as the year only, unless the full ID numbers were asked
+    for (the full date beside a masked number would give the number back)."""
+
+    def __init__(self, *, full: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.full = full
+
+    def render(self, value, obj=None, **kwargs):
+        return super().render(value, obj, **kwargs) if self.full else birth_year(value)
 
 
 class AuditedResourceMixin:
@@ -125,7 +137,7 @@ class PersonResource(PlacingResourceMixin, AuditedResourceMixin, ScopedModelReso
     name = fields.Field(attribute="name", column_name="姓名")
     id_number = fields.Field(attribute="id_number", column_name=ID_COLUMN, widget=IdNumberWidget())
     gender = fields.Field(attribute="gender", column_name="性别", widget=ChoiceWidget(Gender.choices))
-    birth_date = fields.Field(attribute="birth_date", column_name="出生日期", widget=DateWidget())
+    birth_date = fields.Field(attribute="birth_date", column_name="出生日期", widget=BirthDateWidget())
     phone = fields.Field(attribute="phone", column_name="联系电话", widget=widgets.CharWidget())
     education = fields.Field(attribute="education", column_name="学历", widget=ChoiceWidget(Education.choices))
     major = fields.Field(attribute="major", column_name="所学专业")
@@ -144,6 +156,7 @@ class PersonResource(PlacingResourceMixin, AuditedResourceMixin, ScopedModelReso
     def __init__(self, *, user=None, full_ids: bool = False, **kwargs):
         super().__init__(user=user, **kwargs)
         self.fields["id_number"].widget = IdNumberWidget(full=full_ids)
+        self.fields["birth_date"].widget = BirthDateWidget(full=full_ids)
 
     def before_import_row(self, row, **kwargs):
         _normalise_id_cell(row)

@@ -20,7 +20,7 @@ from workforce.models import (
 )
 from workforce.permissions import can_edit_person
 from workforce.placement import refresh_placements
-from workforce.validators import mask_id_numbers_in_text, normalise_id_number
+from workforce.validators import birth_date_from_id, mask_id_numbers_in_text, normalise_id_number
 
 PERSON_FIELDS = ("name", "gender", "birth_date", "id_number", "phone", "education", "major", "social_work_degree",
                  "local_hukou", "notes")
@@ -92,6 +92,10 @@ def person_update(*, actor, person: Person, **data) -> Person:
     assignment) is accepted too, for the registry's administrators."""
     ensure_can_edit(actor, person)
     changed = apply_changes(person, data, (*PERSON_FIELDS, "registered_region"))
+    born = birth_date_from_id(person.id_number) if "id_number" in changed and "birth_date" not in data else None
+    if born and born != person.birth_date:  # a corrected number brings its birth date
+        person.birth_date = born
+        changed.append("birth_date")
     if changed:
         save_audited(person, actor=actor, update_fields=[*changed, "updated_at"])
     if "registered_region" in changed:

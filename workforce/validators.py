@@ -48,6 +48,12 @@ def mask_id_number(value: str) -> str:
     return value[:6] + "*" * 8 + value[14:]
 
 
+def birth_year(value: datetime.date | None) -> str:
+    """A birth date as it is shown beside a masked ID number: the year only. The mask hides
+    digits 7-14, which are the birth date; the full date beside it would give the number back."""
+    return str(value.year) if value else ""
+
+
 # 18 characters (17 digits and a digit or X) not inside a longer run of digits or letters.
 ID_NUMBER_PATTERN = re.compile(r"(?<![0-9])([0-9]{6})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])")
 

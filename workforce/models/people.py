@@ -17,6 +17,7 @@ from stations.models import Region, User
 from workforce.models.choices import DisclosureKind, Education, Gender
 from workforce.validators import (
     birth_date_from_id,
+    birth_year,
     mask_id_number,
     normalise_id_number,
     validate_id_number,
@@ -118,6 +119,11 @@ class Person(models.Model):
     @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
+
+    @property
+    def birth_year(self) -> str:
+        """Shown instead of the birth date wherever the ID number is masked (see ``birth_year``)."""
+        return birth_year(self.birth_date)
 
     def age_on(self, on_date: datetime.date) -> int | None:
         if self.birth_date is None:

@@ -13,7 +13,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from core.scope import get_visible_or_404, scope_of
 from stations.models import PREFIX_LENGTH, Region, RegionLevel, Station
 from workforce import permissions, selectors, services
-from workforce.forms import PersonCreateForm, PersonForm, PersonUpdateForm, apply_service_errors
+from workforce.forms import PersonCreateForm, PersonUpdateForm, apply_service_errors
 from workforce.models import CertificateLevel, DisclosureKind, EmploymentRole, Person
 
 
@@ -139,7 +139,7 @@ class PersonUpdateView(PersonEditMixin, FormView):
         return {**super().get_form_kwargs(), "instance": Person.objects.get(pk=self.person.pk)}
 
     def form_valid(self, form):
-        data = {key: form.cleaned_data[key] for key in PersonForm.Meta.fields}
+        data = {key: form.cleaned_data[key] for key in PersonUpdateForm.Meta.fields}
         return self.run_service(form, lambda: services.person_update(actor=self.request.user, person=self.person,
                                                                      **data))
 
