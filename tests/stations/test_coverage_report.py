@@ -56,3 +56,18 @@ def test_before_any_station(story):
 def test_bad_arguments_are_refused(story, args):
     with pytest.raises(CommandError):
         report(*args)
+
+
+def test_a_region_name_that_a_spreadsheet_would_run_comes_out_as_text(story):
+    """The same neutralisation as the Excel exports: opened in a spreadsheet, the name is shown,
+    not run (a leading apostrophe); both CSV commands."""
+    from stations.models import Region
+
+    Region.objects.filter(code="420102000000").update(name='=HYPERLINK("http://x.example","点击")')
+    rows = list(csv.DictReader(io.StringIO(report("4201", "2023-06-30"))))
+    assert {row["name"] for row in rows} >= {'\'=HYPERLINK("http://x.example","点击")'}
+    assert not any(row["name"].startswith(("=", "+", "-", "@")) for row in rows)
+    out = io.StringIO()
+    call_command("report_completeness", "--region", "4201", "--month", "2023-06", stdout=out)
+    names = [row["name"] for row in csv.DictReader(io.StringIO(out.getvalue()))]
+    assert '\'=HYPERLINK("http://x.example","点击")' in names

@@ -1,10 +1,10 @@
 """Coverage of a region and its child regions as of a date, as CSV on standard output."""
 
-import csv
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.csvout import write_csv
 from stations.models import Region
 from stations.selectors.coverage import DASHBOARD_LEVELS, coverage_rows
 
@@ -30,13 +30,10 @@ class Command(BaseCommand):
         if found.level not in DASHBOARD_LEVELS:
             raise CommandError(f"区划“{region}”是{found.get_level_display()}，只能统计省、市、县。")
         summary, children = coverage_rows(region=found, on_date=on_date)
-        writer = csv.writer(self.stdout, lineterminator="\n")
-        writer.writerow(HEADER)
-        for row in [summary, *children]:
-            writer.writerow([
-                row.code, row.name, row.level, row.townships, row.covered,
-                "" if row.coverage_pct is None else f"{row.coverage_pct:.1f}",
-                "" if row.target is None else row.target.value_display,
-                "" if row.target is None else row.target.due_on.isoformat(),
-                "" if row.gap_stations is None else row.gap_stations,
-            ])
+        write_csv(self.stdout, HEADER, ([
+            row.code, row.name, row.level, row.townships, row.covered,
+            "" if row.coverage_pct is None else f"{row.coverage_pct:.1f}",
+            "" if row.target is None else row.target.value_display,
+            "" if row.target is None else row.target.due_on.isoformat(),
+            "" if row.gap_stations is None else row.gap_stations,
+        ] for row in [summary, *children]))

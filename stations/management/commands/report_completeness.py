@@ -1,11 +1,11 @@
 """Monthly report completeness for a region and its child regions, as CSV on stdout."""
 
-import csv
 import datetime
 import re
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.csvout import write_csv
 from stations.models import Region
 from stations.selectors import COMMAND_LINE, completeness_csv_rows, report_completeness
 
@@ -29,6 +29,4 @@ class Command(BaseCommand):
             raise CommandError(f"月份“{options['month']}”格式不对，应为 YYYY-MM，如 2026-10。")
         period = datetime.date(int(match[1]), int(match[2]), 1)
         completeness = report_completeness(user=COMMAND_LINE, region=region, period=period)
-        writer = csv.writer(self.stdout, lineterminator="\n")
-        writer.writerow(HEADER)
-        writer.writerows(completeness_csv_rows(completeness))
+        write_csv(self.stdout, HEADER, completeness_csv_rows(completeness))
