@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.params import BoundedModelMultipleChoiceField
 from projects.models import (
     Contract,
     FundingSource,
@@ -59,6 +60,7 @@ class ContractForm(forms.ModelForm):
         fields = ["number", "title", "purchaser", "contractor", "stations", "service_domains", "target_groups",
                   "award_notice_on", "signed_on", "starts_on", "ends_on", "amount", "social_workers_per_station",
                   "previous"]
+        field_classes = {"stations": BoundedModelMultipleChoiceField}
         widgets = {
             "stations": forms.CheckboxSelectMultiple,
             "award_notice_on": DateInput(), "signed_on": DateInput(), "starts_on": DateInput(),

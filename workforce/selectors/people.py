@@ -7,6 +7,7 @@ import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from core.params import LARGEST_ID, record_id
 from stations.models import Region, RegionLevel, Station
 from workforce.models import Certificate, Employment, Person, Placement, TrainingRecord
 
@@ -29,10 +30,12 @@ def person_list(*, user, search: str = "", role: str = "", station_id: str = "",
     active = Employment.objects.active_on(on_date).filter(person=OuterRef("pk"))
     if role:
         people = people.filter(Exists(active.filter(role=role)))
-    if station_id.isdigit():
-        people = people.filter(Exists(active.filter(station_id=int(station_id))))
+    if station_id.isdigit():  # an id the database cannot hold is no station: nobody
+        station = record_id(station_id)
+        people = people.filter(Exists(active.filter(station_id=station))) if station else people.none()
     if level.isdigit():
-        people = people.filter(Exists(Certificate.objects.filter(person=OuterRef("pk"), level__gte=int(level))))
+        people = people.filter(Exists(Certificate.objects.filter(person=OuterRef("pk"),
+                                                                 level__gte=min(int(level), LARGEST_ID))))
     return people.order_by("name", "pk")
 
 

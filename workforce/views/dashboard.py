@@ -116,6 +116,8 @@ class StipendView(OfficialsOnlyMixin, TemplateView):
             month = int(self.request.GET["month"]) if self.request.GET.get("month") else None
         except ValueError:
             year, month = today.year, None
+        if not 2000 <= year <= today.year + 1:  # as the continuing-education page: a year it can compute
+            year = today.year
         if month is not None and not 1 <= month <= 12:
             month = None
         report = selectors.region_stipends(user=self.request.user, region=region, year=year, month=month)
