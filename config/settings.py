@@ -126,7 +126,12 @@ LOGOUT_REDIRECT_URL = "login"
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Failures count per user name from one address, and per user name from anywhere: a burst against
+# one account locks that account; made-up names from one address lock nobody else.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+# Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses); none by default.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 
