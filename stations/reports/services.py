@@ -162,23 +162,34 @@ def report_submit(*, actor, report: MonthlyReport, expected_version: int | None 
     return report
 
 
-@transaction.atomic
-def report_return(*, actor, report: MonthlyReport, reason: str,
-                  expected_version: int | None = None) -> MonthlyReport:
-    """Send a submitted report back to the station with the reason."""
+def _send_back(actor, report: MonthlyReport, reason: str, expected_version: int | None, *, from_status: str,
+               reason_missing: str, wrong_status: str, history_reason: str) -> MonthlyReport:
+    """Return a report to its station as returned, with the reviewer's reason (checked, recorded
+    on the report and in its history): a submitted report sent back, or an approved one reopened."""
     _require_reviewer(actor, report)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("退回时必须填写退回原因。")})
+        raise ValidationError({"reason": reason_missing})
     report = _lock(report, expected_version)
-    _require_status(report, [ReportStatus.SUBMITTED], _("只能退回已报送的报告（当前为%(status)s）。"))
+    _require_status(report, [from_status], wrong_status)
     report.status = ReportStatus.RETURNED
     report.return_reason = reason
     report.reviewed_at = timezone.now()
     report.reviewed_by = actor
+    report._reopening = from_status == ReportStatus.APPROVED  # the one write an approved report accepts
     _bump(report, actor, ["status", "return_reason", "reviewed_at", "reviewed_by"],
-          reason=_("退回：%(reason)s") % {"reason": reason})
+          reason=history_reason % {"reason": reason})
     return report
+
+
+@transaction.atomic
+def report_return(*, actor, report: MonthlyReport, reason: str,
+                  expected_version: int | None = None) -> MonthlyReport:
+    """Send a submitted report back to the station with the reason."""
+    return _send_back(actor, report, reason, expected_version, from_status=ReportStatus.SUBMITTED,
+                      reason_missing=_("退回时必须填写退回原因。"),
+                      wrong_status=_("只能退回已报送的报告（当前为%(status)s）。"),
+                      history_reason=_("退回：%(reason)s"))
 
 
 @transaction.atomic
@@ -198,18 +209,9 @@ def report_approve(*, actor, report: MonthlyReport, expected_version: int | None
 def report_reopen(*, actor, report: MonthlyReport, reason: str,
                   expected_version: int | None = None) -> MonthlyReport:
     """Reopen an approved report for correction: it goes back to the station as returned,
-    leaves the roll-ups until approved again, and the reason stays in the history."""
-    _require_reviewer(actor, report)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("重新打开已审核的报告时必须填写原因。")})
-    report = _lock(report, expected_version)
-    _require_status(report, [ReportStatus.APPROVED], _("只能重新打开已审核通过的报告（当前为%(status)s）。"))
-    report.status = ReportStatus.RETURNED
-    report.return_reason = reason
-    report.reviewed_at = timezone.now()
-    report.reviewed_by = actor
-    report._reopening = True  # the one write an approved report accepts (see MonthlyReport.save)
-    _bump(report, actor, ["status", "return_reason", "reviewed_at", "reviewed_by"],
-          reason=_("重新打开：%(reason)s") % {"reason": reason})
-    return report
+    leaves the roll-ups until approved again, and the reason stays in the history
+    (see ``MonthlyReport.save`` for the one write an approved report accepts)."""
+    return _send_back(actor, report, reason, expected_version, from_status=ReportStatus.APPROVED,
+                      reason_missing=_("重新打开已审核的报告时必须填写原因。"),
+                      wrong_status=_("只能重新打开已审核通过的报告（当前为%(status)s）。"),
+                      history_reason=_("重新打开：%(reason)s"))

@@ -125,3 +125,10 @@ def build_county(h, *, county, township_code: str, tag: str, credit_body: str, i
     assessment_services.evaluation_save_scores(actor=c.evaluator, evaluation=c.draft_evaluation, scores=scores,
                                                comments=f"{tag}草稿评价")
     return c
+
+
+def build_county_a(h) -> SimpleNamespace:
+    """County A (江岸区) with every kind of record, as the security tests read it."""
+    return build_county(h, county=h.county_a, township_code="420102004", tag="江岸甲",
+                        credit_body="52420102MJA000001", id_region="420102",
+                        contract_number="JA-HT-0001", certificate_number="ZS-JA-0001")

@@ -73,9 +73,7 @@ def w(django_db_setup, django_db_blocker, tmp_path_factory):
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]), transaction.atomic():
         h = builders.build_hierarchy()
         dataset.build_shared(h)
-        c = dataset.build_county(h, county=h.county_a, township_code="420102004", tag="江岸甲",
-                                 credit_body="52420102MJA000001", id_region="420102",
-                                 contract_number="JA-HT-0001", certificate_number="ZS-JA-0001")
+        c = dataset.build_county_a(h)
         c.h, c.root = h, h.root
         c.other_station = builders.station(h.b1)
         c.users = {

@@ -166,9 +166,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         h = builders.build_hierarchy()
         dataset.build_shared(h)
         start = all_pks()
-        own = dataset.build_county(h, county=h.county_a, township_code="420102004", tag="江岸甲",
-                                   credit_body="52420102MJA000001", id_region="420102",
-                                   contract_number="JA-HT-0001", certificate_number="ZS-JA-0001")
+        own = dataset.build_county_a(h)
         middle = all_pks()
         users = walk_users(h, own)
         own_records = first_pks({m: middle[m] - start[m] for m in middle})
