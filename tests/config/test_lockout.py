@@ -2,7 +2,10 @@
 failures on made-up names lock nobody else, and behind the reverse proxy the client's own
 address is read from X-Forwarded-For only when the request comes from a trusted proxy."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.test import Client, RequestFactory
 
 from config.client_ip import client_ip
@@ -50,3 +53,17 @@ def test_the_forwarded_address_is_believed_only_from_a_trusted_proxy(settings):
     assert client_ip(through_proxy) == "203.0.113.5"  # the hop our proxy saw, not what the client wrote
     direct = factory.get("/", REMOTE_ADDR="192.0.2.44", HTTP_X_FORWARDED_FOR="203.0.113.5")
     assert client_ip(direct) == "192.0.2.44"
+
+
+def test_the_lock_out_page_names_the_account_and_when_its_lock_ends(people):
+    attacker = Client()
+    shanghai = datetime.timezone(datetime.timedelta(hours=8))
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 23, 40, tzinfo=shanghai), tick=False):
+        for _ in range(3):
+            page = post(attacker, "jiangan").content.decode()
+    assert "锁定至 2026-12-02 00:40" in page  # an hour after the last failure
+    with time_machine.travel(datetime.datetime(2026, 12, 2, 0, 5, tzinfo=shanghai), tick=False):
+        page = post(attacker, "jiangan", builders.PASSWORD).content.decode()
+    assert "账号“jiangan”" in page and "其他账号不受影响" in page
+    assert "锁定至 2026-12-02 01:05" in page  # an hour after this try: trying while locked starts the hour again
+    assert "重新计时" in page

@@ -18,6 +18,7 @@ from tests import builders
 
 ROOT = Path(__file__).resolve().parents[2]
 START = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC)
+SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 STRONG_RULES = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "config.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
@@ -48,14 +49,16 @@ def sign_in(client, username="jiangan"):
 
 def test_repeated_failures_lock_the_account_with_a_chinese_page(client, staff, settings):
     settings.AXES_FAILURE_LIMIT = 3
-    for _ in range(2):
-        assert client.post("/accounts/login/", {"username": "jiangan", "password": "wrong"}).status_code == 200
-    locked = client.post("/accounts/login/", {"username": "jiangan", "password": "wrong"})
+    with time_machine.travel(datetime.datetime(2026, 11, 30, 9, 15, tzinfo=SHANGHAI), tick=False):
+        for _ in range(2):
+            assert client.post("/accounts/login/", {"username": "jiangan", "password": "wrong"}).status_code == 200
+        locked = client.post("/accounts/login/", {"username": "jiangan", "password": "wrong"})
+        # Even the right password is refused while locked.
+        assert sign_in(client).status_code == 429
     assert locked.status_code == 429
     page = locked.content.decode()
-    assert "登录已暂时锁定" in page and "连续 3 次登录失败" in page and "请 60 分钟后再试" in page
-    # Even the right password is refused while locked.
-    assert sign_in(client).status_code == 429
+    assert "登录已暂时锁定" in page and "账号“jiangan”已连续 3 次登录失败" in page
+    assert "锁定至 2026-11-30 10:15" in page  # the clock time the lock ends, an hour after the last failure
 
 
 # Sessions
