@@ -38,12 +38,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Before simple_history and axes: its management commands replace their pruning commands.
+    "config",
     "django_filters",
     "import_export",
     "simple_history",
     "axes",
     "csp",
-    "config",
     "stations",
     "projects",
     "workforce",
@@ -135,6 +136,14 @@ AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"  # names the account and when its lock ends
+# Every failed sign-in is kept (not only the lock counters), and none is trimmed within the retention period.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 1_000_000
+
+# Change records (django-simple-history) and sign-in records (django-axes) are kept at least this many days.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
+if AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 180.")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

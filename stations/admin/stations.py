@@ -67,6 +67,11 @@ class UserAdmin(ScopedAdminMixin, ServiceWritesAdminMixin, DjangoUserAdmin):
         (_("职责范围"), {"fields": ("role", "region", "station", "is_active")}),
     )
 
+    def has_delete_permission(self, request, obj=None):
+        # An account is deactivated, never deleted: its name stays on the change and sign-in
+        # records it left (deleting it would blank the actor of every change it made).
+        return False
+
     def get_fieldsets(self, request, obj=None):
         if request.user.is_superuser or obj is None:
             return super().get_fieldsets(request, obj)
