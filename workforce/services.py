@@ -150,20 +150,11 @@ def certificate_add(*, actor, person: Person, **data) -> Certificate:
 
 
 @transaction.atomic
-
-
-@transaction.atomic
 def training_add(*, actor, person: Person, **data) -> TrainingRecord:
     ensure_can_edit(actor, person)
     record = TrainingRecord(person=person, **{k: v for k, v in data.items() if k in TRAINING_FIELDS})
     save_audited(record, actor=actor)
     return record
-
-
-@transaction.atomic
-
-
-@transaction.atomic
 
 
 def record_disclosure(*, user, kind: str, subject: str, person: Person | None = None, count: int = 1) -> None:
