@@ -145,7 +145,8 @@ class PersonAdmin(PersonRuleMixin, ScopedAdminMixin, AuditedAdminMixin, Dependan
 
     def _register(self, request, form, formsets):
         """``person_create``, given the form's first new assignment (which places the person and, for a
-        superuser, decides the registering county); someone already registered is taken over."""
+        superuser, decides the registering county). A number already registered does not get here:
+        the form refuses it (``Person.unique_error_message``), in the same words as the screens."""
         employments = next(formset for formset in formsets if formset.model is Employment)
         first = next((f for f in employments.extra_forms if f.has_changed() and not f.cleaned_data.get("DELETE")),
                      None)

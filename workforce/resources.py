@@ -17,6 +17,7 @@ from core.importing import (
 )
 from projects.models import Organisation
 from stations.models import Region, Station, StationKind
+from workforce import services
 from workforce.models import (
     Certificate,
     CertificateLevel,
@@ -181,6 +182,19 @@ class PersonResource(PlacingResourceMixin, AuditedResourceMixin, ScopedModelReso
             instance.registered_region = self.user.region
         instance.clean()  # fills birth date and gender from the ID number, so re-imports compare equal
 
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """A registered ID number is refused as the person form refuses it (one wording, whoever
+        holds it and whatever the row's other errors), unless the row is that person's own, under
+        their name: a re-import updates them."""
+        errors = dict(import_validation_errors or {})
+        if instance.id_number and "id_number" not in errors:
+            try:
+                services.ensure_id_number_available(id_number=instance.id_number, name=instance.name,
+                                                    person_pk=instance.pk)
+            except ValidationError as refusal:
+                errors = refusal.update_error_dict(errors)
+        super().validate_instance(instance, errors, validate_unique)
+
 
 class EmploymentResource(PlacingResourceMixin, AuditedResourceMixin, ScopedModelResource):
     person = person_field()
@@ -230,6 +244,20 @@ class CertificateResource(AuditedResourceMixin, ScopedModelResource):
         number = row.get("证书编号")
         if number not in (None, ""):
             row["证书编号"] = str(int(number) if isinstance(number, float) else number).strip().upper()
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """A registered certificate number is refused as the certificate form refuses it, unless the
+        row is that certificate's own for its own holder (a re-import updates it): a row giving it
+        to someone else is refused the same way whether or not the user sees the holder."""
+        errors = dict(import_validation_errors or {})
+        if instance.number and "number" not in errors:
+            try:
+                services.ensure_certificate_number_available(
+                    number=instance.number, person_pk=None if "person" in errors else instance.person_id,
+                    certificate_pk=instance.pk)
+            except ValidationError as refusal:
+                errors = refusal.update_error_dict(errors)
+        super().validate_instance(instance, errors, validate_unique)
 
 
 class TrainingResource(AuditedResourceMixin, ScopedModelResource):

@@ -12,6 +12,8 @@ from core.audit import apply_changes, delete_audited, save_audited
 from core.scope import scope_of
 from stations.models import Region, RegionLevel, Station
 from workforce.models import (
+    CERTIFICATE_NUMBER_TAKEN,
+    ID_NUMBER_TAKEN,
     Certificate,
     Employment,
     IdNumberDisclosure,
@@ -50,13 +52,47 @@ def _registering_region(actor, station: Station | None) -> Region:
     raise ValidationError(_("请为此人安排服务站点，以确定所属县（市、区）。"))
 
 
+def id_number_taken() -> ValidationError:
+    """The refusal of an ID number already registered: one wording, on the ID number, whoever
+    holds it, whatever stops it being taken over, and whether or not the actor may see the holder."""
+    return ValidationError({"id_number": ValidationError(ID_NUMBER_TAKEN, code="unique")})
+
+
+def ensure_id_number_available(*, id_number: str, name: str, person_pk: int | None = None) -> None:
+    """For a row of the people import: the number may be written only by the row of its own
+    record (``person_pk``, the person the import found among those the user may see) under
+    that person's registered name; anything else is refused with :func:`id_number_taken`."""
+    holder = Person.objects.filter(id_number=normalise_id_number(id_number or "")).values_list("pk", "name").first()
+    if holder is not None and (holder[0] != person_pk or holder[1].strip() != (name or "").strip()):
+        raise id_number_taken()
+
+
+def ensure_certificate_number_available(*, number: str, person_pk: int | None,
+                                        certificate_pk: int | None = None) -> None:
+    """For a row of the certificates import: the number may be written only by the row of its
+    own certificate (``certificate_pk``, found among those the user may see) for its own holder;
+    anything else is refused with one wording, whoever holds it."""
+    held = Certificate.objects.filter(number=(number or "").strip().upper()).values_list("pk", "person_id").first()
+    if held is not None and (held[0] != certificate_pk or held[1] != person_pk):
+        raise ValidationError({"number": ValidationError(CERTIFICATE_NUMBER_TAKEN, code="unique")})
+
+
+def _may_take_over(existing: Person, *, name: str, assignment: dict | None) -> bool:
+    """Someone already registered is taken over by a new assignment only under their registered
+    name and when not in post on its start date; the same test whether or not the actor sees them."""
+    return (assignment is not None and (name or "").strip() == existing.name.strip()
+            and not Employment.objects.filter(person=existing).active_on(assignment["start_on"]).exists())
+
+
 @transaction.atomic
 def person_create(*, actor, assignment: dict | None = None, **data) -> Person:
     """Register a person, with their first assignment when given.
 
-    A person already registered elsewhere (same ID number) who holds no assignment on
-    the new start date is taken over: the new assignment is added to the existing record
-    (a move between counties). Someone still in post elsewhere must first be released there.
+    A person already registered (same ID number), here or in another county, is taken over when
+    the new assignment gives their registered name and they hold no assignment on its start date:
+    the assignment is added to the existing record (a move between stations or counties). Any
+    other use of a registered number is refused with :func:`id_number_taken`, so that the answer
+    says nothing of who holds it, where, or why it cannot be taken over.
     """
     if not can_edit_person(actor):
         raise PermissionDenied(_("只有县级民政部门可以登记社工人员。"))
@@ -65,16 +101,8 @@ def person_create(*, actor, assignment: dict | None = None, **data) -> Person:
         _ensure_station_in_scope(actor, station)
     existing = Person.objects.filter(id_number=normalise_id_number(data.get("id_number", ""))).first()
     if existing is not None:
-        # Someone the actor may not see: one answer for every refusal, so that it tells nothing about them.
-        hidden = not Person.objects.visible_to(actor).filter(pk=existing.pk).exists()
-        refusal = ValidationError({"id_number": _("无法以该身份证号码登记，请核对或联系上级民政部门。")})
-        if assignment is None:
-            raise refusal if hidden else ValidationError({"id_number": _("该身份证号码已登记。")})
-        if data.get("name") and data["name"].strip() != existing.name:
-            raise refusal if hidden else ValidationError({"name": _("该身份证号码已登记，姓名与登记的不一致，请核对。")})
-        if Employment.objects.filter(person=existing).active_on(assignment["start_on"]).exists():
-            raise refusal if hidden else ValidationError(
-                {"id_number": _("此人已登记且在其他站点在岗，须由原单位先办理离岗。")})
+        if not _may_take_over(existing, name=data.get("name", ""), assignment=assignment):
+            raise id_number_taken()
         employment_create(actor=actor, person=existing, taking_over=True, **assignment)
         return existing
     person = Person(registered_region=_registering_region(actor, station),
@@ -150,20 +178,11 @@ def certificate_add(*, actor, person: Person, **data) -> Certificate:
 
 
 @transaction.atomic
-
-
-@transaction.atomic
 def training_add(*, actor, person: Person, **data) -> TrainingRecord:
     ensure_can_edit(actor, person)
     record = TrainingRecord(person=person, **{k: v for k, v in data.items() if k in TRAINING_FIELDS})
     save_audited(record, actor=actor)
     return record
-
-
-@transaction.atomic
-
-
-@transaction.atomic
 
 
 def record_disclosure(*, user, kind: str, subject: str, person: Person | None = None, count: int = 1) -> None:

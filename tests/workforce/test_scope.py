@@ -54,7 +54,7 @@ def test_a_county_registers_a_person_who_left_another_county(stations, county_a_
     wb.person(station=stations.station_a1, actor=county_a_user, id_number=number,
               start_on=datetime.date(2022, 1, 1))
     assignment = {"station": stations.station_b1, "role": "resident", "start_on": datetime.date(2025, 1, 1)}
-    with pytest.raises(ValidationError, match="无法以该身份证号码登记"):
+    with pytest.raises(ValidationError, match="该身份证号码已登记，不能重复登记"):
         services.person_create(actor=county_b_user, assignment=assignment, name="王芳", id_number=number)
     employment = Employment.objects.get()
     services.employment_update(actor=county_a_user, employment=employment, end_on=datetime.date(2024, 12, 31))

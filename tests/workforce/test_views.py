@@ -219,7 +219,7 @@ def test_an_existing_id_number_with_another_name_is_not_taken_over(stations, cou
 
     person = wb.person(station=stations.station_a1, start_on=datetime.date(2022, 1, 1),
                        end_on=datetime.date(2023, 1, 1), name="原名")
-    with pytest.raises(ValidationError, match="无法以该身份证号码登记"):
+    with pytest.raises(ValidationError, match="该身份证号码已登记，不能重复登记"):
         services.person_create(actor=county_b_user, name="别名", id_number=person.id_number, assignment={
             "station": stations.station_b1, "role": EmploymentRole.RESIDENT, "start_on": datetime.date(2024, 1, 1)})
 

@@ -20,6 +20,7 @@ from workforce.models.choices import (
 from workforce.models.employment import Employment, EmploymentQuerySet
 from workforce.models.people import (
     FULL_ID_PERMISSION,
+    ID_NUMBER_TAKEN,
     IdNumberDisclosure,
     Person,
     PersonChildQuerySet,
@@ -27,12 +28,14 @@ from workforce.models.people import (
 )
 from workforce.models.placements import Placement, PlacementQuerySet, placement_expressions
 from workforce.models.policies import RegionPolicyQuerySet, StipendPolicy, WorkforcePolicy
-from workforce.models.records import Certificate, TrainingRecord
+from workforce.models.records import CERTIFICATE_NUMBER_TAKEN, Certificate, TrainingRecord
 
 __all__ = [
+    "CERTIFICATE_NUMBER_TAKEN",
     "CONTINUING_EDUCATION_KINDS",
     "FRONTLINE_ROLES",
     "FULL_ID_PERMISSION",
+    "ID_NUMBER_TAKEN",
     "MONTHLY_STIPEND_KINDS",
     "RECOGNISED_TRAINING_KINDS",
     "SOCIAL_WORKER_ROLES",

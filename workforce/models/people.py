@@ -24,6 +24,10 @@ from workforce.validators import (
 )
 
 FULL_ID_PERMISSION = "workforce.view_full_id_number"
+# The one answer to an ID number already registered, wherever it is asked (screens, admin, imports)
+# and whoever holds it: it names nobody and reads the same whether or not the asking user may see
+# the holder, so it tells a county nothing about another county's register.
+ID_NUMBER_TAKEN = _("该身份证号码已登记，不能重复登记。如此人已在本地登记，请在人员名单中查找；如需从外地调入，请联系上级民政部门。")
 
 
 class PersonQuerySet(ScopedQuerySet):
@@ -115,6 +119,11 @@ class Person(models.Model):
                     self.gender = gender
                 elif self.gender != gender:
                     raise ValidationError({"gender": _("性别与身份证号码第17位不一致。")})
+
+    def unique_error_message(self, model_class, unique_check):
+        if tuple(unique_check) == ("id_number",):
+            return ValidationError(ID_NUMBER_TAKEN, code="unique")
+        return super().unique_error_message(model_class, unique_check)
 
     @property
     def masked_id_number(self) -> str:

@@ -15,6 +15,9 @@ from simple_history.models import HistoricalRecords
 from workforce.models.choices import CertificateLevel, TrainingKind
 from workforce.models.people import Person, PersonChildQuerySet
 
+# Like ``ID_NUMBER_TAKEN``: one answer, naming no holder, whether or not the user may see them.
+CERTIFICATE_NUMBER_TAKEN = _("该证书编号已登记，不能重复登记。请核对证书编号；如编号无误，请联系上级民政部门。")
+
 
 class Certificate(models.Model):
     person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="certificates")
@@ -37,6 +40,11 @@ class Certificate(models.Model):
         self.number = (self.number or "").strip().upper()
         if self.obtained_on and self.obtained_on > timezone.localdate():
             raise ValidationError({"obtained_on": _("取得日期不能晚于今天。")})
+
+    def unique_error_message(self, model_class, unique_check):
+        if tuple(unique_check) == ("number",):
+            return ValidationError(CERTIFICATE_NUMBER_TAKEN, code="unique")
+        return super().unique_error_message(model_class, unique_check)
 
 
 class TrainingRecord(models.Model):
