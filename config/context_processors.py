@@ -33,8 +33,8 @@ NAV_ITEMS = [
 
 def navigation(request):
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+    if user is None or not user.is_authenticated or getattr(request, "second_factor_pending", False):
+        return {"nav_items": []}  # signed out, or the second factor still to give: no page to go to
     scope = scope_of(user)
     items = []
     for name, label, roles in NAV_ITEMS:

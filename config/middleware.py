@@ -93,7 +93,10 @@ class SessionTimeoutMiddleware:
 class PasswordExpiryMiddleware:
     """A password older than ``PASSWORD_MAX_AGE_DAYS`` must be changed before anything else."""
 
-    ALLOWED = ("password_change", "password_change_done", "logout", "set_language")
+    # The two-factor steps come first (a password alone must not reach the password form), and the
+    # recovery codes issued at enrolment are shown before the password is changed.
+    ALLOWED = ("password_change", "password_change_done", "logout", "set_language",
+               "two-factor-verify", "two-factor-enrol", "two-factor-recovery-codes")
 
     def __init__(self, get_response):
         self.get_response = get_response

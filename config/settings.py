@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "stations",
     "projects",
     "workforce",
@@ -60,9 +63,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "config.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "config.middleware.SessionTimeoutMiddleware",
+    "config.two_factor.middleware.SecondFactorMiddleware",
     "config.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -124,6 +129,17 @@ if PASSWORD_MIN_CHARACTER_CLASSES:
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Two-factor sign-in (django-otp: an authenticator app's TOTP codes plus single-use recovery codes).
+# Required of superusers, provincial officials and holders of the full-ID permission; on by default
+# in production, off for the zero-setup demo. Anyone may turn it on for themselves.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=not DEBUG)
+TWO_FACTOR_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = env.str("TWO_FACTOR_ISSUER", default="社工站管理系统")
+# Wrong codes wait 1, 2, 4, 8 … seconds before the next try, per device (django-otp's throttling).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # device admins never show a secret key or a recovery code
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = 1  # hours

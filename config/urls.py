@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/two-factor/", include("config.two_factor.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("stations/", include("stations.urls")),
     path("projects/", include("projects.urls")),
