@@ -6,8 +6,10 @@ from django.utils.translation import gettext as _
 
 from config.chain_report import ZERO, ChainReport
 from core.xlsx import XlsxBook
+from stations.light_cells import paint_lights
 from stations.reports.workbooks import completeness_table, rollup_table
 from stations.selectors.coverage import CoverageRow
+from stations.selectors.lights import light_legend_text
 
 
 def _yes_no(value: bool) -> str:
@@ -15,9 +17,10 @@ def _yes_no(value: bool) -> str:
 
 
 def _target_cells(row: CoverageRow) -> list:
+    """Target, due date, stations short and the light, as on the coverage dashboard."""
     if row.target is None:
-        return ["—", "—", "—"]
-    return [row.target.value, row.target.due_on, row.gap_stations]
+        return ["—", "—", "—", row.light.label]
+    return [row.target.value, row.target.due_on, row.gap_stations, row.light.label]
 
 
 def chain_workbook(report: ChainReport) -> XlsxBook:
@@ -30,9 +33,9 @@ def chain_workbook(report: ChainReport) -> XlsxBook:
     book = XlsxBook()
 
     def sheet(name, headers, rows, extra=()):
-        book.add_sheet(title=name, meta=[(_("报告"), report.title), *meta, *extra], headers=headers, rows=rows)
+        return book.add_sheet(title=name, meta=[(_("报告"), report.title), *meta, *extra], headers=headers, rows=rows)
 
-    sheet(_("概况"), [_("项目"), _("数值")], report.summary)
+    paint_lights(sheet(_("概况"), [_("项目"), _("数值")], report.summary), 2)
     sheet(_("社工站"), [_("县（市、区）"), _("所在区划"), _("站点名称"), _("类型"), _("期末状态"), _("站长"),
                      _("驻站社工"), _("社工（驻站及项目）"), _("在岗人员合计"), _("覆盖合同编号")],
           [[r.county, r.township, r.name, r.kind, r.status, r.heads, r.residents, r.social_workers, r.staff_total,
@@ -56,19 +59,20 @@ def _coverage_sheet(sheet, report: ChainReport) -> None:
     """A county's townships one by one; a city's counties with their figures and targets."""
     cov = report.coverage
     cov_meta = [(_("覆盖率（%）"), cov.coverage_pct), (_("适用目标（%）"), cov.target.value if cov.target else "—"),
-                (_("距目标尚缺社工站（个）"), cov.gap_stations if cov.target else "—")]
+                (_("距目标尚缺社工站（个）"), cov.gap_stations if cov.target else "—"),
+                (_("覆盖率对照目标的状态"), cov.light.label), (_("状态说明"), light_legend_text())]
     children = sorted(report.coverage_children, key=lambda r: r.code)
     if report.is_county_report:
-        sheet(_("覆盖率"), [_("区划代码"), _("乡镇（街道）"), _("已建成运营社工站")],
-              [*[[r.code, r.name, _yes_no(r.covered > 0)] for r in children],
-               [cov.code, _("合计"), f"{cov.covered} / {cov.townships}"]], cov_meta)
+        paint_lights(sheet(_("覆盖率"), [_("区划代码"), _("乡镇（街道）"), _("已建成运营社工站")],
+                           [*[[r.code, r.name, _yes_no(r.covered > 0)] for r in children],
+                            [cov.code, _("合计"), f"{cov.covered} / {cov.townships}"]], cov_meta), 2)
         return
-    sheet(_("覆盖率"), [_("区划代码"), _("区划"), _("乡镇（街道）数"), _("已覆盖"), _("覆盖率（%）"),
-                      _("适用目标（%）"), _("目标期限"), _("距目标尚缺社工站"), _("每县至少建站数"),
-                      _("尚差站数")],
-          [[r.code, r.name, r.townships, r.covered, r.coverage_pct, *_target_cells(r),
-            r.count_target.value if r.count_target else "—", "—" if r.count_gap is None else r.count_gap]
-           for r in [*children, cov]], cov_meta)
+    paint_lights(sheet(_("覆盖率"), [_("区划代码"), _("区划"), _("乡镇（街道）数"), _("已覆盖"), _("覆盖率（%）"),
+                                  _("适用目标（%）"), _("目标期限"), _("距目标尚缺社工站"), _("状态"),
+                                  _("每县至少建站数"), _("尚差站数")],
+                       [[r.code, r.name, r.townships, r.covered, r.coverage_pct, *_target_cells(r),
+                         r.count_target.value if r.count_target else "—", "—" if r.count_gap is None else r.count_gap]
+                        for r in [*children, cov]], cov_meta), 2, 9)
 
 
 def _contracts_sheet(sheet, report: ChainReport) -> None:

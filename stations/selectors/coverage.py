@@ -35,6 +35,7 @@ from stations.models import (
     TargetMetric,
     counted_kinds_for,
 )
+from stations.selectors.lights import Light, coverage_light
 from stations.selectors.targets import ApplicableTarget, chain_codes, count_gap, resolve_target, targets_by_region
 
 DASHBOARD_LEVELS = (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY)
@@ -87,9 +88,9 @@ class CoverageRow:
         return None if needed is None else max(needed - self.covered, 0)
 
     @property
-    def meets_target(self) -> bool | None:
-        gap = self.gap_stations
-        return None if gap is None else gap == 0
+    def light(self) -> Light:
+        """The region's traffic light against its target (met, close, behind, overdue, none)."""
+        return coverage_light(self.target, coverage_pct=self.coverage_pct, gap_stations=self.gap_stations)
 
     @property
     def level_label(self) -> str:

@@ -13,10 +13,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
-from django.utils.translation import gettext_lazy as _
 
 from stations.models import (
     PREFIX_LENGTH,
@@ -33,39 +31,16 @@ from stations.selectors.coverage import (
     _covering_station_exists,
     _holds_back_key,
 )
+from stations.selectors.lights import LIGHT_ORDER
 from stations.selectors.targets import chain_codes, resolve_target, targets_by_region
 
-# Below the target by at most this many percentage points (and not past its deadline): amber;
-# further behind, or past the deadline unmet: red.
-AMBER_MARGIN_POINTS = Decimal(5)
 TREND_LEVELS = {RegionLevel.PROVINCE: (RegionLevel.CITY, RegionLevel.COUNTY), RegionLevel.CITY: (RegionLevel.COUNTY,)}
-
-
-class Light(models.TextChoices):
-    RED = "red", _("落后")
-    AMBER = "amber", _("接近目标")
-    GREY = "grey", _("无适用目标")
-    GREEN = "green", _("已达标")
-
-
-LIGHT_ORDER = {light: index for index, light in enumerate(Light)}  # worst first
 ORDERS = ("worst", "code", "coverage")
 
 
 @dataclass
 class TrendRow(CoverageRow):
     trend: list[ChartPoint] = field(default_factory=list)
-
-    @property
-    def light(self) -> Light:
-        pct, target = self.coverage_pct, self.target
-        if target is None or target.unit != TargetUnit.PERCENT or pct is None:
-            return Light.GREY
-        if self.meets_target:
-            return Light.GREEN
-        if target.overdue or target.value - pct > AMBER_MARGIN_POINTS:
-            return Light.RED
-        return Light.AMBER
 
     @property
     def is_county(self) -> bool:

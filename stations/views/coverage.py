@@ -12,13 +12,15 @@ from django.views.generic import TemplateView
 from core.scope import scope_of
 from core.xlsx import XlsxBook
 from stations.forms.coverage import CoverageDateForm
+from stations.light_cells import paint_lights
 from stations.selectors.coverage import (
     DASHBOARD_LEVELS,
     coverage_dashboard,
     dashboard_region,
     national_region,
 )
-from stations.selectors.coverage_trends import AMBER_MARGIN_POINTS, ORDERS, TREND_LEVELS, Light, coverage_trends
+from stations.selectors.coverage_trends import ORDERS, TREND_LEVELS, coverage_trends
+from stations.selectors.lights import light_legend_text
 
 
 class CoverageHomeView(LoginRequiredMixin, View):
@@ -74,6 +76,7 @@ coverage_dashboard_view = CoverageDashboardView.as_view()
 COVERAGE_HEADERS = (
     gettext_lazy("区划"), gettext_lazy("代码"), gettext_lazy("应覆盖"), gettext_lazy("已覆盖"),
     gettext_lazy("覆盖率（%）"), gettext_lazy("目标（%）"), gettext_lazy("完成期限"), gettext_lazy("还需建站"),
+    gettext_lazy("状态"),
 )
 
 
@@ -81,12 +84,12 @@ COUNT_HEADERS = (gettext_lazy("每县最低站数"), gettext_lazy("尚差站数"
 
 
 def coverage_table_rows(rows, *, count_columns=False):
-    """The dashboard table's cells, as on screen (empty where the screen shows —)."""
+    """The dashboard table's cells, as on screen (empty where the screen shows —); the light after the gap."""
     table = []
     for row in rows:
         cells = [row.name, row.code, row.townships, row.covered, row.coverage_pct,
                  row.target.value if row.target else None, row.target.due_on if row.target else None,
-                 row.gap_stations]
+                 row.gap_stations, row.light.label]
         if count_columns:
             cells += [row.count_target.value if row.count_target else None, row.count_gap]
         table.append(cells)
@@ -100,15 +103,18 @@ class CoverageExportView(CoverageDashboardMixin, View):
         _form, dashboard = self.get_dashboard()
         region, on_date = dashboard.region, dashboard.on_date
         meta = [(_("区划"), region.name if dashboard.national else f"{region.name}（{region.code}）"),
-                (_("统计日期"), on_date)]
+                (_("统计日期"), on_date), (_("状态说明"), light_legend_text())]
         if dashboard.national:
             meta.append((_("各省距本省目标还需建站合计"), dashboard.children_gap))
         book = XlsxBook()
         headers = [str(h) for h in COVERAGE_HEADERS]
-        book.add_sheet(title=_("覆盖率汇总"), headers=headers, rows=coverage_table_rows([dashboard.summary]), meta=meta)
+        light_column = len(headers)
+        paint_lights(book.add_sheet(title=_("覆盖率汇总"), headers=headers,
+                                    rows=coverage_table_rows([dashboard.summary]), meta=meta), light_column)
         count_columns = dashboard.has_count_targets
-        book.add_sheet(title=_("下级区划"), headers=headers + ([str(h) for h in COUNT_HEADERS] if count_columns else []),
-                       rows=coverage_table_rows(dashboard.children, count_columns=count_columns), meta=meta)
+        paint_lights(book.add_sheet(
+            title=_("下级区划"), headers=headers + ([str(h) for h in COUNT_HEADERS] if count_columns else []),
+            rows=coverage_table_rows(dashboard.children, count_columns=count_columns), meta=meta), light_column)
         if region.level == "county":
             book.add_sheet(title=_("未覆盖乡镇（街道）"), headers=[_("乡镇（街道）"), _("代码")],
                            rows=[[row.name, row.code] for row in dashboard.uncovered_townships], meta=meta)
@@ -123,16 +129,6 @@ coverage_export_view = CoverageExportView.as_view()
 
 TREND_ORDER_LABELS = dict(zip(ORDERS, (gettext_lazy("最落后在前"), gettext_lazy("按区划代码"),
                                        gettext_lazy("覆盖率从低到高")), strict=True))
-
-
-def light_legend():
-    points = f"{AMBER_MARGIN_POINTS:f}"
-    return [
-        (Light.GREEN, _("已达到适用目标")),
-        (Light.AMBER, _("低于目标，差距不超过 %(n)s 个百分点，且未过完成期限") % {"n": points}),
-        (Light.RED, _("低于目标超过 %(n)s 个百分点，或已过完成期限仍未达标") % {"n": points}),
-        (Light.GREY, _("没有适用的覆盖率目标，或没有应覆盖的乡镇（街道）")),
-    ]
 
 
 class CoverageTrendsView(LoginRequiredMixin, TemplateView):
@@ -156,14 +152,14 @@ class CoverageTrendsView(LoginRequiredMixin, TemplateView):
         query["format"] = "xlsx"
         return self.render_to_response(self.get_context_data(
             form=form, trends=trends, all_rows=[trends.summary, *trends.rows], order=order,
-            orders=TREND_ORDER_LABELS.items(), legend=light_legend(), at_query=at_query,
+            orders=TREND_ORDER_LABELS.items(), at_query=at_query,
             export_query=query.urlencode()))
 
 
 def trends_workbook(trends) -> XlsxBook:
     region = trends.region
     meta = [(_("区划"), f"{region.name}（{region.code}）"), (_("统计日期"), trends.on_date),
-            (_("状态说明"), "；".join(f"{light.label}：{text}" for light, text in light_legend()))]
+            (_("状态说明"), light_legend_text())]
     headers = [_("区划"), _("代码"), _("级别"), _("状态"), _("应覆盖"), _("已覆盖"), _("覆盖率（%）"), _("目标（%）"),
                _("完成期限"), _("还需建站"), *(_("%(date)s 覆盖率（%%）") % {"date": d.isoformat()}
                                                for d in trends.dates)]
@@ -171,7 +167,7 @@ def trends_workbook(trends) -> XlsxBook:
              row.target.value if row.target else None, row.target.due_on if row.target else None, row.gap_stations,
              *(point.coverage_pct for point in row.trend)] for row in [trends.summary, *trends.rows]]
     book = XlsxBook()
-    book.add_sheet(title=_("覆盖率趋势与状态"), headers=headers, rows=rows, meta=meta)
+    paint_lights(book.add_sheet(title=_("覆盖率趋势与状态"), headers=headers, rows=rows, meta=meta), 4)
     return book
 
 

@@ -33,7 +33,7 @@ def test_provincial_official_sees_sparklines_and_lights_for_cities_and_counties(
     expect(jiangan.locator("polyline.sparkline-target")).to_have_attribute("stroke-dasharray", "4 3")
     yuanan = rows.filter(has=page.get_by_role("link", name="远安县"))
     expect(yuanan.locator(".signal")).to_contain_text("达标")
-    expect(page.locator("#legend li")).to_have_count(4)
+    expect(page.locator("#legend li")).to_have_count(5)  # met, within, behind, overdue, none
 
     jiangan.get_by_role("link", name="江岸区").click()
     expect(page.get_by_role("heading", name="江岸区社工站覆盖率")).to_be_visible()
