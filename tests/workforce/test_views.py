@@ -136,6 +136,20 @@ def test_dashboard_compares_workforce_with_the_regions_own_targets(client, peopl
     assert "还差 4 人" not in other and "尚未设定人才队伍目标" in other
 
 
+def test_a_workforce_target_met_after_its_due_date_is_not_shown_overdue(client, people, county_a_user):
+    from stations.models import Target, TargetMetric, TargetUnit
+
+    target = Target.objects.create(region=people.county_a, metric=TargetMetric.CERTIFIED_SOCIAL_WORKERS,
+                                   due_on=datetime.date(2025, 12, 31), value=1, unit=TargetUnit.COUNT)
+    client.force_login(county_a_user)
+    met = client.get(reverse("workforce:dashboard")).content.decode()
+    assert "已达标" in met and "已逾期" not in met.split("人才队伍目标", 1)[1].split("</section>", 1)[0]
+    target.value = 5
+    target.save()
+    behind = client.get(reverse("workforce:dashboard")).content.decode()
+    assert "已逾期" in behind.split("人才队伍目标", 1)[1].split("</section>", 1)[0]
+
+
 def test_dashboard_query_count_does_not_grow_with_regions(people, django_assert_num_queries):
     from workforce.selectors import workforce_dashboard
 
