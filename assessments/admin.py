@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments import services
-from assessments.models import Dimension, Evaluation, EvaluationTemplate, Indicator
+from assessments.models import Dimension, Evaluation, EvaluationOrigin, EvaluationTemplate, Indicator
 from assessments.permissions import can_edit_evaluation_template
 from core.admin import ReadOnlyAdminMixin, ScopedAdminMixin, ServiceWritesAdminMixin
 from core.audit import save_audited
@@ -144,11 +144,32 @@ class DimensionAdmin(_DraftOnlyMixin, ScopedAdminMixin, ServiceWritesAdminMixin,
         save_audited(obj, actor=request.user)
 
 
+class OriginFilter(admin.SimpleListFilter):
+    """The county's own evaluations, or the city's or the province's spot checks."""
+
+    title = _("评估来源")
+    parameter_name = "origin"
+
+    def lookups(self, request, model_admin):
+        return EvaluationOrigin.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in EvaluationOrigin.values:
+            return queryset.of_origin(self.value())
+        return queryset
+
+
 @admin.register(Evaluation)
 class EvaluationAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
-    """Read-only overview; evaluations are run from the product's screens."""
+    """Read-only overview, for superusers and provincial officials alike: evaluations are started,
+    confirmed and returned on the product's screens, by the bureau that started each one."""
 
-    list_display = ("__str__", "county", "status", "total", "grade", "evaluator", "finalised_on")
-    list_filter = ("status", "grade", "template__kind")
-    list_select_related = ("template", "county", "contract", "station", "evaluator")
+    list_display = ("__str__", "county", "origin", "status", "total", "grade", "evaluator", "finalised_on")
+    list_filter = ("status", "grade", "template__kind", OriginFilter)
+    list_select_related = ("template", "county", "initiating_region", "contract", "station", "evaluator")
     search_fields = ("contract__number", "contract__title", "station__name")
+    readonly_fields = ("origin",)
+
+    @admin.display(description=_("评估来源"))
+    def origin(self, obj):
+        return f"{obj.origin_label}（{obj.initiating_region.name}）"

@@ -1,5 +1,6 @@
 """Demo data: Hubei's published evaluation templates and a few evaluations for 远安县 in
-mixed states, one assigned to the demo evaluator organisation so ``pinggu_jigou`` has work."""
+mixed states, one assigned to the demo evaluator organisation so ``pinggu_jigou`` has work, and
+宜昌市's spot check of the county's contract waiting for ``yichang_shi`` to confirm it."""
 
 from __future__ import annotations
 
@@ -108,7 +109,18 @@ def seed(*, stdout, context):
         services.evaluation_save_scores(actor=county_user, evaluation=waiting,
                                         scores=_scores(templates[EvaluationKind.STATION_ACCEPTANCE], D("0.74")))
         services.evaluation_submit(actor=county_user, evaluation=waiting)
-    stdout.write(f"评估：模板 {len(templates)} 个（湖北省，已发布），远安县评估 3 个（评分中/待确认/已确认）")
+
+    # 4. 宜昌市's spot check (抽查) of the contract, scored by the city itself: the city confirms it.
+    city_user = context.get("yichang_shi")
+    if city_user is not None:
+        spot_check = services.evaluation_create(
+            actor=city_user, template=templates[EvaluationKind.MIDTERM], contract=contract,
+            period_start=contract.starts_on, period_end=contract.starts_on + datetime.timedelta(days=180))
+        services.evaluation_save_scores(actor=city_user, evaluation=spot_check,
+                                        scores=_scores(templates[EvaluationKind.MIDTERM], D("0.8")))
+        services.evaluation_submit(actor=city_user, evaluation=spot_check)
+    stdout.write(f"评估：模板 {len(templates)} 个（湖北省，已发布），远安县评估 3 个（评分中/待确认/已确认），"
+                 "宜昌市抽查 1 个（待市局确认）")
 
 
 def _template(actor, province, kind, name, layout) -> EvaluationTemplate:

@@ -8,18 +8,20 @@ from decimal import Decimal
 
 from django.db.models import Avg, Case, Count, DecimalField, ExpressionWrapper, F, Q, Value, When
 
-from assessments.models import Evaluation, EvaluationKind, EvaluationStatus, Grade, Score
+from assessments.models import Evaluation, EvaluationKind, EvaluationOrigin, EvaluationStatus, Grade, Score
 from core.scope import get_visible_or_404
 from projects.models import Contract, PaymentInstallment
 from stations.models import Region
 
 
-def evaluation_list(*, user, status: str = "", kind: str = "", q: str = ""):
+def evaluation_list(*, user, status: str = "", kind: str = "", origin: str = "", q: str = ""):
     queryset = Evaluation.objects.visible_to(user).for_lists()
     if status in EvaluationStatus.values:
         queryset = queryset.filter(status=status)
     if kind in EvaluationKind.values:
         queryset = queryset.filter(template__kind=kind)
+    if origin in EvaluationOrigin.values:
+        queryset = queryset.of_origin(origin)
     if q:
         queryset = queryset.filter(Q(contract__number__icontains=q) | Q(contract__title__icontains=q)
                                    | Q(station__name__icontains=q))
@@ -162,7 +164,7 @@ def _round(value) -> Decimal | None:
 class EvaluationPeriodRow:
     county: str
     subject: str
-    kind: str  # label of the template's kind
+    kind: str  # label of the template's kind, and of the spot check if it is one
     period_start: datetime.date
     period_end: datetime.date
     total: Decimal | None
@@ -182,9 +184,10 @@ def evaluation_period_summary(*, user, region: Region, first: datetime.date,
     many got each grade. One query."""
     evaluations = list(finalised_results(user=user, region=region).filter(
         finalised_on__gte=first, finalised_on__lte=last).select_related(
-        "template", "contract", "station", "county").order_by("county__code", "finalised_on", "pk"))
+        "template", "contract", "station", "county", "initiating_region").order_by(
+        "county__code", "finalised_on", "pk"))
     return EvaluationPeriodSummary(
-        rows=[EvaluationPeriodRow(e.county.name, e.subject_name, e.template.get_kind_display(), e.period_start,
+        rows=[EvaluationPeriodRow(e.county.name, e.subject_name, e.kind_label, e.period_start,
                                   e.period_end, e.total, e.get_grade_display(), e.finalised_on)
               for e in evaluations],
         grades={str(Grade(g).label): sum(1 for e in evaluations if e.grade == g) for g in GRADE_ORDER})

@@ -2,7 +2,10 @@
 
 Finalising an evaluation applies its consequences through the services of the apps
 they touch (payments and renewals in ``projects``, station acceptance in ``stations``),
-in the same transaction, exactly once.
+in the same transaction, exactly once. Those consequences belong to the purchaser: a county's
+own evaluation releases installments, blocks renewal and records a station's acceptance; a
+city's or province's spot check (抽查) only records its result on the contract, for the county
+and the bureaus above it to see.
 """
 
 from __future__ import annotations
@@ -84,19 +87,31 @@ def template_new_version(*, actor, template: EvaluationTemplate) -> EvaluationTe
 
 @transaction.atomic
 def evaluation_create(*, actor, template: EvaluationTemplate, period_start: datetime.date,
-                      period_end: datetime.date, contract=None, station=None, evaluator=None) -> Evaluation:
+                      period_end: datetime.date, contract=None, station=None, evaluator=None,
+                      initiating_region=None) -> Evaluation:
+    """Start an evaluation on behalf of the actor's bureau: county staff start their county's own,
+    city and provincial staff a spot check (抽查) of a county in their city or province.
+    ``initiating_region`` names another bureau only for superusers (default: the evaluated county)."""
     evaluation = Evaluation(template=template, contract=contract, station=station, period_start=period_start,
                             period_end=period_end, evaluator=evaluator, created_by=actor)
     county = evaluation.placing_county()
-    if county is None or not permissions.can_create_evaluation(actor, county):
-        raise PermissionDenied(_("只有被评估对象所在地的民政部门可以发起评估。"))
-    save_audited(evaluation, actor=actor, reason=_("发起评估"))
+    initiating_region = initiating_region or permissions.bureau_of(actor) or county
+    if county is None or not permissions.can_create_evaluation(actor, county, initiating_region):
+        raise PermissionDenied(_("只有被评估对象所在县（市、区）的民政部门可以发起评估，"
+                                 "其所属市、省的民政部门可以发起抽查。"))
+    evaluation.county, evaluation.initiating_region = county, initiating_region
+    save_audited(evaluation, actor=actor, reason=_("发起%(origin)s") % {"origin": evaluation.origin_label})
     return evaluation
 
 
 def _locked(evaluation: Evaluation) -> Evaluation:
     return Evaluation.objects.select_for_update(of=("self",)).select_related(
-        "template", "county", "contract", "station").get(pk=evaluation.pk)
+        "template", "county", "initiating_region", "contract", "station").get(pk=evaluation.pk)
+
+
+def _not_yours(evaluation: Evaluation, action: str) -> PermissionDenied:
+    return PermissionDenied(_("只有发起该评估的%(region)s民政部门可以%(action)s（本评估为%(origin)s）。") % {
+        "region": evaluation.initiating_region.name, "action": action, "origin": evaluation.origin_label})
 
 
 def _refresh_total(evaluation: Evaluation) -> None:
@@ -176,6 +191,8 @@ def evaluation_submit(*, actor, evaluation: Evaluation) -> Evaluation:
 def evaluation_return(*, actor, evaluation: Evaluation, reason: str) -> Evaluation:
     """Send a submitted evaluation back to its scorer with a reason."""
     evaluation = _locked(evaluation)
+    if not permissions.can_manage_evaluation(actor, evaluation):
+        raise _not_yours(evaluation, _("退回评估"))
     if not permissions.can_return_evaluation(actor, evaluation):
         raise ValidationError(_("只有已提交、未确认的评估可以退回。"))
     if not (reason or "").strip():
@@ -193,12 +210,14 @@ def evaluation_finalise(*, actor, evaluation: Evaluation, on_date: datetime.date
     The row is locked, so two concurrent finalisations serialise: the second finds the
     evaluation finalised and is refused; ``consequences_applied_at`` guards the rest."""
     evaluation = _locked(evaluation)
+    if not permissions.can_manage_evaluation(actor, evaluation):
+        raise _not_yours(evaluation, _("确认评估结果"))
     if evaluation.status == EvaluationStatus.FINALISED:
         raise ValidationError(_("该评估已确认，结果已应用，不能重复确认。"))
     if evaluation.status != EvaluationStatus.SUBMITTED:
         raise ValidationError(_("该评估尚未提交评分，不能确认。"))
     if not permissions.can_finalise_evaluation(actor, evaluation):
-        raise PermissionDenied(_("只有被评估对象所在地的民政部门可以确认已提交的评估。"))
+        raise _not_yours(evaluation, _("确认评估结果"))
     _refresh_total(evaluation)
     evaluation.status = EvaluationStatus.FINALISED
     evaluation.finalised_on = on_date or timezone.localdate()
@@ -214,13 +233,15 @@ def evaluation_finalise(*, actor, evaluation: Evaluation, on_date: datetime.date
 
 def _apply_consequences(*, actor, evaluation: Evaluation) -> None:
     kind, passed, on_date = evaluation.template.kind, evaluation.passed, evaluation.finalised_on
-    label = evaluation.template.get_kind_display()
     if evaluation.contract_id:
         project_services.contract_record_evaluation(
-            actor=actor, contract=evaluation.contract, kind=kind, kind_label=str(label), evaluated_on=on_date,
-            score=evaluation.total, grade=evaluation.get_grade_display(), passed=passed,
+            actor=actor, contract=evaluation.contract, kind=kind, kind_label=evaluation.kind_label,
+            evaluated_on=on_date, score=evaluation.total, grade=evaluation.get_grade_display(), passed=passed,
             reference=evaluation.reference,
         )
+    if evaluation.is_spot_check:
+        return  # payments, renewal and acceptance follow the purchaser's own evaluations
+    if evaluation.contract_id:
         if passed and kind in RELEASES:
             project_services.installment_release(actor=actor, contract=evaluation.contract, trigger=RELEASES[kind],
                                                  on_date=on_date)

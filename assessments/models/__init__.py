@@ -1,7 +1,14 @@
 """Models of the assessments app: templates (dimensions, weighted indicators,
 grade bands) and evaluations (scores, evidence, status, consequences)."""
 
-from assessments.models.choices import CONTRACT_KINDS, STATION_KINDS, EvaluationKind, Grade, TemplateStatus  # noqa: F401
+from assessments.models.choices import (  # noqa: F401
+    CONTRACT_KINDS,
+    STATION_KINDS,
+    EvaluationKind,
+    EvaluationOrigin,
+    Grade,
+    TemplateStatus,
+)
 from assessments.models.evaluations import (  # noqa: F401
     Evaluation,
     EvaluationQuerySet,

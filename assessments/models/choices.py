@@ -35,6 +35,15 @@ STATION_KINDS = {EvaluationKind.STATION_ACCEPTANCE}
 CONTRACT_KINDS = {EvaluationKind.MIDTERM, EvaluationKind.FINAL, EvaluationKind.ANNUAL}
 
 
+class EvaluationOrigin(models.TextChoices):
+    """Which civil-affairs bureau started an evaluation, named by its region's level: the county's
+    own evaluation, or a spot check (抽查) of the county by its city or its province."""
+
+    COUNTY = "county", _("县级评估")
+    CITY = "city", _("市级抽查")
+    PROVINCE = "province", _("省级抽查")
+
+
 class Grade(models.TextChoices):
     EXCELLENT = "excellent", _("优秀")
     GOOD = "good", _("良好")

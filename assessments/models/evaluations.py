@@ -9,13 +9,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from assessments.models.choices import CONTRACT_KINDS, STATION_KINDS, Grade, plain
+from assessments.models.choices import CONTRACT_KINDS, STATION_KINDS, EvaluationOrigin, Grade, plain
 from assessments.models.templates import EvaluationTemplate, Indicator
 from assessments.validators import validate_evidence_file
 from core.scope import Scope, ScopedQuerySet
@@ -39,7 +39,13 @@ class EvaluationQuerySet(ScopedQuerySet):
         return Q(evaluator_id=scope.organisation_id)
 
     def for_lists(self):
-        return self.select_related("template", "contract", "station", "county", "evaluator")
+        return self.select_related("template", "contract", "station", "county", "initiating_region", "evaluator")
+
+    def of_origin(self, origin: str):
+        """The county's own evaluations, or the city's or the province's spot checks."""
+        if origin == EvaluationOrigin.COUNTY:
+            return self.filter(initiating_region=F("county"))
+        return self.filter(initiating_region__level=origin).exclude(initiating_region=F("county"))
 
 
 class Evaluation(models.Model):
@@ -49,6 +55,12 @@ class Evaluation(models.Model):
                                  related_name="evaluations")
     county = models.ForeignKey(Region, verbose_name=_("所属县（市、区）"), on_delete=models.PROTECT,
                                related_name="evaluations", editable=False)
+    # The bureau that started it, and so the one that confirms or returns it: the evaluated county
+    # itself, or the city or province above it running a spot check (抽查).
+    initiating_region = models.ForeignKey(
+        Region, verbose_name=_("发起单位"), on_delete=models.PROTECT, related_name="initiated_evaluations",
+        editable=False, help_text=_("发起评估的民政部门：被评估的县（县级评估），或其所属的市、省（抽查）。"),
+    )
     contract = models.ForeignKey(Contract, verbose_name=_("合同"), on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="evaluations")
     station = models.ForeignKey(Station, verbose_name=_("社工站"), on_delete=models.PROTECT, null=True, blank=True,
@@ -57,7 +69,7 @@ class Evaluation(models.Model):
     period_end = models.DateField(_("评估期止"))
     evaluator = models.ForeignKey(
         Organisation, verbose_name=_("评估机构"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="evaluations", help_text=_("留空则由县级民政部门自行评分。"),
+        related_name="evaluations", help_text=_("留空则由发起评估的民政部门自行评分。"),
     )
     status = models.CharField(_("状态"), max_length=20, choices=EvaluationStatus.choices,
                               default=EvaluationStatus.DRAFT)
@@ -108,6 +120,29 @@ class Evaluation(models.Model):
         return self.template.kind
 
     @property
+    def origin(self) -> EvaluationOrigin:
+        """The county's own evaluation, or a city's or province's spot check."""
+        if self.initiating_region_id is None or self.initiating_region_id == self.county_id:
+            return EvaluationOrigin.COUNTY
+        level = self.initiating_region.level
+        return EvaluationOrigin(level) if level in EvaluationOrigin.values else EvaluationOrigin.COUNTY
+
+    @property
+    def origin_label(self) -> str:
+        return str(self.origin.label)
+
+    @property
+    def is_spot_check(self) -> bool:
+        return self.origin != EvaluationOrigin.COUNTY
+
+    @property
+    def kind_label(self) -> str:
+        """The template's kind, and for a spot check who ran it: "中期评估（市级抽查）"."""
+        if self.is_spot_check:
+            return _("%(kind)s（%(origin)s）") % {"kind": self.template.get_kind_display(), "origin": self.origin_label}
+        return str(self.template.get_kind_display())
+
+    @property
     def subject_name(self) -> str:
         if self.contract_id:
             return f"{self.contract.number} {self.contract.title}"
@@ -140,8 +175,19 @@ class Evaluation(models.Model):
             self.county = county
             if self.template_id and county.code[:2] != self.template.province.code[:2]:
                 errors["template"] = _("评估模板须是被评估对象所在省份的模板。")
+            if self.initiating_region_id is None:
+                self.initiating_region = county
+            elif not self.may_be_initiated_by(self.initiating_region, county):
+                errors["initiating_region"] = _("发起单位须是被评估的县（市、区），或其所属的市、省。")
         if errors:
             raise ValidationError(errors)
+
+    @staticmethod
+    def may_be_initiated_by(region: Region, county: Region) -> bool:
+        """The county itself, or the city or province it belongs to."""
+        if region.pk == county.pk:
+            return True
+        return region.level in (RegionLevel.CITY, RegionLevel.PROVINCE) and county.code.startswith(region.prefix)
 
     def placing_county(self) -> Region | None:
         """The county whose staff own this evaluation: the contract's purchaser, or the station's county."""

@@ -14,10 +14,11 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from assessments import permissions, selectors, services
 from assessments.forms import EvaluationCreateForm, EvidenceForm, ReturnForm, ScoreForm
-from assessments.models import EvaluationKind, EvaluationStatus, Evidence
+from assessments.models import EvaluationKind, EvaluationOrigin, EvaluationStatus, Evidence
 from assessments.scoring import evaluation_breakdown
 from core.audit import edit_token
 from core.scope import get_visible_or_404, scope_of
+from stations.models import Role
 
 
 def _messages_of(exc: ValidationError) -> list[str]:
@@ -32,13 +33,14 @@ class EvaluationListView(LoginRequiredMixin, ListView):
     def get_queryset(self):
         g = self.request.GET
         return selectors.evaluation_list(user=self.request.user, status=g.get("status", ""),
-                                         kind=g.get("kind", ""), q=g.get("q", "").strip())
+                                         kind=g.get("kind", ""), origin=g.get("origin", ""),
+                                         q=g.get("q", "").strip())
 
     def get_context_data(self, **kwargs):
         user = self.request.user
         return super().get_context_data(
             counts=selectors.status_counts(user=user), statuses=EvaluationStatus.choices,
-            kinds=EvaluationKind.choices, filters=self.request.GET,
+            kinds=EvaluationKind.choices, origins=EvaluationOrigin.choices, filters=self.request.GET,
             is_evaluator=bool(scope_of(user).organisation_id),
             can_create=permissions.can_create_evaluation(user), **kwargs)
 
@@ -55,6 +57,11 @@ class EvaluationCreateView(LoginRequiredMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(origin=permissions.origin_for(user), bureau=permissions.bureau_of(user),
+                                        **kwargs)
+
     def form_valid(self, form):
         try:
             evaluation = services.evaluation_create(actor=self.request.user, **form.cleaned_data)
@@ -62,7 +69,7 @@ class EvaluationCreateView(LoginRequiredMixin, FormView):
             for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
                 form.add_error(None, message)
             return self.form_invalid(form)
-        messages.success(self.request, _("已发起评估。"))
+        messages.success(self.request, _("已发起%(origin)s。") % {"origin": evaluation.origin_label})
         return redirect(evaluation)
 
 
@@ -86,6 +93,7 @@ class EvaluationDetailView(EvaluationMixin, TemplateView):
             installments=selectors.contract_installments(user=user, evaluation=evaluation),
             can_score=permissions.can_score_evaluation(user, evaluation),
             can_finalise=permissions.can_finalise_evaluation(user, evaluation),
+            can_return=permissions.can_return_evaluation(user, evaluation),
             evidence_form=EvidenceForm(), return_form=ReturnForm(),
             can_upload=permissions.can_add_evidence(user, evaluation),
             **kwargs)
@@ -123,13 +131,21 @@ class EvaluationScoreView(EvaluationMixin, FormView):
                 form.add_error(None, message)
             return self.form_invalid(form)
         if "submit" in self.request.POST:
-            messages.success(self.request, _("评分已提交，等待县级民政部门确认。"))
+            messages.success(self.request, submitted_message(evaluation))
             return redirect(evaluation)
         messages.success(self.request, _("评分已保存。"))
         return redirect("assessments:evaluation-score", pk=evaluation.pk)
 
 
+def submitted_message(evaluation) -> str:
+    """Who confirms it next: the bureau that started it."""
+    return _("评分已提交，等待%(bureau)s确认。") % {"bureau": Role(evaluation.origin.value).label}
+
+
 class _TransitionView(EvaluationMixin, View):
+    """A workflow step. Refused steps (not allowed, or not now) change nothing and come back to the
+    evaluation's page with the service's message."""
+
     success_message = ""
 
     def post(self, request, *args, **kwargs):
@@ -140,15 +156,19 @@ class _TransitionView(EvaluationMixin, View):
             for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
                 messages.error(request, message)
         else:
-            messages.success(request, self.success_message)
+            messages.success(request, self.get_success_message(evaluation))
         return redirect(evaluation)
+
+    def get_success_message(self, evaluation) -> str:
+        return self.success_message
 
 
 class EvaluationSubmitView(_TransitionView):
-    success_message = _("评分已提交，等待县级民政部门确认。")
-
     def apply(self, request, evaluation):
         services.evaluation_submit(actor=request.user, evaluation=evaluation)
+
+    def get_success_message(self, evaluation) -> str:
+        return submitted_message(evaluation)
 
 
 class EvaluationFinaliseView(_TransitionView):
@@ -157,15 +177,22 @@ class EvaluationFinaliseView(_TransitionView):
     def apply(self, request, evaluation):
         services.evaluation_finalise(actor=request.user, evaluation=evaluation)
 
+    def get_success_message(self, evaluation) -> str:
+        if evaluation.is_spot_check:
+            return _("评估结果已确认。抽查结果记入合同的评估记录，不触发付款、续签或验收。")
+        return self.success_message
+
 
 class EvaluationReturnView(_TransitionView):
     success_message = _("评估已退回评分方。")
 
     def apply(self, request, evaluation):
         form = ReturnForm(request.POST)
-        if not form.is_valid():
+        if not form.is_valid() and permissions.can_return_evaluation(request.user, evaluation):
             raise ValidationError(_("请填写退回原因。"))
-        services.evaluation_return(actor=request.user, evaluation=evaluation, reason=form.cleaned_data["reason"])
+        # Someone who may not return it hears why from the service, whatever the form says.
+        services.evaluation_return(actor=request.user, evaluation=evaluation,
+                                   reason=form.cleaned_data.get("reason", ""))
 
 
 class EvidenceCreateView(_TransitionView):

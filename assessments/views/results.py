@@ -63,11 +63,11 @@ class ResultsExportView(ResultsView):
                 (_("年度"), year or _("全部"))]
         book = XlsxBook()
         book.add_sheet(title=_("评估结果"), meta=meta, headers=[
-            _("县（市、区）"), _("评估对象"), _("评估类型"), _("模板版本"), _("评估期起"), _("评估期止"), _("评估方"),
-            _("总分"), _("等级"), _("确认日期")], rows=(
-            [e.county.name, e.subject_name, e.template.get_kind_display(), e.template.version, e.period_start,
-             e.period_end, e.evaluator.name if e.evaluator_id else _("本单位"), e.total, e.get_grade_display(),
-             e.finalised_on] for e in rows))
+            _("县（市、区）"), _("评估对象"), _("评估类型"), _("评估来源"), _("发起单位"), _("模板版本"), _("评估期起"),
+            _("评估期止"), _("评估方"), _("总分"), _("等级"), _("确认日期")], rows=(
+            [e.county.name, e.subject_name, e.template.get_kind_display(), e.origin_label, e.initiating_region.name,
+             e.template.version, e.period_start, e.period_end, e.evaluator.name if e.evaluator_id else _("本单位"),
+             e.total, e.get_grade_display(), e.finalised_on] for e in rows))
         book.add_sheet(title=_("等级分布"), meta=meta, headers=[
             _("县（市、区）"), *[label for _value, label in Grade.choices], _("合计"), _("平均分")], rows=(
             [c.name, *c.counts.values(), c.total, c.average] for c in results.counties))

@@ -1,5 +1,6 @@
 """Each province's two published evaluation templates; a finalised final evaluation of every county's
-contract of last year (with its result on the contract), and acceptance evaluations of a few stations."""
+contract of last year (with its result on the contract), and acceptance evaluations of a few stations;
+all of them the county's own (none a city's or province's spot check)."""
 
 from __future__ import annotations
 
@@ -89,7 +90,8 @@ class Evaluations:
         grade = "excellent" if total >= 90 else "good" if total >= 80 else "pass" if total >= 60 else "fail"
         finalised = period[1] + datetime.timedelta(days=20)
         self.evaluations.add(
-            id=evaluation_id, template_id=template_id, county_id=self.county_ids[county], contract_id=contract,
+            id=evaluation_id, template_id=template_id, county_id=self.county_ids[county],
+            initiating_region_id=self.county_ids[county], contract_id=contract,
             station_id=station, period_start=period[0], period_end=period[1], evaluator_id=None,
             status="finalised", comments="", total=total, grade=grade, submitted_at=at(finalised),
             finalised_on=finalised, consequences_applied_at=at(finalised), returned_reason="",

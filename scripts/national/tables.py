@@ -91,8 +91,8 @@ TEMPLATE = Table(EvaluationTemplate, "id province_id kind name version status ex
                                      "description published_at", leaves_empty="previous_id")
 DIMENSION = Table(Dimension, "id template_id name weight order")
 INDICATOR = Table(Indicator, "id dimension_id name max_score guidance order")
-EVALUATION = Table(Evaluation, "id template_id county_id contract_id station_id period_start period_end "
-                               "evaluator_id status comments total grade submitted_at finalised_on "
+EVALUATION = Table(Evaluation, "id template_id county_id initiating_region_id contract_id station_id period_start "
+                               "period_end evaluator_id status comments total grade submitted_at finalised_on "
                                "consequences_applied_at returned_reason created_at",
                    leaves_empty="submitted_by_id finalised_by_id created_by_id")
 SCORE = Table(Score, "id evaluation_id indicator_id score comment")

@@ -251,7 +251,8 @@ def test_results_export_is_scoped_and_keeps_numbers(world, client):
     book = load_workbook(io.BytesIO(response.content))
     sheet = book.worksheets[0]
     values = [row for row in sheet.iter_rows(values_only=True) if row and row[0] == "江岸区"]
-    assert len(values) == 1 and values[0][7] == 90 and values[0][8] == "优秀"
+    assert len(values) == 1 and values[0][9] == 90 and values[0][10] == "优秀"
+    assert values[0][3:5] == ("县级评估", "江岸区")  # the county's own evaluation, started by the county
     client.force_login(h.staff_b)
     assert "江岸区" not in _xlsx_text(client.get(reverse("assessments:results-export")))
 

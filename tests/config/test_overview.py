@@ -104,12 +104,27 @@ def test_county_figures_count_only_the_county_and_the_city_sees_both(client, wor
     assert county["reports_missing"][0] == 1
     assert county["contracts_expiring"][0] == 1
     assert county["qualification_deadlines"][0] == 2
+    assert county["evaluations_waiting"][0] == 1
     client.force_login(world.city_user)
     city = alerts(client)
     for key in ("reports_missing", "contracts_expiring", "installments_overdue", "filings_overdue",
-                "qualification_deadlines", "training_shortfall", "evaluations_waiting"):
+                "qualification_deadlines", "training_shortfall"):
         assert city[key][0] == 2 * county[key][0], key
         assert listed(client, city[key][1], key) == city[key][0], key
+    # The counties confirm their own evaluations; the city waits only on its own spot checks (抽查).
+    assert city["evaluations_waiting"][0] == 0
+    template = ab.template(world.province, EvaluationKind.MIDTERM, name="市级抽查模板")
+    spot_check = assessment_services.evaluation_create(
+        actor=world.city_user, template=template, contract=ab.contract(world.county_a),
+        period_start=datetime.date(2025, 1, 1), period_end=datetime.date(2025, 6, 30))
+    assessment_services.evaluation_save_scores(actor=world.city_user, evaluation=spot_check,
+                                               scores=ab.full_scores(template))
+    assessment_services.evaluation_submit(actor=world.city_user, evaluation=spot_check)
+    city = alerts(client)
+    assert city["evaluations_waiting"][0] == 1
+    assert listed(client, city["evaluations_waiting"][1], "evaluations_waiting") == 1
+    client.force_login(world.staff_a)
+    assert alerts(client)["evaluations_waiting"][0] == 1
 
 
 def test_coverage_card_shows_the_dashboard_figures_and_the_gap(client, world):

@@ -192,11 +192,17 @@ def test_return_an_evaluation_is_refused_with_the_services_error(w):
     assessment_services.evaluation_submit(actor=w.evaluator, evaluation=submitted)
     submitted = Evaluation.objects.get(pk=submitted.pk)
     assert submitted.status == EvaluationStatus.SUBMITTED
-    assert not assessment_permissions.can_return_evaluation(w.evaluator, submitted)
-    with pytest.raises(ValidationError):
-        assessment_services.evaluation_return(actor=w.evaluator, evaluation=submitted, reason="评估方退回")
-    assert assessment_permissions.can_return_evaluation(w.city, submitted)
-    assessment_services.evaluation_return(actor=w.city, evaluation=submitted, reason="市局退回")
+    # neither its evaluator nor the city above may return the county's own evaluation
+    for outsider in (w.evaluator, w.city, w.province):
+        assert not assessment_permissions.can_return_evaluation(outsider, submitted)
+        with pytest.raises(PermissionDenied, match="只有发起该评估的江岸区民政部门可以退回评估"):
+            assessment_services.evaluation_return(actor=outsider, evaluation=submitted, reason="越权退回")
+    assert Evaluation.objects.get(pk=submitted.pk).status == EvaluationStatus.SUBMITTED
+    assert assessment_permissions.can_return_evaluation(w.staff, submitted)
+    assessment_services.evaluation_return(actor=w.staff, evaluation=submitted, reason="县局退回")
+    assert Evaluation.objects.get(pk=submitted.pk).returned_reason == "县局退回"
+    with pytest.raises(ValidationError, match="只有已提交、未确认的评估可以退回"):
+        assessment_services.evaluation_return(actor=w.staff, evaluation=submitted, reason="再次退回")
 
 
 def test_record_a_filing_and_a_payment(w, client):

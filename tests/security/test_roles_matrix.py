@@ -55,8 +55,11 @@ MATRIX = {
     "person_import": {K},
     "evaluation_score": {E},
     "evaluation_submit": {E},
-    "evaluation_finalise": {P, C, K},
-    "evaluation_return": {P, C, K},
+    # a county's own evaluation is the county's to confirm; the city's spot check (抽查) the city's
+    "evaluation_finalise": {K},
+    "evaluation_return": {K},
+    "spot_check_finalise": {C},
+    "spot_check_return": {C},
 }
 
 # Fields no screen form may take from a POST, with values no role may set them to.
@@ -90,6 +93,12 @@ def w(django_db_setup, django_db_blocker, tmp_path_factory):
         assessment_services.evaluation_save_scores(actor=c.evaluator, evaluation=c.evaluation_submitted,
                                                    scores=dataset.ab.full_scores(h.midterm))
         assessment_services.evaluation_submit(actor=c.evaluator, evaluation=c.evaluation_submitted)
+        c.spot_check_submitted = assessment_services.evaluation_create(
+            actor=c.users["city"], template=h.midterm, contract=c.old_contract, evaluator=c.evaluator_org,
+            period_start=datetime.date(2024, 7, 1), period_end=datetime.date(2024, 12, 31))
+        assessment_services.evaluation_save_scores(actor=c.evaluator, evaluation=c.spot_check_submitted,
+                                                   scores=dataset.ab.full_scores(h.midterm))
+        assessment_services.evaluation_submit(actor=c.evaluator, evaluation=c.spot_check_submitted)
         yield c
         transaction.set_rollback(True)
 
@@ -223,6 +232,13 @@ ACTIONS = {
     "evaluation_return": Action(lambda w: f"/assessments/{w.evaluation_submitted.pk}/return/",
                                 lambda w: {"reason": "矩阵退回"},
                                 lambda w, r: Evaluation.objects.get(pk=w.evaluation_submitted.pk).status
+                                != EvaluationStatus.SUBMITTED),
+    "spot_check_finalise": Action(lambda w: f"/assessments/{w.spot_check_submitted.pk}/finalise/", lambda w: {},
+                                  lambda w, r: Evaluation.objects.get(pk=w.spot_check_submitted.pk).status
+                                  == EvaluationStatus.FINALISED),
+    "spot_check_return": Action(lambda w: f"/assessments/{w.spot_check_submitted.pk}/return/",
+                                lambda w: {"reason": "矩阵退回"},
+                                lambda w, r: Evaluation.objects.get(pk=w.spot_check_submitted.pk).status
                                 != EvaluationStatus.SUBMITTED),
 }
 
