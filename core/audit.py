@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from django.db import models
 
+REASON_LENGTH = 100  # django-simple-history's history_change_reason column
+
+
+def _reason(text: str) -> str:
+    """The reason as the history column holds it: a longer one (a free-text return reason) is cut
+    with an ellipsis; the full text stays on the record itself."""
+    return text if len(text) <= REASON_LENGTH else text[:REASON_LENGTH - 1] + "…"
+
 
 def save_audited(instance: models.Model, *, actor, update_fields: list[str] | None = None, reason: str = "") -> None:
     """Validate and save ``instance``, recording ``actor`` and ``reason`` in its history.
@@ -12,7 +20,7 @@ def save_audited(instance: models.Model, *, actor, update_fields: list[str] | No
     """
     instance._history_user = actor
     if reason:
-        instance._change_reason = reason
+        instance._change_reason = _reason(reason)
     instance.full_clean()
     if update_fields is not None and instance.pk:
         instance.save(update_fields=update_fields)
@@ -23,7 +31,7 @@ def save_audited(instance: models.Model, *, actor, update_fields: list[str] | No
 def delete_audited(instance: models.Model, *, actor, reason: str = "") -> None:
     instance._history_user = actor
     if reason:
-        instance._change_reason = reason
+        instance._change_reason = _reason(reason)
     instance.delete()
 
 
