@@ -73,11 +73,13 @@ def _seed_station(township: Region, actor) -> Station | None:
                                    effective_on=opened - datetime.timedelta(days=90), reason="纳入建设计划")
     services.station_change_status(actor=actor, station=station, status=StationStatus.PILOT, effective_on=opened,
                                    reason="挂牌试运行")
+    operating = opened + datetime.timedelta(days=120)
     services.station_change_status(actor=actor, station=station, status=StationStatus.OPERATING,
-                                   effective_on=opened + datetime.timedelta(days=120), reason="验收后正式运营")
-    if 0.90 < draw <= 0.93:
+                                   effective_on=operating, reason="验收后正式运营")
+    if 0.90 < draw <= 0.93:  # a status history only moves forward: not before the station operated
         services.station_change_status(actor=actor, station=station, status=StationStatus.SUSPENDED,
-                                       effective_on=datetime.date(2025, 3, 1), reason="社工流失，暂停服务")
+                                       effective_on=max(datetime.date(2025, 3, 1), operating + datetime.timedelta(days=30)),
+                                       reason="社工流失，暂停服务")
     return station
 
 

@@ -36,6 +36,15 @@ def can_manage_station(user, station=None) -> bool:
     return bool(scope.prefix) and user.role in STATION_MANAGING_ROLES and _in_scope(scope, station)
 
 
+def can_correct_status_change(user, change=None) -> bool:
+    """County staff and the city and province above them (and superusers) correct or void a
+    station's status records, within their own region; station heads do not."""
+    scope = scope_of(user)
+    if scope.everything:
+        return True
+    return bool(scope.prefix) and is_official(user) and _in_scope(scope, change.station if change else None)
+
+
 def can_import_station(user, obj=None) -> bool:
     """The station register's Excel import: whoever manages stations (rows are scoped row by row)."""
     return can_manage_station(user)

@@ -15,7 +15,8 @@ from core.importing import (
     ScopedModelResource,
 )
 from stations.models import CoLocation, Region, Station, StationKind, StationStatus, StationStatusChange
-from stations.services.stations import check_status_change, stations_save_in_bulk
+from stations.services.stations import stations_save_in_bulk
+from stations.services.status_history import StatusRecord, check_status_change
 
 
 class RegionPopulationResource(ScopedModelResource):
@@ -63,7 +64,9 @@ def normal_region_code(value) -> str:
 
 class StationResource(ScopedModelResource):
     """Stations by natural key (division code + kind). A 状态 that differs from the station's
-    current status is recorded as a dated status change (状态日期, else the opening date, else today).
+    current status is recorded as a dated status change (状态日期, else the opening date, else today),
+    under the same rule as on screen: after the station's latest record, a step the lifecycle allows
+    (a reopening, which needs a reason, is done on the station's page: the file has no reason column).
 
     Built for files of tens of thousands of rows: ``before_import`` loads the file's regions, the
     existing stations and their status changes in a few queries; each row is then checked in
@@ -100,7 +103,7 @@ class StationResource(ScopedModelResource):
         self.today = timezone.localdate()
         self.existing = {}  # (region id, kind) -> station
         self.statuses = {}  # station id -> its status today
-        self.change_dates = {}  # station id -> the dates it has a status change on
+        self.latest = {}  # station id -> its latest status record that counts (not voided)
         self.status_changes = []
         self._before = None  # an existing station's field values before its row (after_init_instance)
 
@@ -113,7 +116,7 @@ class StationResource(ScopedModelResource):
         township.widget.preload(normal_region_code(code) for code in dataset[township.column_name])
         region_ids = sorted({region.pk for regions in township.widget.loaded.values() for region in regions})
         regions = {region.pk: region for regions in township.widget.loaded.values() for region in regions}
-        self.existing, self.statuses, self.change_dates, self.status_changes = {}, {}, {}, []
+        self.existing, self.statuses, self.latest, self.status_changes = {}, {}, {}, []
         for start in range(0, len(region_ids), LOOKUP_BATCH):
             batch = self.get_queryset().filter(region_id__in=region_ids[start:start + LOOKUP_BATCH])
             for station in batch:
@@ -121,10 +124,11 @@ class StationResource(ScopedModelResource):
                 self.existing[(station.region_id, station.kind)] = station
         station_ids = sorted(station.pk for station in self.existing.values())
         for start in range(0, len(station_ids), LOOKUP_BATCH):
-            changes = (StationStatusChange.objects.filter(station_id__in=station_ids[start:start + LOOKUP_BATCH])
-                       .order_by("effective_on", "pk").values_list("station_id", "status", "effective_on"))
-            for station_id, status, effective_on in changes:
-                self.change_dates.setdefault(station_id, set()).add(effective_on)
+            changes = (StationStatusChange.objects.active()
+                       .filter(station_id__in=station_ids[start:start + LOOKUP_BATCH])
+                       .order_by("effective_on", "pk").values_list("station_id", "status", "effective_on", "reason"))
+            for station_id, status, effective_on, reason in changes:
+                self.latest[station_id] = StatusRecord(status, effective_on, reason)
                 if effective_on <= self.today:  # as Station.status_on(today)
                     self.statuses[station_id] = status
 
@@ -179,13 +183,15 @@ class StationResource(ScopedModelResource):
         wanted = self._wanted_status(instance)
         if wanted and wanted != self._current_status(instance):
             effective_on = getattr(instance, "import_status_on", None) or instance.opened_on or self.today
-            try:
-                check_status_change(status=wanted, effective_on=effective_on,
-                                    taken_dates=self.change_dates.get(instance.pk, ()))
+            try:  # the file gives no reason: a reopening is refused here
+                check_status_change(latest=self.latest.get(instance.pk), status=wanted, effective_on=effective_on)
             except ValidationError as refusal:  # named by the spreadsheet's columns, not the model's fields
-                columns = {"effective_on": "import_status_on", "status": "import_status"}
-                raise ValidationError({columns.get(name, name): errors
-                                       for name, errors in refusal.error_dict.items()}) from refusal
+                columns = {"effective_on": "import_status_on", "status": "import_status", "reason": "import_status"}
+                errors = {columns.get(name, name): messages for name, messages in refusal.message_dict.items()}
+                if "reason" in refusal.message_dict:
+                    errors["import_status"] = [message + _("导入文件不能填写原因，请在站点页面上变更状态。")
+                                               for message in errors["import_status"]]
+                raise ValidationError(errors) from refusal
             self.status_changes.append(StationStatusChange(station=instance, status=wanted, effective_on=effective_on,
                                                            reason=self.reason, changed_by=self.user))
 

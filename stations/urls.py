@@ -3,6 +3,7 @@ from django.urls import include, path
 from stations.reports import urls as report_urls
 from stations.views import coverage as coverage_views
 from stations.views import stations as station_views
+from stations.views import status_history as status_history_views
 
 app_name = "stations"
 
@@ -12,6 +13,12 @@ station_urls = [
     path("edit/", station_views.station_update_view, name="station-update"),
     path("status/", station_views.station_status_change_view, name="station-status"),
     path("acceptance/", station_views.station_acceptance_check_view, name="station-acceptance"),
+]
+
+# One status record of a station: its correction, or voiding it
+status_change_urls = [
+    path("correct/", status_history_views.status_change_correct_view, name="status-change-correct"),
+    path("void/", status_history_views.status_change_void_view, name="status-change-void"),
 ]
 
 # Coverage of townships against the targets, for one region
@@ -24,6 +31,7 @@ coverage_urls = [
 urlpatterns = [
     path("", station_views.station_list_view, name="station-list"),
     path("<int:pk>/", include(station_urls)),
+    path("status-changes/<int:pk>/", include(status_change_urls)),
     path("new/", station_views.station_create_view, name="station-create"),
     path("export/", station_views.station_export_view, name="station-export"),
     path("import/", station_views.station_import_view, name="station-import"),

@@ -62,7 +62,7 @@ def _history(rng: random.Random, opened: datetime.date | None,
 
 def _change(changes: Rows, station_id: int, status: str, day: datetime.date):
     changes.add(id=changes.next_id, station_id=station_id, status=status, effective_on=day, reason="",
-                recorded_at=at(day))
+                recorded_at=at(day), voided=False, voided_reason="")
 
 
 def _centres(g: Generator, rng: random.Random, stations: Rows, changes: Rows):

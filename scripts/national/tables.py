@@ -61,8 +61,8 @@ class Rows:
 
 STATION = Table(Station, "id region_id name kind address site_area_m2 co_location opened_on contact_name "
                          "contact_phone created_at updated_at")
-STATUS_CHANGE = Table(StationStatusChange, "id station_id status effective_on reason recorded_at",
-                      leaves_empty="changed_by_id")
+STATUS_CHANGE = Table(StationStatusChange, "id station_id status effective_on reason recorded_at voided voided_reason",
+                      leaves_empty="changed_by_id voided_by_id voided_at")
 TARGET = Table(Target, "id region_id metric due_on value unit source")
 ORGANISATION = Table(Organisation, "id name credit_code region_id is_local rating rating_year "
                                    "has_party_organisation contact_name contact_phone", leaves_empty="added_in_id")

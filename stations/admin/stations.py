@@ -102,7 +102,7 @@ class StationStatusChangeInline(admin.TabularInline):
     model = StationStatusChange
     extra = 0
     can_delete = False
-    fields = ("effective_on", "status", "reason", "changed_by", "recorded_at")
+    fields = ("effective_on", "status", "reason", "changed_by", "recorded_at", "voided", "voided_reason")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -110,7 +110,9 @@ class StationStatusChangeInline(admin.TabularInline):
 
 
 class StationAdminForm(forms.ModelForm):
-    """The station's fields plus an optional dated status change with its reason."""
+    """The station's fields plus an optional dated status change with its reason. The change follows
+    the same rule as everywhere (``check_status_change``): its refusal comes back on these fields.
+    Correcting or voiding a past record is done on the station's page."""
 
     new_status = forms.ChoiceField(label=_("变更状态为"), choices=[("", "---------"), *StationStatus.choices],
                                    required=False)
@@ -133,7 +135,7 @@ class StationAdminForm(forms.ModelForm):
 @admin.register(Station)
 class StationAdmin(ScopedAdminMixin, ServiceWritesAdminMixin, SimpleHistoryAdmin):
     form = StationAdminForm
-    refusal_fields = {"effective_on": "status_effective_on", "status": "new_status"}
+    refusal_fields = {"effective_on": "status_effective_on", "status": "new_status", "reason": "status_reason"}
     list_display = ("name", "kind", "region", "co_location", "opened_on", "site_area_m2")
     list_filter = (StationStatusTodayFilter, "kind", region_filter("region__code"), "region__kind", MeetsStandardFilter,
                    "co_location")

@@ -88,6 +88,38 @@ class StationStatusForm(forms.Form):
         return effective_on
 
 
+class StatusCorrectionForm(forms.Form):
+    """A status record's corrected status and date, with the reason (required)."""
+
+    status = forms.ChoiceField(label=gettext_lazy("更正后状态"), choices=StationStatus.choices)
+    effective_on = forms.DateField(label=gettext_lazy("更正后生效日期"),
+                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    reason = forms.CharField(label=gettext_lazy("更正原因"), max_length=200,
+                             help_text=gettext_lazy("说明原记录错在哪里、依据是什么；原记录的内容会保留在修改记录中。"))
+
+    def __init__(self, *args, change, **kwargs):
+        kwargs["initial"] = {"status": change.status, "effective_on": change.effective_on, **kwargs.get("initial", {})}
+        super().__init__(*args, **kwargs)
+        self.change = change
+
+    def clean_effective_on(self):
+        effective_on = self.cleaned_data["effective_on"]
+        if effective_on > timezone.localdate():
+            raise forms.ValidationError(_("生效日期不能晚于今天。"))
+        return effective_on
+
+
+class StatusVoidForm(forms.Form):
+    """Voiding a status record: the reason (required)."""
+
+    reason = forms.CharField(label=gettext_lazy("作废原因"), max_length=200,
+                             help_text=gettext_lazy("作废后该记录仍保留并标明已作废，不再计入状态和覆盖率。"))
+
+    def __init__(self, *args, change, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.change = change
+
+
 class AcceptanceCheckForm(forms.Form):
     """A dated check against the province's checklist: one tick per item that the data cannot decide."""
 

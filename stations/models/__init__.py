@@ -25,8 +25,11 @@ from stations.models.standards import (  # noqa: F401
 )
 from stations.models.stations import (  # noqa: F401
     COVERING_STATUSES,
+    REOPENING,
     STATION_KIND_LEVEL,
+    STATUS_TRANSITIONS,
     CoLocation,
+    CorrectionAction,
     CoveragePeriod,
     Station,
     StationAcceptance,
@@ -34,6 +37,7 @@ from stations.models.stations import (  # noqa: F401
     StationQuerySet,
     StationStatus,
     StationStatusChange,
+    StationStatusCorrection,
 )
 from stations.models.targets import (  # noqa: F401
     DEFAULT_COUNTED_KINDS,

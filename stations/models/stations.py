@@ -37,6 +37,17 @@ class StationStatus(models.TextChoices):
 
 COVERING_STATUSES = [StationStatus.PILOT, StationStatus.OPERATING]
 
+# The lifecycle: the statuses a station may move to from each status. A closed station comes back
+# only as a reopening (closed → operating), which needs a reason. A station's first status may be any.
+STATUS_TRANSITIONS = {
+    StationStatus.PLANNED: (StationStatus.PILOT, StationStatus.OPERATING, StationStatus.CLOSED),
+    StationStatus.PILOT: (StationStatus.OPERATING, StationStatus.SUSPENDED, StationStatus.CLOSED),
+    StationStatus.OPERATING: (StationStatus.SUSPENDED, StationStatus.CLOSED),
+    StationStatus.SUSPENDED: (StationStatus.OPERATING, StationStatus.CLOSED),
+    StationStatus.CLOSED: (StationStatus.OPERATING,),
+}
+REOPENING = (StationStatus.CLOSED, StationStatus.OPERATING)
+
 
 class CoLocation(models.TextChoices):
     PARTY_SERVICE_CENTRE = "party_centre", _("党群服务中心")
@@ -56,7 +67,7 @@ class StationQuerySet(ScopedQuerySet):
     def with_status_at(self, on_date: datetime.date):
         """Annotate ``status_at``: the status in force on a date (None before the first one)."""
         latest = (
-            StationStatusChange.objects.filter(station=OuterRef("pk"), effective_on__lte=on_date)
+            StationStatusChange.objects.active().filter(station=OuterRef("pk"), effective_on__lte=on_date)
             .order_by("-effective_on", "-pk")
             .values("status")[:1]
         )
@@ -117,7 +128,8 @@ class Station(models.Model):
                 "kind": StationKind(self.kind).label, "level": RegionLevel(STATION_KIND_LEVEL[self.kind]).label}})
 
     def status_on(self, on_date: datetime.date) -> str | None:
-        change = self.status_changes.filter(effective_on__lte=on_date).order_by("-effective_on", "-pk").first()
+        change = (self.status_changes.filter(voided=False, effective_on__lte=on_date)
+                  .order_by("-effective_on", "-pk").first())
         return change.status if change else None
 
     @property
@@ -130,10 +142,16 @@ class StationStatusChangeQuerySet(ScopedQuerySet):
     region_code_path = "station__region__code"
     station_path = "station_id"
 
+    def active(self):
+        """The records that count: not voided by a correction."""
+        return self.filter(voided=False)
+
 
 class StationStatusChange(models.Model):
-    """One dated change of a station's status. The history is never rewritten,
-    so coverage at a past date comes out the same later."""
+    """One dated change of a station's status. A station's history only moves forward (each new
+    record is dated after the latest and follows ``STATUS_TRANSITIONS``), so coverage at a past date
+    comes out the same later. A wrong record is changed or voided only by an explicit correction
+    (:class:`StationStatusCorrection`); a voided record stays, flagged, and no longer counts."""
 
     station = models.ForeignKey(Station, verbose_name=_("社工站"), on_delete=models.PROTECT, related_name="status_changes")
     status = models.CharField(_("状态"), max_length=10, choices=StationStatus.choices)
@@ -143,6 +161,12 @@ class StationStatusChange(models.Model):
         User, verbose_name=_("操作人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    voided = models.BooleanField(_("已作废"), default=False, db_default=False)
+    voided_reason = models.CharField(_("作废原因"), max_length=200, blank=True)
+    voided_by = models.ForeignKey(
+        User, verbose_name=_("作废人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
 
     objects = StationStatusChangeQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("站点状态变更历史"))
@@ -152,12 +176,62 @@ class StationStatusChange(models.Model):
         verbose_name_plural = _("站点状态变更")
         ordering = ["station", "effective_on", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["station", "effective_on"], name="status_change_one_per_day"),
+            # A voided record keeps its date, and a record may take that date again.
+            models.UniqueConstraint(fields=["station", "effective_on"], condition=Q(voided=False),
+                                    name="status_change_one_per_day"),
+            models.CheckConstraint(condition=Q(voided=False) | ~Q(voided_reason=""),
+                                   name="status_change_voided_with_reason"),
         ]
         indexes = [models.Index(fields=["station", "effective_on"], name="status_change_station_date_idx")]
 
     def __str__(self):
         return f"{self.station} {self.get_status_display()} {self.effective_on}"
+
+
+class CorrectionAction(models.TextChoices):
+    CORRECT = "correct", _("更正")
+    VOID = "void", _("作废")
+
+
+class StationStatusCorrectionQuerySet(ScopedQuerySet):
+    region_code_path = "change__station__region__code"
+    station_path = "change__station_id"
+
+
+class StationStatusCorrection(models.Model):
+    """An explicit correction of one status record: its date or status changed, or the record
+    voided, with the values before and after, who made it, when and why. The only way a coverage
+    figure for a past date changes; the dashboard for that date lists the corrections made since."""
+
+    change = models.ForeignKey(StationStatusChange, verbose_name=_("状态记录"), on_delete=models.PROTECT,
+                               related_name="corrections")
+    action = models.CharField(_("更正方式"), max_length=10, choices=CorrectionAction.choices)
+    old_status = models.CharField(_("原状态"), max_length=10, choices=StationStatus.choices)
+    old_effective_on = models.DateField(_("原生效日期"))
+    new_status = models.CharField(_("更正后状态"), max_length=10, choices=StationStatus.choices, blank=True)
+    new_effective_on = models.DateField(_("更正后生效日期"), null=True, blank=True)
+    reason = models.CharField(_("更正原因"), max_length=200)
+    corrected_by = models.ForeignKey(User, verbose_name=_("更正人"), on_delete=models.PROTECT, related_name="+")
+    corrected_at = models.DateTimeField(_("更正时间"), auto_now_add=True)
+
+    objects = StationStatusCorrectionQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("状态记录更正历史"))
+
+    class Meta:
+        verbose_name = _("状态记录更正")
+        verbose_name_plural = _("状态记录更正")
+        ordering = ["-corrected_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(action="void", new_status="", new_effective_on__isnull=True)
+                           | (Q(action="correct", new_effective_on__isnull=False) & ~Q(new_status=""))),
+                name="status_correction_new_values_match_action"),
+            models.CheckConstraint(condition=~Q(reason=""), name="status_correction_has_reason"),
+        ]
+        indexes = [models.Index(fields=["corrected_at"], name="status_correction_at_idx")]
+
+    def __str__(self):
+        return f"{self.change} {self.get_action_display()} {self.corrected_at:%Y-%m-%d}"
 
 
 class StationAcceptanceQuerySet(ScopedQuerySet):

@@ -244,13 +244,13 @@ def coverage_over_time(*, region: Region, dates: list[datetime.date], kinds=None
     kinds = kinds or counted_kinds_for(region)
     rows = (_counted_townships(region, kinds)
             .values_list("pk", "stations__kind", "stations__pk", "stations__status_changes__effective_on",
-                         "stations__status_changes__pk", "stations__status_changes__status")
+                         "stations__status_changes__voided", "stations__status_changes__status")
             .order_by("pk", "stations__pk", "stations__status_changes__effective_on", "stations__status_changes__pk"))
     townships, covered = set(), [set() for _ in dates]
     history: list[tuple[datetime.date, str]] = []
-    for index, (township, kind, station, effective_on, _pk, status) in enumerate(rows := list(rows)):
+    for index, (township, kind, station, effective_on, voided, status) in enumerate(rows := list(rows)):
         townships.add(township)
-        if kind == StationKind.TOWNSHIP_STATION and effective_on is not None:
+        if kind == StationKind.TOWNSHIP_STATION and effective_on is not None and not voided:
             history.append((effective_on, status))
         if index + 1 == len(rows) or rows[index + 1][2] != station or rows[index + 1][0] != township:
             for point, on_date in enumerate(dates):  # the status in force: the latest change on or before the date

@@ -26,3 +26,8 @@ from stations.services.stations import (  # noqa: F401
     station_record_acceptance,
     station_update,
 )
+from stations.services.status_history import (  # noqa: F401
+    check_status_change,
+    status_change_correct,
+    status_change_void,
+)

@@ -50,7 +50,7 @@ def refresh_coverage_periods(station_ids: Iterable[int] | None = None) -> int:
         townships = {pk: (code, kind) for pk, code, kind in Station.objects.filter(
             pk__in=batch, kind=StationKind.TOWNSHIP_STATION).values_list("pk", "region__code", "region__kind")}
         histories: dict[int, list[tuple[datetime.date, str]]] = {}
-        changes = (StationStatusChange.objects.filter(station_id__in=list(townships))
+        changes = (StationStatusChange.objects.active().filter(station_id__in=list(townships))
                    .order_by("station_id", "effective_on", "pk").values_list("station_id", "effective_on", "status"))
         for station_id, effective_on, status in changes:
             histories.setdefault(station_id, []).append((effective_on, status))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from core.audit import apply_changes, save_audited
 from core.scope import scope_of
 from stations.models import Region, Station, StationAcceptance, StationStatus, StationStatusChange
 from stations.permissions import can_manage_station
+from stations.services.status_history import check_status_change, latest_status_record
 from stations.services.summaries import stations_changed
 
 BULK_BATCH = 1000
@@ -71,23 +72,15 @@ def station_update(*, actor, station: Station, **data) -> Station:
     return station
 
 
-def check_status_change(*, status: str, effective_on: datetime.date, taken_dates) -> None:
-    """Refuses a status change on a date the station already has one (``taken_dates``) or an
-    unknown status."""
-    if effective_on in taken_dates:
-        raise ValidationError({"effective_on": _("该站点在 %(date)s 已有一次状态变更。") % {"date": effective_on}})
-    if status not in StationStatus.values:
-        raise ValidationError({"status": _("状态“%(status)s”不在可选范围内。") % {"status": status}})
-
-
 @transaction.atomic
 def station_change_status(*, actor, station: Station, status: str, effective_on: datetime.date,
                           reason: str = "") -> StationStatusChange:
-    """Record a dated status change. One change per station per day."""
+    """Record a dated status change: after the station's latest record, and a step the lifecycle
+    allows (:func:`stations.services.status_history.check_status_change`)."""
     require_station_manager(actor, station)
-    taken = StationStatusChange.objects.filter(station=station, effective_on=effective_on).values_list(
-        "effective_on", flat=True)
-    check_status_change(status=status, effective_on=effective_on, taken_dates=set(taken))
+    Station.objects.select_for_update().filter(pk=station.pk).first()  # one writer per station's history
+    check_status_change(latest=latest_status_record(station), status=status, effective_on=effective_on,
+                        reason=reason)
     change = StationStatusChange(
         station=station, status=status, effective_on=effective_on, reason=reason, changed_by=actor,
     )
@@ -100,9 +93,9 @@ def station_change_status(*, actor, station: Station, status: str, effective_on:
 def stations_save_in_bulk(*, actor, created: list[Station], updated: list[Station],
                           status_changes: list[StationStatusChange], reason: str) -> None:
     """Write many already validated stations at once (an Excel import): new ones, existing ones
-    and their status changes (each ``check_status_change``-ed), in batches. As with one station
-    at a time, every region must be within the actor's scope and every row written gets its
-    history record naming the actor and the reason."""
+    and their status changes (each ``check_status_change``-ed against the station's latest record),
+    in batches. As with one station at a time, every region must be within the actor's scope and
+    every row written gets its history record naming the actor and the reason."""
     require_station_manager(actor)
     ensure_regions_in_scope(actor, (station.region for station in (*created, *updated)))
     audit = {"batch_size": BULK_BATCH, "default_user": actor, "default_change_reason": reason}

@@ -3,6 +3,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +22,7 @@ from stations.selectors.coverage import (
 )
 from stations.selectors.coverage_trends import ORDERS, TREND_LEVELS, coverage_trends
 from stations.selectors.lights import light_legend_text
+from stations.selectors.status_corrections import status_corrections_after
 
 
 class CoverageHomeView(LoginRequiredMixin, View):
@@ -65,8 +67,16 @@ class CoverageDashboardView(CoverageDashboardMixin, TemplateView):
         return super().get_context_data(
             form=form, dashboard=dashboard, summary=dashboard.summary, breadcrumbs=breadcrumbs, chart=chart,
             drill_down=dashboard.region.level != "county", trends=dashboard.region.level in TREND_LEVELS,
-            query=self.request.GET.urlencode(), **kwargs,
+            query=self.request.GET.urlencode(), corrections=self.corrections_since(dashboard), **kwargs,
         )
+
+    def corrections_since(self, dashboard):
+        """For a past date: the corrections and late entries made since that changed its figures (None for
+        today)."""
+        if dashboard.on_date >= timezone.localdate():
+            return None
+        return status_corrections_after(user=self.request.user, on_date=dashboard.on_date,
+                                        region=None if dashboard.national else dashboard.region)
 
 
 coverage_home_view = CoverageHomeView.as_view()

@@ -27,6 +27,8 @@ from stations.forms.stations import (
 )
 from stations.models import Station, StationStatus
 from stations.resources import RegionPopulationResource, StationResource
+from stations.selectors.status_corrections import station_status_corrections
+from stations.services.status_history import allowed_after, latest_status_record
 
 
 class StationManagerRequiredMixin(RuleRequiredMixin):
@@ -67,12 +69,17 @@ class StationDetailView(LoginRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         station = self.object
         acceptances = station.acceptances.select_related("checked_by").prefetch_related("item_results__item")
+        status_changes = list(station.status_changes.select_related("changed_by", "voided_by")
+                              .order_by("-effective_on", "-pk"))
         return super().get_context_data(
             status_today=station.status_on(timezone.localdate()),
-            status_changes=station.status_changes.select_related("changed_by").order_by("-effective_on", "-pk"),
+            status_changes=status_changes,
+            corrections=station_status_corrections(station),
             statuses=dict(StationStatus.choices),
             acceptances=acceptances.order_by("-checked_on", "-pk"),
             can_manage=permissions.can_manage_station(self.request.user, station),
+            can_correct=bool(status_changes) and permissions.can_correct_status_change(
+                self.request.user, status_changes[0]),
             **kwargs,
         )
 
@@ -133,8 +140,11 @@ class StationStatusChangeView(StationManagerRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "station": self.station}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(station=self.station, status_today=self.station.status_on(
-            timezone.localdate()), statuses=dict(StationStatus.choices), **kwargs)
+        latest = latest_status_record(self.station)
+        return super().get_context_data(
+            station=self.station, status_today=self.station.status_on(timezone.localdate()),
+            statuses=dict(StationStatus.choices), latest=latest,
+            allowed_next=allowed_after(latest.status) if latest else None, **kwargs)
 
     def form_valid(self, form):
         try:

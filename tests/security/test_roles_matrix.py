@@ -20,7 +20,15 @@ from django.test import Client, override_settings
 from assessments import services as assessment_services
 from assessments.models import Evaluation, EvaluationStatus
 from projects.models import Contract, Payment
-from stations.models import MonthlyReport, ReportStatus, Role, Station, StationStatusChange, User
+from stations.models import (
+    MonthlyReport,
+    ReportStatus,
+    Role,
+    Station,
+    StationStatusChange,
+    StationStatusCorrection,
+    User,
+)
 from tests import builders
 from tests.security import dataset
 from tests.security.walker import harvest
@@ -45,6 +53,7 @@ MATRIX = {
     "station_edit": {P, K},
     "station_status": {P, K},
     "station_import": {P, K},
+    "status_correct": {P, C, K},
     "contract_create": {K},
     "contract_edit": {K},
     "contract_import": {K},
@@ -130,6 +139,10 @@ def opened(w, response):
     return response.status_code == 200
 
 
+def latest_status(w):
+    return StationStatusChange.objects.filter(station=w.station).order_by("-effective_on").first()
+
+
 def report_edit_data(w):
     data = form_of(w, f"/stations/reports/{w.report_draft.pk}/edit/")
     return data | {"highlights": ["矩阵修改"]}
@@ -194,6 +207,10 @@ ACTIONS = {
                              lambda w, r: StationStatusChange.objects.filter(reason="矩阵暂停").exists(),
                              lambda w: StationStatusChange.objects.filter(reason="矩阵暂停").first()),
     "station_import": Action(lambda w: "/stations/import/", None, opened),
+    "status_correct": Action(lambda w: f"/stations/status-changes/{latest_status(w).pk}/correct/",
+                             lambda w: {"status": "operating", "effective_on": "2024-04-02", "reason": "矩阵更正"},
+                             lambda w, r: StationStatusCorrection.objects.filter(reason="矩阵更正").exists(),
+                             lambda w: StationStatusChange.objects.get(pk=latest_status(w).pk)),
     "contract_create": Action(lambda w: "/projects/contracts/new/", contract_create_data,
                               lambda w, r: Contract.objects.filter(number="JA-MATRIX-1").exists(),
                               lambda w: Contract.objects.filter(number="JA-MATRIX-1").first()),
