@@ -18,6 +18,15 @@ def can_record_contract_filing(user, contract=None) -> bool:
     return can_manage_purchases(user) or (user.is_authenticated and user.role == Role.CITY)
 
 
+def can_view_whole_contract(user, contract=None) -> bool:
+    """The whole of a contract (its amount, every station, funding lines, payment schedule,
+    payments, filing, history, exports): superusers, province, city and county staff, and the
+    contractor's own people (an evaluator sees the contracts their organisation holds). A station
+    head sees only their own station's part (:func:`projects.selectors.contracts.contract_station_part`)."""
+    scope = scope_of(user)
+    return scope.everything or bool(scope.prefix) or bool(scope.organisation_id)
+
+
 def _county_staff_in_scope(user) -> bool:
     scope = scope_of(user)
     return scope.everything or (bool(scope.prefix) and user.role == Role.COUNTY)

@@ -59,7 +59,8 @@ class OrganisationDetailView(LoginRequiredMixin, DetailView):
             contracts=selectors.organisation_contracts(user=user, organisation=org),
             stations=selectors.organisation_stations(user=user, organisation=org),
             ratings=selectors.organisation_ratings(org),
-            may_write=permissions.can_manage_purchases(user), **kwargs)
+            may_write=permissions.can_manage_purchases(user), whole_contracts=permissions.can_view_whole_contract(user),
+            **kwargs)
 
 
 class OrganisationFormView(CountyStaffRequiredMixin, FormView):
