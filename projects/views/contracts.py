@@ -183,7 +183,9 @@ class ContractFormView(CountyStaffRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         if "funding" not in kwargs:
             kwargs["funding"], kwargs["schedule"] = self.formsets()
-        return super().get_context_data(contract=self.contract, **kwargs)
+        return super().get_context_data(contract=self.contract,
+                                        may_add_known=permissions.can_add_known_organisation(self.request.user),
+                                        **kwargs)
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()
