@@ -12,7 +12,7 @@ from core.admin import (
     ScopedAdminMixin,
     ServiceWritesAdminMixin,
 )
-from projects import services
+from projects import permissions, services
 from projects.models import (
     Contract,
     ContractEvaluation,
@@ -35,6 +35,19 @@ class OrganisationAdmin(ScopedAdminMixin, ServiceWritesAdminMixin, ConcurrentEdi
     search_fields = ("name", "credit_code")
     autocomplete_fields = ("region",)
     exclude = ("added_in",)
+
+    # Seeing an organisation (registered here, entered here, contracted here) is not changing it:
+    # only where it is registered (projects.permissions).
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and permissions.can_add_organisation(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or permissions.can_change_organisation(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or permissions.can_delete_organisation(request.user, obj))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)

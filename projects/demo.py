@@ -55,10 +55,15 @@ def seed(*, stdout, context):
     for code, (username, prefix, org_name, body, org_region, local) in counties.items():
         actor = context.get(username) or admin
         county = Region.objects.get(code=code)
+        # An organisation registered in the city is registered by the province's admin; the county
+        # then adds it by its credit code and name, as county staff do on the organisation screen.
+        registrar = actor if local else admin
         org = services.organisation_create(
-            actor=actor, name=org_name, credit_code=credit_code(body), region=Region.objects.get(code=org_region),
+            actor=registrar, name=org_name, credit_code=credit_code(body), region=Region.objects.get(code=org_region),
             is_local=local, rating="4A" if local else "5A", rating_year=2024, has_party_organisation=local,
             contact_name="周" if local else "吴", contact_phone="0717-0000000")
+        if registrar is not actor:
+            services.organisation_add_known(actor=actor, credit_code=org.credit_code, name=org.name)
         context[f"contractor_{prefix.lower()}"] = org
         _seed_spending(actor, county)
         contracts += _seed_contracts(actor=actor, county=county, org=org, prefix=prefix,

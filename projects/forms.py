@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.params import BoundedModelMultipleChoiceField
+from core.scope import scope_of
 from projects.models import (
     Contract,
     FundingSource,
@@ -19,6 +20,8 @@ from projects.models import (
     TargetGroup,
 )
 from projects.services import default_schedule
+from projects.services.organisations import REGISTER_ELSEWHERE
+from projects.validators import validate_credit_code
 from stations.models import Region, RegionLevel, Station
 
 
@@ -37,16 +40,35 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # An imported organisation is registered elsewhere: any county or city may be its registering region.
-        self.fields["region"].queryset = Region.objects.filter(
-            level__in=[RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY]).order_by("code")
+        # Only the bureau where an organisation is registered keeps it: a county registers the ones
+        # registered in the county; one registered elsewhere is added by its credit code and name.
+        regions = Region.objects.filter(level__in=[RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY])
+        scope = scope_of(user)
+        if not scope.everything:
+            regions = regions.filter(code__startswith=scope.prefix) if scope.prefix else regions.none()
+        region = self.fields["region"]
+        region.queryset = regions.order_by("code")
+        region.error_messages["invalid_choice"] = REGISTER_ELSEWHERE
+        region.help_text = _("外地机构由其登记地民政部门登记；已登记的外地机构请用“添加外地机构”选用。")
         home = user.home_region
         if home and not self.instance.pk:
-            self.fields["region"].initial = home.pk
+            region.initial = home.pk
 
     def _post_clean(self):
         # The service runs full_clean; the form only checks its own fields here.
         pass
+
+
+class KnownOrganisationForm(forms.Form):
+    """An organisation registered elsewhere, named by its credit code and its exact registered name."""
+
+    credit_code = forms.CharField(label=_("统一社会信用代码"), validators=[validate_credit_code],
+                                  widget=forms.TextInput(attrs={"maxlength": 18, "autocomplete": "off"}),
+                                  help_text=_("18位，与机构登记证书上的一致。"))
+    name = forms.CharField(label=_("机构名称"), max_length=200, help_text=_("须与登记的机构名称完全一致。"))
+
+    def clean_credit_code(self):
+        return self.cleaned_data["credit_code"].strip().upper()
 
 
 class ContractForm(forms.ModelForm):
@@ -74,6 +96,7 @@ class ContractForm(forms.ModelForm):
         if user.home_region and user.home_region.level == RegionLevel.COUNTY and not self.instance.pk:
             self.fields["purchaser"].initial = user.home_region.pk
         self.fields["contractor"].queryset = Organisation.objects.visible_to(user)
+        self.fields["contractor"].help_text = _("外地机构不在列表中时，请先用“添加外地机构”输入其统一社会信用代码和名称。")
         self.fields["stations"].queryset = Station.objects.visible_to(user).select_related("region").order_by(
             "region__code", "kind")
         previous = Contract.objects.visible_to(user).order_by("-starts_on")

@@ -30,7 +30,7 @@ CODE_SEPARATORS = re.compile(r"[\s,，;；、]+")
 
 class RegionCodeWidget(widgets.ForeignKeyWidget):
     """A registering region by its code (2/4/6 or 12 digits). Registration places are public
-    reference data, so an organisation registered in another city can be entered."""
+    reference data; whether the user may register an organisation there is the service's answer."""
 
     def __init__(self):
         super().__init__(Region, field="code")
@@ -79,11 +79,17 @@ class OrganisationResource(ScopedModelResource):
             instance.has_party_organisation = False
 
     def save_instance(self, instance, is_create, row, **kwargs):
+        """Through the services: a row may register an organisation only in the user's own county,
+        and update only one registered there (one merely in sight, say contracted here, is refused)."""
         data = {key: getattr(instance, key) for key in services.organisations.ORGANISATION_FIELDS}
-        if is_create:
-            instance.pk = services.organisation_create(actor=self.user, **data).pk
-        else:
-            services.organisation_update(actor=self.user, organisation=Organisation.objects.get(pk=instance.pk), **data)
+        try:
+            if is_create:
+                instance.pk = services.organisation_create(actor=self.user, **data).pk
+            else:
+                services.organisation_update(actor=self.user, organisation=Organisation.objects.get(pk=instance.pk),
+                                             **data)
+        except PermissionDenied as exc:
+            raise ValidationError({NON_FIELD_ERRORS: [str(exc)]}) from exc
 
 
 class StationsWidget(widgets.Widget):

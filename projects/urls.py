@@ -23,6 +23,7 @@ organisation_urls = [
     path("export/", exchange.organisation_export_view, name="organisation-export"),
     path("import/", exchange.organisation_import_view, name="organisation-import"),
     path("new/", organisations.organisation_create_view, name="organisation-create"),
+    path("add-known/", organisations.organisation_add_known_view, name="organisation-add-known"),
     path("<int:pk>/", organisations.organisation_detail_view, name="organisation-detail"),
     path("<int:pk>/edit/", organisations.organisation_update_view, name="organisation-update"),
     path("<int:pk>/delete/", organisations.organisation_delete_view, name="organisation-delete"),

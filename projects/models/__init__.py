@@ -8,7 +8,7 @@ from projects.models.contracts import (
     ServiceDomain,
     TargetGroup,
 )
-from projects.models.organisations import Organisation, OrganisationMember, Rating
+from projects.models.organisations import KnownOrganisation, Organisation, OrganisationMember, Rating
 from projects.models.payments import InstallmentTrigger, Payment, PaymentInstallment
 from projects.models.policies import ProcurementPolicy, ShareBasis, SocialAssistanceSpending
 
@@ -20,6 +20,7 @@ __all__ = [
     "FundingLine",
     "FundingSource",
     "InstallmentTrigger",
+    "KnownOrganisation",
     "Organisation",
     "OrganisationMember",
     "Payment",

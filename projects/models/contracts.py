@@ -165,6 +165,14 @@ class Contract(models.Model):
             return FilingStatus.OVERDUE
         return FilingStatus.PENDING
 
+    def term_state(self, today: datetime.date) -> str:
+        """unsigned / upcoming / active / ended (its service period as of ``today``)."""
+        if not self.signed_on:
+            return "unsigned"
+        if today < self.starts_on:
+            return "upcoming"
+        return "ended" if today > self.ends_on else "active"
+
     def service_domain_labels(self) -> list[str]:
         return [ServiceDomain(v).label for v in self.service_domains or [] if v in ServiceDomain.values]
 

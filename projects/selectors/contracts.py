@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from projects import permissions
 from projects.models import (
     Contract,
     ContractEvaluation,
@@ -81,6 +82,25 @@ def contract_detail(*, user, pk: int) -> Contract:
     return get_visible_or_404(queryset, user, pk=pk)
 
 
+@dataclass
+class ContractStationPart:
+    """What a station head sees of a contract covering their station."""
+
+    contract: Contract
+    stations: list[Station]  # the user's own station among those the contract covers
+
+
+def contract_station_part(*, user, pk: int) -> ContractStationPart:
+    """A station head's part of a contract: its number, title, purchaser, contractor, period and
+    what it asks of each station, and the head's own station among those it covers. Never the
+    other stations, the amount, funding lines, payment schedule, payments, filing or history."""
+    from core.scope import get_visible_or_404
+
+    contract = get_visible_or_404(Contract.objects.select_related("purchaser", "contractor"), user, pk=pk)
+    stations = Station.objects.visible_to(user).filter(contracts=contract).select_related("region")
+    return ContractStationPart(contract=contract, stations=list(stations.order_by("region__code")))
+
+
 def contract_payments(contract: Contract) -> QuerySet[Payment]:
     return Payment.objects.filter(installment__contract=contract).select_related(
         "installment", "recorded_by").order_by("paid_on", "pk")
@@ -99,9 +119,11 @@ def organisation_contracts(*, user, organisation: Organisation) -> QuerySet[Cont
 
 
 def organisation_stations(*, user, organisation: Organisation) -> QuerySet[Station]:
+    """The stations the organisation serves under the contracts the user may see; to a station head
+    only their own station's part of those contracts, i.e. their own station."""
     contracts = organisation_contracts(user=user, organisation=organisation).values("pk")
-    return Station.objects.filter(contracts__in=contracts).select_related("region").distinct().order_by(
-        "region__code")
+    stations = Station.objects.all() if permissions.can_view_whole_contract(user) else Station.objects.visible_to(user)
+    return stations.filter(contracts__in=contracts).select_related("region").distinct().order_by("region__code")
 
 
 def organisation_ratings(organisation: Organisation) -> list[tuple[str, int]]:

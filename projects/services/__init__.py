@@ -8,6 +8,7 @@ from projects.services.contracts import (
     contract_update,
 )
 from projects.services.organisations import (
+    organisation_add_known,
     organisation_create,
     organisation_delete,
     organisation_update,
@@ -35,6 +36,7 @@ __all__ = [
     "contract_update",
     "default_schedule",
     "installment_release",
+    "organisation_add_known",
     "organisation_create",
     "organisation_delete",
     "organisation_update",

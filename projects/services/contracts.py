@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.audit import apply_changes, delete_audited, save_audited
 from core.scope import scope_of
 from projects import permissions
-from projects.models import Contract, ContractEvaluation, FundingLine, FundingSource
+from projects.models import Contract, ContractEvaluation, FundingLine, FundingSource, Organisation
 from projects.selectors.policies import DEFAULT_SIGNING_WITHIN_DAYS, assistance_share, county_of, policy_for
 from projects.services.schedule import apply_schedule, percent, release_on_taking_effect, schedule_rows, yuan
 from stations.models import Region, Station
@@ -38,6 +38,14 @@ def ensure_region_in_scope(actor, region: Region) -> None:
         return
     if not scope.prefix or not region.code.startswith(scope.prefix):
         raise PermissionDenied(_("该区划不在您的管辖范围内。"))
+
+
+def ensure_contractor_usable(actor, contractor) -> None:
+    """A county contracts the organisations it may see: registered or entered there, or registered
+    elsewhere and added by their credit code and name (``organisation_add_known``)."""
+    if contractor is not None and not Organisation.objects.visible_to(actor).filter(pk=contractor.pk).exists():
+        raise ValidationError({"contractor": _(
+            "承接机构须为本辖区登记或已添加的机构；外地机构请先用“添加外地机构”输入其统一社会信用代码和名称。")})
 
 
 def funding_rows(contract: Contract, lines) -> list[tuple[str, Decimal]]:
@@ -159,6 +167,7 @@ def contract_create(*, actor, stations=(), funding_lines=(), installments: list[
     require_purchase_manager(actor)
     ensure_region_in_scope(actor, data["purchaser"])
     contract = Contract(**{key: value for key, value in data.items() if key in CONTRACT_FIELDS})
+    ensure_contractor_usable(actor, data.get("contractor"))
     stations = list(stations)
     funding, schedule = _validate(contract, stations, funding_lines, installments)
     save_audited(contract, actor=actor, reason=_("新建合同"))
@@ -177,6 +186,8 @@ def contract_update(*, actor, contract: Contract, stations=None, funding_lines=N
     if "purchaser" in data:
         ensure_region_in_scope(actor, data["purchaser"])
     changed = apply_changes(contract, data, CONTRACT_FIELDS)
+    if "contractor" in changed:
+        ensure_contractor_usable(actor, contract.contractor)
     stations = list(contract.stations.all()) if stations is None else list(stations)
     if funding_lines is None:
         funding_lines = [{"source": line.source, "amount": line.amount} for line in contract.funding_lines.all()]

@@ -26,7 +26,7 @@ from projects.models import Contract, FilingStatus, Organisation
 from projects.selectors import contracts as selectors
 from projects.services import FEN
 from projects.views.common import CountyStaffRequiredMixin, add_service_errors, today
-from stations.models import Region, RegionLevel
+from stations.models import Region, RegionLevel, Station
 
 TERM_CHOICES = [("active", gettext_lazy("服务期内")), ("upcoming", gettext_lazy("未开始")),
                 ("ended", gettext_lazy("已结束"))]
@@ -51,10 +51,22 @@ class ContractFilter(django_filters.FilterSet):
         self.filters["purchaser"].queryset = Region.objects.visible_to(user).filter(
             level__in=[RegionLevel.CITY, RegionLevel.COUNTY]).order_by("code")
         self.filters["contractor"].queryset = Organisation.objects.visible_to(user)
+        self.whole = permissions.can_view_whole_contract(user)
+        self.user = user
+        if not self.whole:
+            # A station head sees their station's part of a contract: filtering by filing, payments
+            # or the other stations' names would tell them about the rest of it.
+            for name in ("purchaser", "filing", "overdue"):
+                del self.filters[name]
 
     def search(self, queryset, name, value):
+        # Station names only among the stations the user may see (a station head: their own), so a
+        # search does not tell which other stations a contract covers.
+        by_station = Q(stations__name__icontains=value)
+        if not self.whole:
+            by_station &= Q(stations__in=Station.objects.visible_to(self.user))
         return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value)
-                               | Q(contractor__name__icontains=value) | Q(stations__name__icontains=value)).distinct()
+                               | Q(contractor__name__icontains=value) | by_station).distinct()
 
     def in_region(self, queryset, name, value):
         return queryset.filter(purchaser__code__startswith=value.prefix)
@@ -81,8 +93,9 @@ class ContractListView(LoginRequiredMixin, FilterView):
         return selectors.contract_list(user=self.request.user, today=today())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(may_write=permissions.can_manage_purchases(self.request.user), today=today(),
-                                        **kwargs)
+        user = self.request.user
+        return super().get_context_data(may_write=permissions.can_manage_purchases(user), today=today(),
+                                        whole=permissions.can_view_whole_contract(user), **kwargs)
 
 
 class ContractExpiringView(LoginRequiredMixin, ListView):
@@ -99,18 +112,33 @@ class ContractExpiringView(LoginRequiredMixin, ListView):
         return selectors.contract_expiring(user=self.request.user, today=today(), days=self.days())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(days=self.days(), **kwargs)
+        return super().get_context_data(days=self.days(), whole=permissions.can_view_whole_contract(self.request.user),
+                                        **kwargs)
 
 
 class ContractDetailView(LoginRequiredMixin, DetailView):
+    """The whole contract for officials (and the contractor's people); a station head sees only
+    their own station's part of it (``projects/contract_station_part.html``)."""
+
     template_name = "projects/contract_detail.html"
     context_object_name = "contract"
+    station_part = None
 
     def get_object(self, queryset=None):
-        return selectors.contract_detail(user=self.request.user, pk=self.kwargs["pk"])
+        user = self.request.user
+        if permissions.can_view_whole_contract(user):
+            return selectors.contract_detail(user=user, pk=self.kwargs["pk"])
+        self.station_part = selectors.contract_station_part(user=user, pk=self.kwargs["pk"])
+        return self.station_part.contract
+
+    def get_template_names(self):
+        return ["projects/contract_station_part.html" if self.station_part else self.template_name]
 
     def get_context_data(self, **kwargs):
         contract, day = self.object, today()
+        if self.station_part is not None:
+            return super().get_context_data(stations=self.station_part.stations, term_state=contract.term_state(day),
+                                            **kwargs)
         installments = list(contract.installments.all())
         for installment in installments:
             installment.paid = installment.paid.quantize(FEN)
@@ -155,7 +183,9 @@ class ContractFormView(CountyStaffRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         if "funding" not in kwargs:
             kwargs["funding"], kwargs["schedule"] = self.formsets()
-        return super().get_context_data(contract=self.contract, **kwargs)
+        return super().get_context_data(contract=self.contract,
+                                        may_add_known=permissions.can_add_known_organisation(self.request.user),
+                                        **kwargs)
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()

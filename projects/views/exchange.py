@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core.access import RuleRequiredMixin
 from core.importing import ImportView
 from core.xlsx import XlsxBook
 from projects import permissions
@@ -25,7 +26,11 @@ def resource_workbook(resource, queryset, filename: str):
     return book.response(f"{filename}-{timezone.localdate().isoformat()}.xlsx")
 
 
-class ContractExportView(LoginRequiredMixin, View):
+class ContractExportView(RuleRequiredMixin, View):
+    """Whole contracts (amounts, funding, every station, filing): not for a station head."""
+
+    rule = permissions.can_view_whole_contract
+
     def get(self, request):
         contracts = selectors.contract_list(user=request.user, today=timezone.localdate())
         contracts = ContractFilter(request.GET, queryset=contracts, user=request.user).qs

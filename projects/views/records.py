@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from django_filters.views import FilterView
 
+from core.access import RuleRequiredMixin
 from core.scope import get_visible_or_404
 from projects import permissions, services
 from projects.forms import FilingForm, PaymentForm
@@ -38,7 +39,10 @@ class FilingFilter(django_filters.FilterSet):
         return queryset.filter(purchaser__code__startswith=value.prefix)
 
 
-class FilingListView(LoginRequiredMixin, FilterView):
+class FilingListView(RuleRequiredMixin, FilterView):
+    """Filing dates and numbers belong to the whole contract: not for a station head."""
+
+    rule = permissions.can_view_whole_contract
     template_name = "projects/filing_list.html"
     context_object_name = "contracts"
     paginate_by = 100

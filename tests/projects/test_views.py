@@ -198,12 +198,18 @@ def test_deleting_an_organisation_with_contracts_from_the_screen_names_them(clie
     assert Organisation.objects.filter(pk=contracts.org.pk).exists()
 
 
-def test_county_staff_register_an_imported_organisation_and_still_see_it(client, world):
+def test_county_staff_add_an_organisation_registered_elsewhere_and_then_see_it(client, world):
     client.force_login(world.user_a)
     code = pb.credit_code("52420500MJ0099999")
-    response = client.post(reverse("projects:organisation-create"), {
-        "name": "宜昌市博爱社工", "credit_code": code, "region": world.other_city.pk, "is_local": "",
-        "rating": "4A", "rating_year": "2023", "contact_name": "王"})
+    form = {"name": "宜昌市博爱社工", "credit_code": code, "region": world.other_city.pk, "is_local": "",
+            "rating": "4A", "rating_year": "2023", "contact_name": "王"}
+    refused = client.post(reverse("projects:organisation-create"), form)
+    assert refused.status_code == 200 and "外地机构须由其登记地民政部门登记" in refused.content.decode()
+    assert not Organisation.objects.filter(credit_code=code).exists()
+    # registered where it is registered (here by a superuser), then added by its code and name
+    services.organisation_create(actor=world.root, name="宜昌市博爱社工", credit_code=code, region=world.other_city,
+                                 is_local=False)
+    response = client.post(reverse("projects:organisation-add-known"), {"credit_code": code, "name": "宜昌市博爱社工"})
     assert response.status_code == 302
     assert Organisation.objects.visible_to(world.user_a).filter(credit_code=code).exists()
     assert not Organisation.objects.visible_to(world.user_b).filter(credit_code=code).exists()
