@@ -125,11 +125,15 @@ def test_superuser_and_the_city_above_see_the_deletion(client, deletion):
 
 def test_a_deletion_in_one_county_stays_out_of_another_that_sees_related_records(client, deletion):
     h = deletion
-    # Registered in county B but entered by county A: both could see it, so both see it deleted.
-    shared = project_builders.organisation(h.county_b, actor=h.li, name="江汉区同心社工服务中心")
-    project_services.organisation_delete(actor=h.li, organisation=shared)
-    # County A's contract with that B-registered contractor (B sees the contractor, never A's contract).
+    # Registered in county B, entered earlier by county A (``added_in``): both could see it, so both
+    # see it deleted by B, where it is registered.
+    shared = project_builders.organisation(h.county_b, actor=h.zhao, name="江汉区同心社工服务中心")
+    Organisation.objects.filter(pk=shared.pk).update(added_in=h.county_a)
+    project_services.organisation_delete(actor=h.zhao, organisation=Organisation.objects.get(pk=shared.pk))
+    # County A's contract with a B-registered contractor it added by credit code and name (B sees the
+    # contractor, never A's contract).
     contractor = project_builders.organisation(h.county_b, actor=h.zhao, name="江汉区民和社工服务中心")
+    project_services.organisation_add_known(actor=h.li, credit_code=contractor.credit_code, name=contractor.name)
     contract = project_builders.contract(h.county_a, contractor, actor=h.li, funding=[
         {"source": FundingSource.GENERAL_BUDGET, "amount": Decimal("200000.00")},
         {"source": FundingSource.CHARITY, "amount": Decimal("100000.00")}])
@@ -145,7 +149,11 @@ def test_a_deletion_in_one_county_stays_out_of_another_that_sees_related_records
     client.force_login(h.zhao)
     page = client.get(URL).content.decode()
     assert "江汉区民和社工服务中心" in page  # B's own contractor, whose history B keeps seeing
-    assert ["李春燕", "删除"] in [[row[1], row[3]] for row in table_rows(page) if "江汉区同心社工服务中心" in row[2]]
+    assert ["赵刚", "删除"] in [[row[1], row[3]] for row in table_rows(page) if "江汉区同心社工服务中心" in row[2]]
+    client.force_login(h.li)
+    assert ["赵刚", "删除"] in [[row[1], row[3]] for row in table_rows(client.get(URL).content.decode())
+                              if "江汉区同心社工服务中心" in row[2]]
+    client.force_login(h.zhao)
     assert "资金来源删除" not in page and "江岸区启明社工服务中心" not in page
     lines = client.get(URL, {"model": "projects.fundingline", "object_id": line_id}).content.decode()
     assert table_rows(lines) == [] and "没有符合条件的操作记录。" in lines
