@@ -60,7 +60,7 @@ def _names(record) -> dict:
 def _transition_refusal(previous, status: str, reason: str) -> tuple[str, str] | None:
     """(field, why) when ``status`` may not follow ``previous`` (a record) in the lifecycle."""
     if status not in STATUS_TRANSITIONS.get(previous.status, ()):
-        allowed = "、".join(allowed_after(previous.status)) or _("（无）")
+        allowed = _("、").join(allowed_after(previous.status)) or _("（无）")
         return "status", _("“%(previous)s”之后只能变更为%(allowed)s，不能变更为“%(status)s”。") % {
             "previous": status_label(previous.status), "allowed": allowed, "status": status_label(status)}
     if (previous.status, status) == REOPENING and not (reason or "").strip():
