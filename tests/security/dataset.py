@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments import services as assessment_services
+from assessments.models import EvaluationKind
 from core.audit import save_audited
 from projects import services as project_services
 from projects.models import FundingSource, OrganisationMember, ProcurementPolicy
@@ -132,3 +133,38 @@ def build_county_a(h) -> SimpleNamespace:
     return build_county(h, county=h.county_a, township_code="420102004", tag="江岸甲",
                         credit_body="52420102MJA000001", id_region="420102",
                         contract_number="JA-HT-0001", certificate_number="ZS-JA-0001")
+
+
+def build_write_targets(h, c) -> None:
+    """Records of county ``c`` in the states the workflow steps act on, for the write sweep
+    (tests/security/test_write_sweep.py): a submitted report (to approve or return), a submitted
+    evaluation (to finalise or return), and once per province a draft evaluation template (the
+    admin edits templates while they are drafts)."""
+    tag = c.tag
+    lines = [rb.line(ServiceDomain.ELDERLY_CARE, TargetGroup.ELDERLY_IN_DIFFICULTY, person_times=12, home_visits=2)]
+    c.report_submitted = rb.report(c.station, c.head, datetime.date(2025, 4, 1), lines=lines,
+                                   submit_at=rb.at(2025, 5, 3), highlights=f"{tag}四月")
+    c.submitted_evaluation = assessment_services.evaluation_create(
+        actor=c.staff, template=h.midterm, contract=c.contract, evaluator=c.evaluator_org,
+        period_start=datetime.date(2025, 7, 1), period_end=datetime.date(2025, 12, 31))
+    scores = {pk: (value, f"{tag}下半年评分") for pk, (value, _comment) in ab.full_scores(h.midterm).items()}
+    assessment_services.evaluation_save_scores(actor=c.evaluator, evaluation=c.submitted_evaluation, scores=scores,
+                                               comments=f"{tag}下半年评价")
+    assessment_services.evaluation_submit(actor=c.evaluator, evaluation=c.submitted_evaluation)
+    if not hasattr(h, "draft_template"):
+        h.draft_template = ab.template(h.province, EvaluationKind.FINAL, publish=False, name="终期评估模板（草稿）")
+        h.draft_dimension = h.draft_template.dimensions.order_by("order").first()
+
+
+def build_cross_county_ties(h, own, other, *, credit_body: str) -> SimpleNamespace:
+    """County ``own`` working with county ``other``'s organisations, as counties do: it buys a
+    service from ``other``'s organisation (a contract of its own), and its staff entered an
+    organisation registered in ``other`` (``added_in`` is ``own``'s county) that holds no contract.
+    Both organisations are then visible to ``own``'s staff; neither is ``own``'s to change."""
+    ties = SimpleNamespace()
+    ties.contract = pb.contract(own.county, other.org, actor=h.root, number=f"{own.county.code[:6]}-CROSS",
+                                title=f"{own.tag}跨区购买项目", starts_on=datetime.date(2025, 1, 1))
+    ties.entered_org = project_services.organisation_create(
+        actor=own.staff, name=f"{other.tag}外地登记机构", credit_code=pb.credit_code(credit_body),
+        region=other.county, is_local=True, contact_name=f"{other.tag}外地联系人")
+    return ties

@@ -349,3 +349,148 @@ class Filler:
             return f"{pk}/history/{history_id}/", ""
         return None, (f"{route.name}: the walker cannot fill the regular expression {text!r}; "
                       f"teach tests/security/walker.py how, or list the route in NOT_WALKED with a reason")
+
+
+# ------------------------------------------------------------------ forms one by one (the write sweep)
+
+@dataclass
+class PageForm:
+    """One ``<form>`` of a page: where it posts and its controls as ``(name, value, kind)``, in order;
+    ``kind`` is the input's type, or "select", "textarea"."""
+
+    action: str
+    method: str
+    controls: list = field(default_factory=list)
+
+    def data(self) -> dict[str, list[str]]:
+        """What a browser would send (file inputs left out: the sweep adds its own files)."""
+        out: dict[str, list[str]] = {}
+        for name, value, kind in self.controls:
+            if kind != "file":
+                out.setdefault(name, []).append(value)
+        return out
+
+    def kinds(self) -> dict[str, str]:
+        return {name: kind for name, _value, kind in self.controls}
+
+
+class FormsParser(HTMLParser):
+    """The forms of a page, each with its own controls and their current values."""
+
+    SKIPPED = ("submit", "button", "image", "reset")
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[PageForm] = []
+        self._form: PageForm | None = None
+        self._select = None  # [name, multiple, chosen values, first non-empty value]
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self._form = PageForm(html.unescape(a.get("action") or ""), (a.get("method") or "get").lower())
+            self.forms.append(self._form)
+            return
+        if self._form is None:
+            return
+        name = a.get("name")
+        kind = (a.get("type") or "text").lower()
+        if tag == "input" and name and kind not in self.SKIPPED:
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            value = a.get("value")
+            self._form.controls.append((name, value if value is not None else ("on" if kind == "checkbox" else ""),
+                                        kind))
+        elif tag == "select" and name:
+            self._select = [name, "multiple" in a, [], None]
+        elif tag == "option" and self._select:
+            value = a.get("value", "")
+            if "selected" in a:
+                self._select[2].append(value)
+            elif self._select[3] is None and value:
+                self._select[3] = value
+        elif tag == "textarea" and name:
+            self._textarea = len(self._form.controls)
+            self._form.controls.append((name, "", "textarea"))
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            name, value, kind = self._form.controls[self._textarea]
+            self._form.controls[self._textarea] = (name, value + data, kind)
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self._select:
+            name, multiple, chosen, first = self._select
+            values = chosen if multiple else (chosen[-1:] or ([first] if first is not None else []))
+            self._form.controls.extend((name, value, "select") for value in values)
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            name, value, kind = self._form.controls[self._textarea]
+            # the HTML parser keeps the newline that follows <textarea>; a browser drops it
+            self._form.controls[self._textarea] = (name, value[1:] if value.startswith("\n") else value, kind)
+            self._textarea = None
+        elif tag == "form":
+            self._form = None
+
+
+def page_forms(response) -> list[PageForm]:
+    """The POST forms of an HTML page, each with its controls (no CSRF token: the test client needs none)."""
+    if response.status_code != 200 or "html" not in response.get("Content-Type", "") or response.streaming:
+        return []
+    parser = FormsParser()
+    parser.feed(response.content.decode("utf-8", "replace"))
+    forms = [f for f in parser.forms if f.method == "post"]
+    for form in forms:
+        form.controls = [c for c in form.controls if c[0] != "csrfmiddlewaretoken"]
+    return forms
+
+
+# ------------------------------------------------------------------ the database, row by row (the write sweep)
+
+class DatabaseSnapshot:
+    """Every row of every table of the given apps, keyed by table and primary key, read with one
+    plain SELECT per table (cheap enough to take after every request of a sweep). ``ignored``
+    names ``(model label, field name)`` columns left out."""
+
+    def __init__(self, app_labels, ignored=()):
+        from django.db import connection
+
+        quote = connection.ops.quote_name
+        self.tables = []
+        for model in apps.get_models(include_auto_created=True):
+            opts = model._meta
+            if opts.app_label not in app_labels or opts.proxy or not opts.managed:
+                continue
+            columns = [f for f in opts.concrete_fields if (opts.label, f.name) not in ignored and f is not opts.pk]
+            sql = "SELECT {} FROM {}".format(", ".join(quote(c) for c in [opts.pk.column, *[f.column for f in columns]]),
+                                             quote(opts.db_table))
+            self.tables.append((opts.label, [f.name for f in columns], sql))
+
+    def take(self) -> dict:
+        from django.db import connection
+
+        rows = {}
+        with connection.cursor() as cursor:
+            for label, _names, sql in self.tables:
+                cursor.execute(sql)
+                rows[label] = {row[0]: row[1:] for row in cursor.fetchall()}
+        return rows
+
+    def changes(self, before: dict, after: dict, limit: int = 12) -> list[str]:
+        """The rows added, deleted or changed (column by column), described for a person."""
+        out = []
+        for label, names, _sql in self.tables:
+            old, new = before[label], after[label]
+            if old == new:
+                continue
+            for pk in sorted(new.keys() - old.keys(), key=str):
+                out.append(f"{label} {pk} added: {dict(zip(names, new[pk], strict=True))}")
+            for pk in sorted(old.keys() - new.keys(), key=str):
+                out.append(f"{label} {pk} deleted: {dict(zip(names, old[pk], strict=True))}")
+            for pk in sorted(old.keys() & new.keys(), key=str):
+                if old[pk] != new[pk]:
+                    changed = {n: (a, b) for n, a, b in zip(names, old[pk], new[pk], strict=True) if a != b}
+                    out.append(f"{label} {pk} changed: " + ", ".join(f"{n} {a!r} -> {b!r}"
+                                                                     for n, (a, b) in changed.items()))
+        return out[:limit] + ([f"... and {len(out) - limit} more"] if len(out) > limit else [])
