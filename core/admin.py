@@ -1,6 +1,7 @@
 """Admin scoping shared by every app's admin: the same ``visible_to`` as the screens, failing
 closed; and admin writes whose service refusals come back as form errors."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten, unquote
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
@@ -98,8 +99,12 @@ class ScopedAdminMixin:
         return super().history_view(request, object_id, extra_context=extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        """One stored version (and its revert form): the same 404 outside the user's scope."""
+        """One stored version: the same 404 outside the user's scope. Reverting is off
+        (``SIMPLE_HISTORY_REVERT_DISABLED``), which hides the revert button but would still save a
+        posted form, past the services, the read-only admins and the report lock: a POST is refused."""
         self._ensure_in_scope(request, object_id)
+        if request.method == "POST" and getattr(settings, "SIMPLE_HISTORY_REVERT_DISABLED", False):
+            raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
 
     def _scoped_choices(self, field, db_field, request):

@@ -30,10 +30,11 @@ class StandardChecklistAdmin(ScopedAdminMixin, AuditedSaveMixin, SimpleHistoryAd
         return field
 
     def save_formset(self, request, form, formset, change):
+        items = formset.save(commit=False)  # this also fills ``deleted_objects``
         for obj in formset.deleted_objects:
             obj._history_user = request.user
             obj.delete()
-        for item in formset.save(commit=False):
+        for item in items:
             save_audited(item, actor=request.user)
         formset.save_m2m()
 

@@ -67,3 +67,23 @@ def test_a_choice_among_unscoped_rows_not_named_offers_nothing(rf, db):
     unnamed = AcceptanceAdmin(StationAcceptance, site).formfield_for_foreignkey(db_field, request)
     named = NamedAcceptanceAdmin(StationAcceptance, site).formfield_for_foreignkey(db_field, request)
     assert list(unnamed.queryset) == [] and named.queryset.exists()
+
+
+def test_a_posted_past_version_is_refused_and_changes_nothing(hierarchy, client):
+    """Reverting is off: the history page shows a past version, and posting its form saves nothing,
+    even for a superuser (it would bypass the services and the read-only admins)."""
+    from tests import builders
+    from tests.workforce import builders as wb
+
+    organisation = wb.organisation(hierarchy.county_a, name="旧名称社工服务中心")
+    organisation.name = "新名称社工服务中心"
+    organisation.save()
+    first = organisation.history.earliest()
+    client.force_login(builders.superuser())
+    url = f"/admin/projects/organisation/{organisation.pk}/history/{first.history_id}/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"name": "旧名称社工服务中心", "credit_code": organisation.credit_code,
+                                 "region": hierarchy.county_a.pk, "is_local": "on"})
+    assert response.status_code == 403
+    organisation.refresh_from_db()
+    assert organisation.name == "新名称社工服务中心" and organisation.history.count() == 2

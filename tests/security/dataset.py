@@ -17,7 +17,7 @@ from assessments import services as assessment_services
 from assessments.models import EvaluationKind
 from core.audit import save_audited
 from projects import services as project_services
-from projects.models import FundingSource, OrganisationMember, ProcurementPolicy
+from projects.models import FundingSource, Organisation, OrganisationMember, ProcurementPolicy
 from stations import services as station_services
 from stations.models import RegionLevel, ReportDeadline, Role, ServiceDomain, TargetGroup, TargetMetric
 from stations.services.standards import standard_checklists_seed
@@ -164,7 +164,11 @@ def build_cross_county_ties(h, own, other, *, credit_body: str) -> SimpleNamespa
     ties = SimpleNamespace()
     ties.contract = pb.contract(own.county, other.org, actor=h.root, number=f"{own.county.code[:6]}-CROSS",
                                 title=f"{own.tag}跨区购买项目", starts_on=datetime.date(2025, 1, 1))
+    # Entered before a county could register only its own county's organisations: the row as such
+    # data stands (registered in ``other``, ``added_in`` ``own``'s county).
     ties.entered_org = project_services.organisation_create(
-        actor=own.staff, name=f"{other.tag}外地登记机构", credit_code=pb.credit_code(credit_body),
+        actor=h.root, name=f"{other.tag}外地登记机构", credit_code=pb.credit_code(credit_body),
         region=other.county, is_local=True, contact_name=f"{other.tag}外地联系人")
+    Organisation.objects.filter(pk=ties.entered_org.pk).update(added_in=own.county)
+    ties.entered_org.refresh_from_db()
     return ties
