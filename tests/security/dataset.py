@@ -8,13 +8,19 @@ so that any of those strings in a response is a leak.
 from __future__ import annotations
 
 import datetime
+import time
 from decimal import Decimal
 from types import SimpleNamespace
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments import services as assessment_services
 from assessments.models import EvaluationKind
+from config.models import SecondFactor
+from config.two_factor import services as two_factor_services
 from core.audit import save_audited
 from projects import services as project_services
 from projects.models import FundingSource, Organisation, OrganisationMember, ProcurementPolicy
@@ -138,8 +144,9 @@ def build_county_a(h) -> SimpleNamespace:
 def build_write_targets(h, c) -> None:
     """Records of county ``c`` in the states the workflow steps act on, for the write sweep
     (tests/security/test_write_sweep.py): a submitted report (to approve or return), a submitted
-    evaluation (to finalise or return), and once per province a draft evaluation template (the
-    admin edits templates while they are drafts)."""
+    evaluation (to finalise or return), the station's latest status record (to correct or void),
+    and once per province a draft evaluation template (the admin edits templates while they are
+    drafts)."""
     tag = c.tag
     lines = [rb.line(ServiceDomain.ELDERLY_CARE, TargetGroup.ELDERLY_IN_DIFFICULTY, person_times=12, home_visits=2)]
     c.report_submitted = rb.report(c.station, c.head, datetime.date(2025, 4, 1), lines=lines,
@@ -151,6 +158,7 @@ def build_write_targets(h, c) -> None:
     assessment_services.evaluation_save_scores(actor=c.evaluator, evaluation=c.submitted_evaluation, scores=scores,
                                                comments=f"{tag}下半年评价")
     assessment_services.evaluation_submit(actor=c.evaluator, evaluation=c.submitted_evaluation)
+    c.status_reopened = c.station.status_changes.order_by("effective_on", "pk").last()  # to correct or void
     if not hasattr(h, "draft_template"):
         h.draft_template = ab.template(h.province, EvaluationKind.FINAL, publish=False, name="终期评估模板（草稿）")
         h.draft_dimension = h.draft_template.dimensions.order_by("order").first()
@@ -172,3 +180,28 @@ def build_cross_county_ties(h, own, other, *, credit_body: str) -> SimpleNamespa
     Organisation.objects.filter(pk=ties.entered_org.pk).update(added_in=own.county)
     ties.entered_org.refresh_from_db()
     return ties
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """The device's authenticator-app code now, as the app shows it; the next time step's when
+    this step's code was already taken (a device takes each time step once, and one step ahead
+    is within its tolerance)."""
+    device.refresh_from_db()
+    step = (int(time.time()) - device.t0) // device.step + device.drift
+    ahead = max(0, device.last_t + 1 - step)
+    return f"{totp(device.bin_key, device.step, device.t0 - ahead * device.step, device.digits, device.drift):06d}"
+
+
+def build_second_factor(c) -> None:
+    """Two-factor sign-in in county ``c``, for the write sweep: its staff member ``c.staff`` has
+    opened the enrolment page without confirming (an unconfirmed authenticator-app device, which
+    asks nothing at sign-in), and a second staff member, ``c.enrolled``, has bound an app through
+    the service: a confirmed device, recovery codes and the audited record of the enrolment."""
+    c.pending_device = two_factor_services.totp_device_pending(user=c.staff)
+    c.enrolled = builders.user(f"mfa_{c.county.code[:6]}", Role.COUNTY, c.county, last_name=c.tag,
+                               first_name="科长")
+    two_factor_services.enrolment_confirm(user=c.enrolled,
+                                          code=totp_code(two_factor_services.totp_device_pending(user=c.enrolled)))
+    c.totp_device = TOTPDevice.objects.get(user=c.enrolled, confirmed=True)
+    c.static_device = StaticDevice.objects.get(user=c.enrolled)
+    c.second_factor = SecondFactor.objects.get(user=c.enrolled)

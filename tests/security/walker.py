@@ -477,19 +477,23 @@ class DatabaseSnapshot:
                 rows[label] = {row[0]: row[1:] for row in cursor.fetchall()}
         return rows
 
-    def changes(self, before: dict, after: dict, limit: int = 12) -> list[str]:
-        """The rows added, deleted or changed (column by column), described for a person."""
+    def changes(self, before: dict, after: dict, limit: int = 12, ignore=None) -> list[str]:
+        """The rows added, deleted or changed (column by column), described for a person; without
+        the rows ``ignore(label, names, row)`` accepts (a changed row: its values before and after)."""
         out = []
+        skip = ignore or (lambda label, names, row: False)
         for label, names, _sql in self.tables:
             old, new = before[label], after[label]
             if old == new:
                 continue
             for pk in sorted(new.keys() - old.keys(), key=str):
-                out.append(f"{label} {pk} added: {dict(zip(names, new[pk], strict=True))}")
+                if not skip(label, names, new[pk]):
+                    out.append(f"{label} {pk} added: {dict(zip(names, new[pk], strict=True))}")
             for pk in sorted(old.keys() - new.keys(), key=str):
-                out.append(f"{label} {pk} deleted: {dict(zip(names, old[pk], strict=True))}")
+                if not skip(label, names, old[pk]):
+                    out.append(f"{label} {pk} deleted: {dict(zip(names, old[pk], strict=True))}")
             for pk in sorted(old.keys() & new.keys(), key=str):
-                if old[pk] != new[pk]:
+                if old[pk] != new[pk] and not (skip(label, names, old[pk]) and skip(label, names, new[pk])):
                     changed = {n: (a, b) for n, a, b in zip(names, old[pk], new[pk], strict=True) if a != b}
                     out.append(f"{label} {pk} changed: " + ", ".join(f"{n} {a!r} -> {b!r}"
                                                                      for n, (a, b) in changed.items()))
