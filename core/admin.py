@@ -61,6 +61,13 @@ def scope_problems(admin_class, model, parent_model=None) -> list[str]:
     return problems
 
 
+def refuse_revert(request) -> None:
+    """With reverting off (``SIMPLE_HISTORY_REVERT_DISABLED``) django-simple-history hides the
+    revert button of a past version but still saves a posted form: refuse the POST."""
+    if request.method == "POST" and getattr(settings, "SIMPLE_HISTORY_REVERT_DISABLED", False):
+        raise PermissionDenied
+
+
 class ScopedAdminMixin:
     """Lists, detail pages, search, autocomplete and foreign-key choices show only what the
     signed-in user may see, through the model's ``visible_to``.
@@ -103,8 +110,7 @@ class ScopedAdminMixin:
         (``SIMPLE_HISTORY_REVERT_DISABLED``), which hides the revert button but would still save a
         posted form, past the services, the read-only admins and the report lock: a POST is refused."""
         self._ensure_in_scope(request, object_id)
-        if request.method == "POST" and getattr(settings, "SIMPLE_HISTORY_REVERT_DISABLED", False):
-            raise PermissionDenied
+        refuse_revert(request)
         return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
 
     def _scoped_choices(self, field, db_field, request):

@@ -19,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from config.models import SecondFactor
 from config.two_factor import services
+from core.admin import refuse_revert
 
 
 def _superuser(request) -> bool:
@@ -70,6 +71,10 @@ class SecondFactorAdmin(SuperusersReadOnlyMixin, ResetSecondFactorMixin, SimpleH
     list_filter = ("status",)
     search_fields = ("user__username", "user__last_name", "user__first_name")
     list_select_related = ("user",)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        refuse_revert(request)  # a past version is read, never saved back
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
 
 
 class SuperuserTOTPDeviceAdmin(SuperusersReadOnlyMixin, TOTPDeviceAdmin):

@@ -341,15 +341,7 @@ BROKEN: dict[str, str] = {}
 # The owner's POST changes the database though the URL should refuse it to everyone, the owner
 # included (product bugs the sweep found, reported). Strict: the owner's test fails once the POST
 # changes nothing, so that the entry is removed and the URL's excuse holds again.
-KNOWN_OWNER_WRITES = {
-    "admin:config_secondfactor_simple_history":
-        "SecondFactorAdmin (config/two_factor/admin.py) is built on simple_history's SimpleHistoryAdmin, not on "
-        "the project's admin base whose history_form_view refuses a POST (core/admin.py): a superuser's POST to "
-        "/admin/config/secondfactor/<id>/history/<version>/ saves the posted form, with every field editable (the "
-        "history form is built without change=True, so has_change_permission=False does not make it read-only): a "
-        "reset record set back to active with its reset date cleared, or moved to another user, past the audited "
-        "services, with a history row without a reason",
-}
+KNOWN_OWNER_WRITES: dict[str, str] = {}
 
 # Writes a suspect makes by design: {(URL or "URL action", suspect): why}.
 ALLOWED = {
