@@ -269,6 +269,11 @@ class _Plan:
         for region in {region.code: region for region in missing}.values():
             self.ending[region.code] = (region, "")
             self.dated.append(_("%(code)s %(name)s 不在文件中（停用）") % {"code": region.code, "name": region.name})
+        for row in self.merged:
+            if row.successor_code in self.ending:
+                self.errors.append(_("第 %(line)s 行（%(code)s %(name)s）：并入区划 %(successor)s 不在文件中，也将停用")
+                                   % {"line": row.line, "code": row.code, "name": row.name,
+                                      "successor": row.successor_code})
 
 
 def _load_level(level: str, batch: list[DivisionRow], result: LoadResult, plan: _Plan, *, actor,

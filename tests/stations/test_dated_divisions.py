@@ -230,3 +230,26 @@ def test_the_admin_dates_and_audits_a_change_of_name_or_kind(ningxia, client):
     assert county_rows(AFTER)[0] == (5, 2)
     page = client.get(url).content.decode()
     assert "此前的名称和类型" in page and "宁东镇" in page
+
+
+def test_a_merge_into_a_township_that_ends_too_or_does_not_exist_is_refused(ningxia):
+    world = ningxia
+    into_missing = [*UPPER, "640181100000,宁东镇,township,640181000000,",
+                    "640181102000,马家滩镇,township,640181000000,640181104000"]
+    into_unknown = [*DIVISIONS_2024[:-2], "640181102000,马家滩镇,township,640181000000,640181199000",
+                    DIVISIONS_2024[-1]]
+    for rows, problem in ((into_missing, "并入区划 640181104000 不在文件中，也将停用"),
+                          (into_unknown, "并入区划代码 640181199000 不存在")):
+        with pytest.raises(CommandError) as refusal:
+            load(write(world["tmp_path"], "bad.csv", rows), "--effective", EFFECTIVE)
+        assert problem in str(refusal.value)
+    assert not Region.objects.filter(valid_to__isnull=False).exists()
+
+
+def test_the_dashboard_queries_do_not_grow_with_dated_changes(ningxia, django_assert_num_queries):
+    world = ningxia
+    with django_assert_num_queries(6):
+        coverage_dashboard(region=world["county"], on_date=AFTER)
+    load(write(world["tmp_path"], "2025.csv", DIVISIONS_2025), "--effective", EFFECTIVE)
+    with django_assert_num_queries(6):
+        coverage_dashboard(region=world["county"], on_date=AFTER)
