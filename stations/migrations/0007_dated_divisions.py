@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='coverageperiod',
-            index=models.Index(fields=['township_code'], name='coverage_period_code_idx', opclasses=['varchar_pattern_ops']),
+            index=models.Index(fields=['township_code', 'starts_on'], name='coverage_period_code_idx'),
         ),
         migrations.AddField(
             model_name='regionchange',

@@ -218,8 +218,7 @@ class CoveragePeriod(models.Model):
             models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gt=F("starts_on")),
                                    name="coverage_period_ends_after_start"),
         ]
-        indexes = [models.Index(fields=["township_code"], name="coverage_period_code_idx",
-                                opclasses=["varchar_pattern_ops"])]
+        indexes = [models.Index(fields=["township_code", "starts_on"], name="coverage_period_code_idx")]
 
     def __str__(self):
         return f"{self.station_id} {self.starts_on}–{self.ends_on or ''}"

@@ -9,7 +9,7 @@ merge on (:mod:`stations.services.coverage_periods`).
 
 :func:`dated_counts` gives both numbers for any number of dates and groups of townships in one
 query: townships by their present kind, corrected by their few versions, and the covered ones
-from the coverage periods, as three grouped selects joined by ``UNION ALL``.
+from the coverage periods, as grouped selects joined by ``UNION ALL``.
 """
 
 from __future__ import annotations
@@ -32,6 +32,18 @@ def counted_kinds(kinds) -> Counted:
     return lambda kind, code: Q(**{f"{kind}__in": kinds})
 
 
+def code_range_q(field: str, prefix: str) -> Q:
+    """Codes that start with ``prefix``, as a range (``prefix <= code < next prefix``): an index serves
+    it on every database, where a ``LIKE 'prefix%'`` needs a special one on PostgreSQL and none serves
+    it on SQLite."""
+    if not prefix:
+        return Q()
+    upper = str(int(prefix) + 1).zfill(len(prefix))
+    if len(upper) > len(prefix):  # 99…: nothing sorts after it
+        return Q(**{f"{field}__gte": prefix})
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
+
+
 def holding_q(on_date: datetime.date) -> Q:
     """Coverage periods that hold a date."""
     return Q(starts_on__lte=on_date) & (Q(ends_on__isnull=True) | Q(ends_on__gt=on_date))
@@ -43,36 +55,37 @@ def dated_counts(*, prefix: str, dates: Sequence[datetime.date], counted: Counte
     date, covered townships on each date), for the townships whose code starts with ``prefix``.
     One query; groups without any township are absent."""
     n = len(dates)
-    townships = (
-        Region.objects.filter(level=RegionLevel.TOWNSHIP, code__startswith=prefix)
-        .annotate(part=Value("t"), group=Substr("code", 1, group_length)).values("part", "group")
-        .annotate(**{f"n{i}": Count("pk", filter=existing_on_q(day) & counted("kind", "code"))
-                     for i, day in enumerate(dates)})
-        .order_by()
-    )
-    # A township whose kind on the date was another one: count it with that kind instead.
-    corrections = (
-        RegionVersion.objects.filter(region__level=RegionLevel.TOWNSHIP, region__code__startswith=prefix)
-        .annotate(part=Value("t"), group=Substr("region__code", 1, group_length)).values("part", "group")
-        .annotate(**{f"n{i}": Count("pk", filter=_in_force(day) & counted("kind", "region__code"))
-                     - Count("pk", filter=_in_force(day) & counted("region__kind", "region__code"))
-                     for i, day in enumerate(dates)})
-        .order_by()
-    )
-    # One township may hold several stations' periods on a date (a merge): count townships.
-    covered = (
-        CoveragePeriod.objects.filter(counted("township_kind", "township_code"), township_code__startswith=prefix)
-        .annotate(part=Value("c"), group=Substr("township_code", 1, group_length)).values("part", "group")
-        .annotate(**{f"n{i}": Count("township_code", distinct=True, filter=holding_q(day))
-                     for i, day in enumerate(dates)})
-        .order_by()
-    )
+
+    def grouped(queryset, part: str, code: str, counts: list):
+        return (queryset.filter(code_range_q(code, prefix))
+                .annotate(part=Value(part), group=Substr(code, 1, group_length)).values("part", "group")
+                .annotate(**{f"n{i}": count for i, count in enumerate(counts)}).order_by())
+
+    townships = Region.objects.filter(counted("kind", "code"), level=RegionLevel.TOWNSHIP)
+    undated = Q(valid_from__isnull=True, valid_to__isnull=True)
+    versions = RegionVersion.objects.filter(region__level=RegionLevel.TOWNSHIP)
+    parts = [
+        # Townships in use since the first load and still: counted on every date (most of them).
+        grouped(townships.filter(undated), "+", "code", [Count("pk")] * n),
+        # Townships set up or ended on some day: counted on the dates they existed.
+        grouped(townships.exclude(undated), "+", "code",
+                [Count("pk", filter=existing_on_q(day)) for day in dates]),
+        # A township whose kind on a date was another one (a version in force then): counted with
+        # that kind instead of its present one.
+        grouped(versions.filter(counted("kind", "region__code")), "+", "region__code",
+                [Count("pk", filter=_in_force(day)) for day in dates]),
+        grouped(versions.filter(counted("region__kind", "region__code")), "-", "region__code",
+                [Count("pk", filter=_in_force(day)) for day in dates]),
+        # One township may hold several stations' periods on a date (a merge): count townships.
+        grouped(CoveragePeriod.objects.filter(counted("township_kind", "township_code")), "c", "township_code",
+                [Count("township_code", distinct=True, filter=holding_q(day)) for day in dates]),
+    ]
     result: dict[str, tuple[list[int], list[int]]] = {}
-    for row in townships.union(corrections, covered, all=True):
+    for row in parts[0].union(*parts[1:], all=True):
         totals, covering = result.setdefault(row["group"], ([0] * n, [0] * n))
-        target = totals if row["part"] == "t" else covering
+        target, sign = (covering, 1) if row["part"] == "c" else (totals, 1 if row["part"] == "+" else -1)
         for i in range(n):
-            target[i] += row[f"n{i}"]
+            target[i] += sign * row[f"n{i}"]
     return result
 
 
