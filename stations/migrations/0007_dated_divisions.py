@@ -60,6 +60,15 @@ class Migration(migrations.Migration):
             field=models.DateField(blank=True, help_text='该区划存在的最后一天；为空表示仍在使用。', null=True, verbose_name='停用日期'),
         ),
         migrations.AddIndex(
+            model_name='region',
+            index=models.Index(condition=models.Q(('valid_from__isnull', False), ('valid_to__isnull', False), _connector='OR'), fields=['code'], name='region_dated_idx'),
+        ),
+        migrations.AddField(
+            model_name='coverageperiod',
+            name='merged_in',
+            field=models.BooleanField(default=False),
+        ),
+        migrations.AddIndex(
             model_name='coverageperiod',
             index=models.Index(fields=['township_code', 'starts_on'], name='coverage_period_code_idx'),
         ),

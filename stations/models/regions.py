@@ -176,6 +176,9 @@ class Region(models.Model):
         indexes = [
             models.Index(fields=["code"], name="region_code_prefix_idx", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["level", "code"], name="region_level_code_idx"),
+            # The few regions set up or ended on a day (dated division loads), found without a scan.
+            models.Index(fields=["code"], condition=Q(valid_from__isnull=False) | Q(valid_to__isnull=False),
+                         name="region_dated_idx"),
         ]
 
     def __str__(self):

@@ -207,6 +207,9 @@ class CoveragePeriod(models.Model):
     township_kind = models.CharField(max_length=20)
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
+    # Counted in a township the station's own was merged into: that township may have its own
+    # station too, so these are the only periods two of which can cover one township on one day.
+    merged_in = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("覆盖时段")

@@ -17,11 +17,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Sequence
 
-from django.db.models import Count, Q, Value
+from django.db import connection
+from django.db.models import BooleanField, Count, Q, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
 
 from stations.models import CoveragePeriod, Region, RegionLevel, RegionVersion
-from stations.models.regions import existing_on_q, version_covers_q
 
 # counted(kind_field, code_field) -> the condition on a row's kind (and code, where provinces differ)
 Counted = Callable[[str, str], Q]
@@ -44,11 +45,6 @@ def code_range_q(field: str, prefix: str) -> Q:
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
 
 
-def holding_q(on_date: datetime.date) -> Q:
-    """Coverage periods that hold a date."""
-    return Q(starts_on__lte=on_date) & (Q(ends_on__isnull=True) | Q(ends_on__gt=on_date))
-
-
 def dated_counts(*, prefix: str, dates: Sequence[datetime.date], counted: Counted,
                  group_length: int) -> dict[str, tuple[list[int], list[int]]]:
     """Group (the first ``group_length`` digits of the township code) → (counted townships on each
@@ -62,35 +58,63 @@ def dated_counts(*, prefix: str, dates: Sequence[datetime.date], counted: Counte
                 .annotate(**{f"n{i}": count for i, count in enumerate(counts)}).order_by())
 
     townships = Region.objects.filter(counted("kind", "code"), level=RegionLevel.TOWNSHIP)
-    undated = Q(valid_from__isnull=True, valid_to__isnull=True)
+    dated = Q(valid_from__isnull=False) | Q(valid_to__isnull=False)
     versions = RegionVersion.objects.filter(region__level=RegionLevel.TOWNSHIP)
+    periods = CoveragePeriod.objects.filter(counted("township_kind", "township_code"))
+    existing, in_force, holding = (_day_in(Region, "valid_from", "valid_to"),
+                                   _day_in(RegionVersion, "valid_from", "valid_to"),
+                                   _day_in(CoveragePeriod, "starts_on", "ends_on", last_included=False))
     parts = [
         # Townships in use since the first load and still: counted on every date (most of them).
-        grouped(townships.filter(undated), "+", "code", [Count("pk")] * n),
+        grouped(townships.exclude(dated), "=", "code", [Count("pk")] + [Value(0)] * (n - 1)),
         # Townships set up or ended on some day: counted on the dates they existed.
-        grouped(townships.exclude(undated), "+", "code",
-                [Count("pk", filter=existing_on_q(day)) for day in dates]),
+        grouped(townships.filter(dated), "+", "code", [Count("pk", filter=existing(day)) for day in dates]),
         # A township whose kind on a date was another one (a version in force then): counted with
         # that kind instead of its present one.
         grouped(versions.filter(counted("kind", "region__code")), "+", "region__code",
-                [Count("pk", filter=_in_force(day)) for day in dates]),
+                [Count("pk", filter=in_force(day)) for day in dates]),
         grouped(versions.filter(counted("region__kind", "region__code")), "-", "region__code",
-                [Count("pk", filter=_in_force(day)) for day in dates]),
-        # One township may hold several stations' periods on a date (a merge): count townships.
-        grouped(CoveragePeriod.objects.filter(counted("township_kind", "township_code")), "c", "township_code",
-                [Count("township_code", distinct=True, filter=holding_q(day)) for day in dates]),
+                [Count("pk", filter=in_force(day)) for day in dates]),
+        # Covered townships: one period of its own station at most holds a township on a day...
+        grouped(periods.filter(merged_in=False), "c", "township_code",
+                [Count("pk", filter=holding(day)) for day in dates]),
+        # ...and periods of merged townships' stations count where no such period holds it, once.
+        grouped(periods.filter(merged_in=True), "c", "township_code",
+                [Count("township_code", distinct=True, filter=_not_held_by_own(day)) for day in dates]),
     ]
     result: dict[str, tuple[list[int], list[int]]] = {}
     for row in parts[0].union(*parts[1:], all=True):
         totals, covering = result.setdefault(row["group"], ([0] * n, [0] * n))
-        target, sign = (covering, 1) if row["part"] == "c" else (totals, 1 if row["part"] == "+" else -1)
+        counts = [row["n0"]] * n if row["part"] == "=" else [row[f"n{i}"] for i in range(n)]
+        target, sign = (covering, 1) if row["part"] == "c" else (totals, -1 if row["part"] == "-" else 1)
         for i in range(n):
-            target[i] += sign * row[f"n{i}"]
+            target[i] += sign * counts[i]
     return result
 
 
-def _in_force(on_date: datetime.date) -> Q:
-    return version_covers_q(on_date) & existing_on_q(on_date, "region__")
+# The conditions on a date are written as SQL: built as filters, ten dates over six parts took
+# longer to build than the query took to run. Standard SQL, the same on SQLite and PostgreSQL.
+
+def _column(model, name: str) -> str:
+    return f"{connection.ops.quote_name(model._meta.db_table)}.{connection.ops.quote_name(name)}"
+
+
+def _day_in(model, first: str, last: str, *, last_included: bool = True):
+    """The condition "the row's days (``first`` to ``last``, empty: unbounded) hold the date"."""
+    sql = (f"({_column(model, first)} IS NULL OR {_column(model, first)} <= %s) AND "
+           f"({_column(model, last)} IS NULL OR {_column(model, last)} {'>=' if last_included else '>'} %s)")
+    return lambda day: RawSQL(sql, (day, day), output_field=BooleanField())
+
+
+def _not_held_by_own(day: datetime.date):
+    """A merged township's station's period holds the date, and no period of the successor's own
+    station does (it would count the township already)."""
+    table, code = _column(CoveragePeriod, "starts_on").split(".")[0], _column(CoveragePeriod, "township_code")
+    sql = (f"{_column(CoveragePeriod, 'starts_on')} <= %s AND ({_column(CoveragePeriod, 'ends_on')} IS NULL OR "
+           f"{_column(CoveragePeriod, 'ends_on')} > %s) AND NOT EXISTS (SELECT 1 FROM {table} own "
+           f"WHERE own.township_code = {code} AND own.merged_in = %s AND own.starts_on <= %s "
+           f"AND (own.ends_on IS NULL OR own.ends_on > %s))")
+    return RawSQL(sql, (day, day, False, day, day), output_field=BooleanField())
 
 
 def regions_on(queryset, on_date: datetime.date) -> list[Region]:

@@ -127,8 +127,9 @@ def refresh_coverage_periods(station_ids: Iterable[int] | None = None) -> int:
                    .order_by("station_id", "effective_on", "pk").values_list("station_id", "effective_on", "status"))
         for station_id, effective_on, status in changes:
             histories.setdefault(station_id, []).append((effective_on, status))
+        own = {region_id: info[0] for region_id, info in attribution.regions.items()}
         periods = [CoveragePeriod(station_id=station_id, township_code=code, township_kind=kind, starts_on=starts_on,
-                                  ends_on=ends_on)
+                                  ends_on=ends_on, merged_in=code != own[townships[station_id]])
                    for station_id, history in histories.items()
                    for period_start, period_end in covering_periods(history)
                    for starts_on, ends_on, code, kind in clip(attribution.segments(townships[station_id]),

@@ -253,3 +253,17 @@ def test_the_dashboard_queries_do_not_grow_with_dated_changes(ningxia, django_as
     load(write(world["tmp_path"], "2025.csv", DIVISIONS_2025), "--effective", EFFECTIVE)
     with django_assert_num_queries(6):
         coverage_dashboard(region=world["county"], on_date=AFTER)
+
+
+def test_a_township_covered_by_its_own_station_and_a_merged_ones_counts_once(ningxia):
+    world = ningxia
+    into_linhe = [*UPPER, "640181100000,宁东镇,township,640181000000,",
+                  "640181102000,马家滩镇,township,640181000000,640181101000",
+                  "640181104000,狼皮子梁乡,township,640181000000,"]
+    load(write(world["tmp_path"], "2025.csv", into_linhe), "--effective", EFFECTIVE)
+    assert county_rows(AFTER) == ((5, 2), {"宁东镇": 1, "临河镇": 1, "城区街道": 0, "白土岗乡": 0, "狼皮子梁乡": 0})
+    assert national_dashboard(on_date=AFTER).summary.covered == 2
+    trends = coverage_trends(user=builders.superuser(), region=world["province"], on_date=AFTER)
+    assert (trends.summary.townships, trends.summary.covered) == (5, 2)
+    assert coverage_dashboard(region=world["county"], on_date=AFTER).chart[-1].covered == 2
+    assert county_rows(BEFORE)[0] == (6, 3)
