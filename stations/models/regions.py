@@ -109,7 +109,7 @@ class RegionQuerySet(ScopedQuerySet):
         (``name_on``, ``kind_on``): their own, unless a dated change came after the date."""
         def then(field):
             return Subquery(RegionVersion.objects.filter(version_covers_q(on_date), region=OuterRef("pk"))
-                            .values(field)[:1])
+                            .order_by().values(field)[:1])
 
         return self.existing_on(on_date).annotate(name_on=Coalesce(then("name"), F("name")),
                                                   kind_on=Coalesce(then("kind"), F("kind")))

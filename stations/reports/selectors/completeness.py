@@ -146,7 +146,7 @@ def report_completeness(*, user, region: Region, period: datetime.date) -> Compl
 
 def _name_on(on_date: datetime.date):
     """A station's township's name on the date (before a dated rename, the old one)."""
-    older = RegionVersion.objects.covering(on_date).filter(region=OuterRef("region")).values("name")[:1]
+    older = RegionVersion.objects.covering(on_date).filter(region=OuterRef("region")).order_by().values("name")[:1]
     return Coalesce(Subquery(older), F("region__name"))
 
 
