@@ -8,7 +8,8 @@ row for row, with what the pure functions here rebuild from the source tables:
 
 - stations: station_create, station_change_status, station_update (township; kind), the station
   admin's change and add forms, the station upload (stations_save_in_bulk), stations_save_in_bulk
-  moving a station, a division file load, the region admin changing a township's kind;
+  moving a station, a dated division file load (a kind changed; a merge), the region admin changing a
+  township's kind from a date;
 - workforce: person_create, person_update (registering region), employment_create, _update (station,
   person), _delete, the people and assignment uploads, the person admin's assignment inline and the
   assignment admin (expected to fail until the admin calls the services);
@@ -18,6 +19,7 @@ The national data generator is checked the same way in tests/config/test_generat
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections import defaultdict
 from types import SimpleNamespace
 
@@ -44,19 +46,54 @@ D = datetime.date
 
 # -- the summaries rebuilt from nothing ---------------------------------------------------------
 
+def township_on(region: Region, day: datetime.date) -> tuple[str, str] | None:
+    """(code, kind) of the township a station placed in ``region`` counts in on ``day``: the region
+    with its kind that day, or once it ended, its successor's (None: no township then)."""
+    for _step in range(20):
+        if region.valid_to is not None and day > region.valid_to:
+            if region.successor is None:
+                return None
+            region = region.successor
+            continue
+        if region.valid_from is not None and day < region.valid_from:
+            return None
+        version = next((v for v in region.versions.all() if (v.valid_from is None or v.valid_from <= day)
+                        and day <= v.valid_to), None)
+        return region.code, version.kind if version else region.kind
+    return None
+
+
 def expected_coverage_periods() -> set[tuple]:
     """(station, township code, township kind, starts_on, ends_on) of every covering run of every
-    township station's status history, under its township as it is now."""
+    township station's status history, cut where the township it counts in, or that township's kind,
+    changed (the divisions are dated)."""
     histories = defaultdict(list)
     for station_id, effective_on, status in Station.objects.filter(
             kind=StationKind.TOWNSHIP_STATION).values_list("pk", "status_changes__effective_on",
                                                            "status_changes__status"):
         if effective_on is not None:
             histories[station_id].append((effective_on, status))
-    townships = dict(Station.objects.values_list("pk", "region__code"))
-    kinds = dict(Station.objects.values_list("pk", "region__kind"))
-    return {(station_id, townships[station_id], kinds[station_id], start, end)
-            for station_id, history in histories.items() for start, end in covering_periods(sorted(history))}
+    regions = {region.pk: region for region in Region.objects.prefetch_related("versions")}
+    for region in regions.values():
+        region.successor = regions.get(region.successor_id)
+    cuts = {day for region in regions.values() for day in (
+        region.valid_from, region.valid_to and region.valid_to + datetime.timedelta(days=1),
+        *(version.valid_to + datetime.timedelta(days=1) for version in region.versions.all())) if day}
+    placed = dict(Station.objects.values_list("pk", "region_id"))
+    expected = set()
+    for station_id, history in histories.items():
+        for start, end in covering_periods(sorted(history)):
+            days = [start, *sorted(day for day in cuts if start < day and (end is None or day < end)), end]
+            pieces = []
+            for piece_start, piece_end in itertools.pairwise(days):
+                township = township_on(regions[placed[station_id]], piece_start)
+                if pieces and pieces[-1][2] == township and pieces[-1][1] == piece_start:
+                    pieces[-1] = (pieces[-1][0], piece_end, township)
+                else:
+                    pieces.append((piece_start, piece_end, township))
+            expected |= {(station_id, *township, piece_start, piece_end)
+                         for piece_start, piece_end, township in pieces if township}
+    return expected
 
 
 def expected_placements(today: datetime.date) -> dict[int, tuple]:
@@ -168,15 +205,23 @@ def stations_in_bulk(w):
 def division_load(w):
     path = w.tmp_path / "divisions.csv"
     path.write_text("code,name,level,parent_code\n420102002000,大智经济开发区,township,420102000000\n", "utf-8")
-    divisions.load(divisions.read_csv(path))
+    divisions.load(divisions.read_csv(path), effective_on=D(2023, 1, 1))
     assert Region.objects.get(pk=w.a1.pk).kind == RegionKind.OTHER_TOWNSHIP
+
+
+def division_merge(w):
+    """A township merged into another: its station counts in the successor from the day on."""
+    path = w.tmp_path / "divisions.csv"
+    path.write_text("code,name,level,parent_code,successor_code\n"
+                    "420102002000,大智街道,township,420102000000,420102003000\n", "utf-8")
+    divisions.load(divisions.read_csv(path), effective_on=D(2024, 1, 1))
 
 
 def region_admin_kind(w):
     w.client.force_login(w.root)
     url = reverse("admin:stations_region_change", args=[w.a1.pk])
     data = form_data(w.client.get(url))
-    data.update(kind=RegionKind.OTHER_TOWNSHIP)
+    data.update(kind=RegionKind.OTHER_TOWNSHIP, effective_on="2023-07-01")
     assert w.client.post(url, data).status_code == 302
 
 
@@ -256,7 +301,8 @@ def upload_to(client, url_name, upload_file):
 
 WRITES = [
     station_create, station_change_status, station_update_township, station_update_kind, station_admin_change,
-    station_admin_add, station_import, stations_in_bulk, division_load, region_admin_kind,
+    station_admin_add, station_import, stations_in_bulk, division_load, division_merge,
+    region_admin_kind,
     person_create, person_update_region, employment_create, employment_update, employment_reassign,
     employment_delete, person_import, employment_import,
     person_admin_inline, employment_admin_change,

@@ -10,40 +10,8 @@ from core.audit import save_audited
 from stations import services
 from stations.admin.filters import MeetsStandardFilter, StationStatusTodayFilter, region_filter
 from stations.admin.standards import AcceptanceItemResultInline
-from stations.models import Region, Role, Station, StationAcceptance, StationStatus, StationStatusChange, User
+from stations.models import Role, Station, StationAcceptance, StationStatus, StationStatusChange, User
 from stations.roles import ensure_role_groups
-from stations.services import regions as region_services
-
-
-class RegionLevelFilter(admin.SimpleListFilter):
-    title = _("级别")
-    parameter_name = "level"
-
-    def lookups(self, request, model_admin):
-        return Region._meta.get_field("level").choices
-
-    def queryset(self, request, queryset):
-        return queryset.filter(level=self.value()) if self.value() else queryset
-
-
-@admin.register(Region)
-class RegionAdmin(ScopedAdminMixin, ServiceWritesAdminMixin, admin.ModelAdmin):
-    list_display = ("code", "name", "level", "kind", "parent", "population")
-    list_filter = (RegionLevelFilter, "kind")
-    search_fields = ("code", "name")
-    autocomplete_fields = ("parent",)
-    list_select_related = ("parent",)
-    readonly_fields = ("code", "level", "parent")
-
-    def get_readonly_fields(self, request, obj=None):
-        return () if obj is None else self.readonly_fields
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            super().save_model(request, obj, form, change)  # a new division: no service adds one by hand
-            return
-        region_services.region_update(actor=request.user, region=Region.objects.get(pk=obj.pk),
-                                      **{name: getattr(obj, name) for name in region_services.REGION_FIELDS})
 
 
 @admin.register(User)

@@ -268,17 +268,22 @@ class CoveragePeriod(models.Model):
     """A stretch of days on which a township station covered its township (pilot or operating):
     from ``starts_on`` up to the day before ``ends_on`` (open while it still covers).
 
-    A summary of the status history for the national dashboard, which counts covered townships at
+    A summary of the status history for the coverage dashboards, which count covered townships at
     up to ten dates across the country: counting these rows is a fraction of replaying 100,000+
-    status changes. It carries the township's code and kind so that the count needs no join. Rebuilt
-    per station by :func:`stations.services.coverage_periods.refresh_coverage_periods` from every
-    write of a status change, a station or a township's kind; tests pin it to the history."""
+    status changes. It carries the township's code and kind so that the count needs no join: those
+    the station counted in on those days (a period is cut where its township changed kind or was
+    merged into another, see :mod:`stations.selectors.divisions`). Rebuilt per station by
+    :func:`stations.services.coverage_periods.refresh_coverage_periods` from every write of a status
+    change, a station or a township; tests pin it to the history."""
 
     station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="coverage_periods")
     township_code = models.CharField(max_length=12)
     township_kind = models.CharField(max_length=20)
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
+    # Counted in a township the station's own was merged into: that township may have its own
+    # station too, so these are the only periods two of which can cover one township on one day.
+    merged_in = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("覆盖时段")
@@ -290,6 +295,7 @@ class CoveragePeriod(models.Model):
             models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gt=F("starts_on")),
                                    name="coverage_period_ends_after_start"),
         ]
+        indexes = [models.Index(fields=["township_code", "starts_on"], name="coverage_period_code_idx")]
 
     def __str__(self):
         return f"{self.station_id} {self.starts_on}–{self.ends_on or ''}"

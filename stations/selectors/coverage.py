@@ -1,14 +1,13 @@
 """Coverage against targets, as of a date, for a region and its child regions.
 
-Every number is computed in the database from the station status history, so
-coverage "at the end of 2022" comes out the same later. The selectors run a
-fixed number of queries however many regions they show: townships are grouped
-by the significant prefix of their code (``Substr(code, 1, n)``) with a
-correlated ``Exists`` for "has a covering station on D"; the chart reads the
-region's townships with their stations' status histories in one query and replays
-the histories for every date (a correlated ``Exists`` per township and date was
-the slowest part of a province's dashboard). The national dashboard counts the whole country from
-the stations' coverage periods, a summary of the same histories (``national_dashboard``).
+Every number counts the townships as the divisions were on the date (those in use then, with
+their kind then) and the township stations covering them then (pilot or operating), so coverage
+"at the end of 2022" comes out the same later, whatever was renamed, merged or changed since: see
+:mod:`stations.selectors.divisions`, whose ``dated_counts`` is the one query behind every figure.
+The selectors run a fixed number of queries however many regions they show: townships and
+covered townships are grouped by the significant prefix of their code (``Substr(code, 1, n)``),
+covered ones counted from the stations' coverage periods (a summary of their status histories
+kept by the services), for one date or every date of the chart at once.
 """
 
 from __future__ import annotations
@@ -17,24 +16,21 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import Substr
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from core.scope import scope_of
 from stations.models import (
     CHILD_LEVEL,
-    COVERING_STATUSES,
     PREFIX_LENGTH,
     TARGET_LEVELS,
     Region,
     RegionLevel,
-    Station,
-    StationKind,
     TargetMetric,
     counted_kinds_for,
 )
+from stations.selectors.divisions import counted_kinds, dated_counts, regions_on
 from stations.selectors.lights import Light, coverage_light
 from stations.selectors.targets import ApplicableTarget, chain_codes, count_gap, resolve_target, targets_by_region
 
@@ -166,37 +162,26 @@ def dashboard_region(*, user, code: str) -> Region:
     return region
 
 
-def _covering_station_exists(on_date: datetime.date) -> Exists:
-    return Exists(Station.objects.filter(region=OuterRef("pk")).covering_at(on_date))
-
-
-def _counted_townships(region: Region, kinds):
-    return Region.objects.filter(level=RegionLevel.TOWNSHIP, kind__in=kinds, code__startswith=region.prefix)
-
-
 def coverage_rows(*, region: Region, on_date: datetime.date, kinds=None) -> tuple[CoverageRow, list[CoverageRow]]:
-    """The region's own coverage row and one row per child region (cities, counties or townships),
-    in three queries whatever the number of children."""
+    """The region's own coverage row and one row per child region (cities, counties or townships)
+    as the divisions were on the date, in three queries whatever the number of children."""
     kinds = kinds or counted_kinds_for(region)
     child_level = CHILD_LEVEL[region.level]
-    children = Region.objects.filter(parent=region).order_by("code")
+    # The region's own name on the date comes with its children's, in the same query.
+    children = regions_on(Region.objects.filter(Q(parent=region) | Q(pk=region.pk)).order_by("code"), on_date)
+    name = next((child.name for child in children if child.pk == region.pk), region.name)
+    children = [child for child in children if child.pk != region.pk]
     if child_level == RegionLevel.TOWNSHIP:
-        children = children.filter(kind__in=kinds)
-    children = list(children)
+        children = [child for child in children if child.kind in kinds]
     n = PREFIX_LENGTH[child_level]
-    groups = (
-        _counted_townships(region, kinds)
-        .annotate(group=Substr("code", 1, n)).values("group")
-        .annotate(total=Count("pk"), covered=Count("pk", filter=Q(_covering_station_exists(on_date))))
-        .order_by("group")
-    )
-    counts = {row["group"]: (row["total"], row["covered"]) for row in groups}
+    groups = dated_counts(prefix=region.prefix, dates=[on_date], counted=counted_kinds(kinds), group_length=n)
+    counts = {group: (totals[0], covered[0]) for group, (totals, covered) in groups.items()}
     chain = chain_codes(region.code, region.level)
     codes = set(chain) | {child.code for child in children if child.level in TARGET_LEVELS}
     by_metric = targets_by_region(codes, TargetMetric.TOWNSHIP_COVERAGE_PCT, TargetMetric.STATIONS_PER_COUNTY_MIN)
     targets, count_targets = by_metric[TargetMetric.TOWNSHIP_COVERAGE_PCT], by_metric[
         TargetMetric.STATIONS_PER_COUNTY_MIN]
-    summary = CoverageRow(code=region.code, name=region.name, level=region.level, region=region,
+    summary = CoverageRow(code=region.code, name=name, level=region.level, region=region,
                           townships=sum(total for total, _ in counts.values()),
                           covered=sum(covered for _, covered in counts.values()),
                           target=resolve_target(chain, targets, on_date))
@@ -240,32 +225,19 @@ def chart_dates(on_date: datetime.date) -> list[datetime.date]:
 
 
 def coverage_over_time(*, region: Region, dates: list[datetime.date], kinds=None) -> list[ChartPoint]:
-    """Coverage of the region at each date, against the target applicable then: two queries."""
+    """Coverage of the region at each date (its townships as they were on that date), against the
+    target applicable then: two queries."""
     kinds = kinds or counted_kinds_for(region)
-    rows = (_counted_townships(region, kinds)
-            .values_list("pk", "stations__kind", "stations__pk", "stations__status_changes__effective_on",
-                         "stations__status_changes__voided", "stations__status_changes__status")
-            .order_by("pk", "stations__pk", "stations__status_changes__effective_on", "stations__status_changes__pk"))
-    townships, covered = set(), [set() for _ in dates]
-    history: list[tuple[datetime.date, str]] = []
-    for index, (township, kind, station, effective_on, voided, status) in enumerate(rows := list(rows)):
-        townships.add(township)
-        if kind == StationKind.TOWNSHIP_STATION and effective_on is not None and not voided:
-            history.append((effective_on, status))
-        if index + 1 == len(rows) or rows[index + 1][2] != station or rows[index + 1][0] != township:
-            for point, on_date in enumerate(dates):  # the status in force: the latest change on or before the date
-                current = [status for day, status in history if day <= on_date]
-                if current and current[-1] in COVERING_STATUSES:
-                    covered[point].add(township)
-            history = []
-    counts = {"total": len(townships), **{f"c{index}": len(covered[index]) for index in range(len(dates))}}
+    groups = dated_counts(prefix=region.prefix, dates=dates, counted=counted_kinds(kinds),
+                          group_length=len(region.prefix))
+    totals, covered = groups.get(region.prefix, ([0] * len(dates), [0] * len(dates)))
     chain = chain_codes(region.code, region.level)
     targets = targets_by_region(set(chain), TargetMetric.TOWNSHIP_COVERAGE_PCT)[TargetMetric.TOWNSHIP_COVERAGE_PCT]
     points = []
     for index, on_date in enumerate(dates):
         target = resolve_target(chain, targets, on_date)
         target_pct = target.value if target and target.unit == "percent" else None
-        points.append(ChartPoint(on_date=on_date, townships=counts["total"], covered=counts[f"c{index}"],
+        points.append(ChartPoint(on_date=on_date, townships=totals[index], covered=covered[index],
                                  target_pct=target_pct))
     return points
 

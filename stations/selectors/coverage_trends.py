@@ -1,10 +1,10 @@
 """A province's cities and counties (or a city's counties) in one table: coverage now, at the last
 quarter-ends, and a traffic light against the applicable target.
 
-Same definitions as ``coverage_rows`` (counted townships with a pilot or operating township station
-on the date; targets resolved along the region's chain), in four queries however many regions:
-the counted kinds, the regions, one query counting townships per county prefix with one filtered
-``Count`` per date, and the targets.
+Same definitions as ``coverage_rows`` (counted townships as the divisions were on each date, with a
+pilot or operating township station then; targets resolved along the region's chain), in four
+queries however many regions: the counted kinds, the regions, one query counting townships and
+covered townships per county prefix at every date (``dated_counts``), and the targets.
 """
 
 from __future__ import annotations
@@ -12,9 +12,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-
-from django.db.models import Count, Q
-from django.db.models.functions import Substr
 
 from stations.models import (
     PREFIX_LENGTH,
@@ -27,10 +24,9 @@ from stations.models import (
 from stations.selectors.coverage import (
     ChartPoint,
     CoverageRow,
-    _counted_townships,
-    _covering_station_exists,
     _holds_back_key,
 )
+from stations.selectors.divisions import counted_kinds, dated_counts, regions_on
 from stations.selectors.lights import LIGHT_ORDER
 from stations.selectors.targets import chain_codes, resolve_target, targets_by_region
 
@@ -67,28 +63,24 @@ def trend_dates(on_date: datetime.date, points: int = 8) -> list[datetime.date]:
     return dates
 
 
-def _counts_by_county(region: Region, kinds, dates) -> dict[str, tuple[int, list[int]]]:
-    """county prefix → (counted townships, covered at each date), in one query."""
-    aggregates = {"total": Count("pk")}
-    for index, on_date in enumerate(dates):
-        aggregates[f"c{index}"] = Count("pk", filter=Q(_covering_station_exists(on_date)))
-    groups = (_counted_townships(region, kinds).annotate(group=Substr("code", 1, PREFIX_LENGTH[RegionLevel.COUNTY]))
-              .values("group").annotate(**aggregates).order_by("group"))
-    return {row["group"]: (row["total"], [row[f"c{i}"] for i in range(len(dates))]) for row in groups}
+def _counts_by_county(region: Region, kinds, dates) -> dict[str, tuple[list[int], list[int]]]:
+    """county prefix → (counted townships at each date, covered at each date), in one query."""
+    return dated_counts(prefix=region.prefix, dates=dates, counted=counted_kinds(kinds),
+                        group_length=PREFIX_LENGTH[RegionLevel.COUNTY])
 
 
 def _trend_row(region: Region, counts, targets, dates) -> TrendRow:
     """The region's row, summing the county groups under its prefix; the last date is "now"."""
     groups = [value for prefix, value in counts.items() if prefix.startswith(region.prefix)]
-    total = sum(townships for townships, _ in groups)
+    totals = [sum(series[i] for series, _ in groups) for i in range(len(dates))]
     covered = [sum(series[i] for _, series in groups) for i in range(len(dates))]
     chain = chain_codes(region.code, region.level)
     trend = []
-    for on_date, covered_then in zip(dates, covered, strict=True):
+    for on_date, total, covered_then in zip(dates, totals, covered, strict=True):
         target = resolve_target(chain, targets, on_date)
         target_pct = target.value if target and target.unit == TargetUnit.PERCENT else None
         trend.append(ChartPoint(on_date=on_date, townships=total, covered=covered_then, target_pct=target_pct))
-    return TrendRow(code=region.code, name=region.name, level=region.level, region=region, townships=total,
+    return TrendRow(code=region.code, name=region.name, level=region.level, region=region, townships=totals[-1],
                     covered=covered[-1], target=resolve_target(chain, targets, dates[-1]), trend=trend)
 
 
@@ -110,8 +102,8 @@ def coverage_trends(*, user, region: Region, on_date: datetime.date, points: int
         raise ValueError(region.level)
     dates = trend_dates(on_date, points)
     kinds = counted_kinds_for(region)
-    regions = list(Region.objects.visible_to(user).filter(
-        code__startswith=region.prefix, level__in=TREND_LEVELS[region.level]).order_by("code"))
+    regions = regions_on(Region.objects.visible_to(user).filter(
+        code__startswith=region.prefix, level__in=TREND_LEVELS[region.level]).order_by("code"), on_date)
     counts = _counts_by_county(region, kinds, dates)
     codes = {code for row in [region, *regions] for code in chain_codes(row.code, row.level)}
     targets = targets_by_region(codes, TargetMetric.TOWNSHIP_COVERAGE_PCT)[TargetMetric.TOWNSHIP_COVERAGE_PCT]

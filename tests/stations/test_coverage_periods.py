@@ -12,6 +12,7 @@ from stations.selectors.coverage import coverage_rows
 from stations.selectors.coverage_national import national_dashboard
 from stations.services.coverage_periods import covering_periods, refresh_coverage_periods
 from tests import builders
+from tests.admin_forms import form_data
 from tests.stations.coverage_builders import D, build_coverage_story, change
 
 OPERATING, PILOT, SUSPENDED, CLOSED, PLANNED = "operating", "pilot", "suspended", "closed", "planned"
@@ -86,30 +87,36 @@ def test_a_bulk_station_import_keeps_the_periods_in_step(story):
     assert_nation_is_its_provinces(D(2024, 6, 30))
 
 
-def test_a_township_changing_kind_moves_its_station_in_or_out_of_the_count(story, client, tmp_path):
+def test_a_township_changing_kind_moves_its_station_in_or_out_of_the_count_from_the_day_it_changes(
+        story, client, tmp_path):
     h = story
-    on = D(2022, 12, 31)
-    covered = national_dashboard(on_date=on).summary.covered
-    # The division file renames a street as a development zone (not counted by default)...
+    before, after, later = D(2022, 12, 31), D(2023, 6, 30), D(2024, 6, 30)
+    covered = {day: national_dashboard(on_date=day).summary.covered for day in (before, after, later)}
+    # From 2023 on the division file has the street as a development zone (not counted by default)...
     path = tmp_path / "divisions.csv"
     path.write_text("code,name,level,parent_code\n420102002000,大智经济开发区,township,420102000000\n", "utf-8")
-    divisions.load(divisions.read_csv(path))
+    divisions.load(divisions.read_csv(path), effective_on=D(2023, 1, 1))
     assert Region.objects.get(pk=h.a1.pk).kind == RegionKind.OTHER_TOWNSHIP
-    assert_in_step()
-    assert national_dashboard(on_date=on).summary.covered == covered - 1
-    assert_nation_is_its_provinces(on)
-    # ...and a provincial official corrects it in the admin.
+    # ...so its station's period is cut there, the part after it carrying the new kind.
+    assert list(CoveragePeriod.objects.filter(station=h.s_a1).values_list("township_kind", "starts_on", "ends_on")) == [
+        (RegionKind.JIEDAO, D(2021, 6, 1), D(2023, 1, 1)), (RegionKind.OTHER_TOWNSHIP, D(2023, 1, 1), None)]
+    assert national_dashboard(on_date=before).summary.covered == covered[before]
+    assert national_dashboard(on_date=after).summary.covered == covered[after] - 1
+    for day in (before, after):
+        assert_nation_is_its_provinces(day)
+    # A provincial official makes it a street again in the admin, from 2024 on.
     official = builders.superuser()
     client.force_login(official)
     region = Region.objects.get(pk=h.a1.pk)
-    response = client.get(f"/admin/stations/region/{region.pk}/change/")
-    form = response.context["adminform"].form
-    data = {name: form.initial.get(name) or "" for name in form.fields}
-    data.update(name="大智街道", kind=RegionKind.JIEDAO)
+    data = form_data(client.get(f"/admin/stations/region/{region.pk}/change/"))
+    data.update(name="大智街道", kind=RegionKind.JIEDAO, effective_on="2024-01-01", change_reason="更正类型")
     response = client.post(f"/admin/stations/region/{region.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert_in_step()
-    assert national_dashboard(on_date=on).summary.covered == covered
+    assert national_dashboard(on_date=after).summary.covered == covered[after] - 1
+    assert national_dashboard(on_date=later).summary.covered == covered[later]
+    assert_nation_is_its_provinces(later)
+    refresh_coverage_periods()  # rebuilt from nothing: the same periods
+    assert national_dashboard(on_date=after).summary.covered == covered[after] - 1
 
 
 def test_the_periods_rebuilt_from_nothing_equal_those_kept(story):

