@@ -8,6 +8,10 @@ class ProjectsConfig(AppConfig):
     province_admin = True  # provincial officials keep its records in the admin (stations.roles)
 
     def ready(self):
+        from projects import rules
+
+        rules.register()
+
         from projects.selectors.stations import register_station_metrics
 
         register_station_metrics()

@@ -8,6 +8,11 @@ class WorkforceConfig(AppConfig):
     province_admin = True  # provincial officials keep its records in the admin (stations.roles)
 
     def ready(self):
+        from workforce import packs, rules
+
+        rules.register()
+        packs.register()
+
         # stations cannot import workforce; it reads staff counts through its metric registry.
         from stations.metrics import register_station_metric
         from workforce.selectors import staffing

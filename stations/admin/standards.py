@@ -12,12 +12,12 @@ from stations.models import AcceptanceItemResult, StandardChecklist, StandardIte
 class StandardItemInline(admin.TabularInline):
     model = StandardItem
     extra = 1
-    fields = ("position", "title", "requirement", "metric", "minimum")
+    fields = ("position", "title", "requirement", "metric", "minimum", "clause", "quote")
 
 
 @admin.register(StandardChecklist)
 class StandardChecklistAdmin(ScopedAdminMixin, AuditedSaveMixin, SimpleHistoryAdmin):
-    list_display = ("name", "province", "is_active", "source")
+    list_display = ("name", "province", "is_active", "document")
     list_filter = ("is_active", region_filter("province__code", title=_("省份")))
     search_fields = ("name", "province__name", "items__title")
     inlines = (StandardItemInline,)

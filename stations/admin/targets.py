@@ -17,14 +17,14 @@ class AuditedSaveMixin(ServiceWritesAdminMixin):
 
     def save_model(self, request, obj, form, change):
         ensure_region_in_scope(request.user, getattr(obj, self.region_attribute))
-        save_audited(obj, actor=request.user, reason=form.cleaned_data.get("source", "") if form else "")
+        save_audited(obj, actor=request.user, reason=str(form.cleaned_data.get("document") or "") if form else "")
 
 
 @admin.register(Target)
 class TargetAdmin(ScopedAdminMixin, AuditedSaveMixin, SimpleHistoryAdmin):
-    list_display = ("region", "metric", "value", "unit", "due_on", "source")
+    list_display = ("region", "metric", "value", "unit", "due_on", "document")
     list_filter = ("metric", "unit", region_filter("region__code"))
-    search_fields = ("region__name", "region__code", "source")
+    search_fields = ("region__name", "region__code", "document__title")
     autocomplete_fields = ("region",)
     list_select_related = ("region",)
     date_hierarchy = "due_on"
@@ -34,7 +34,8 @@ class TargetAdmin(ScopedAdminMixin, AuditedSaveMixin, SimpleHistoryAdmin):
             super().save_model(request, obj, form, change)  # moving a target to another key: no service does that
             return
         obj.pk = services.target_set(actor=request.user, region=obj.region, metric=obj.metric, due_on=obj.due_on,
-                                     value=obj.value, unit=obj.unit, source=obj.source).pk
+                                     value=obj.value, unit=obj.unit, document=obj.document,
+                                     clause=obj.clause, quote=obj.quote).pk
 
 
 @admin.register(CoverageSetting)

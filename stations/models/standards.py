@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.scope import ScopedQuerySet
+from stations.models.policies import PolicyDocument
 from stations.models.regions import Region, RegionLevel
 from stations.models.stations import StationAcceptance
 
@@ -41,7 +42,10 @@ class StandardChecklist(models.Model):
     )
     name = models.CharField(_("标准名称"), max_length=50, help_text=_("如：五有、六有、五要"))
     description = models.TextField(_("说明"), blank=True)
-    source = models.CharField(_("文件依据"), max_length=200, blank=True)
+    document = models.ForeignKey(PolicyDocument, verbose_name=_("政策文件"), on_delete=models.PROTECT,
+                                 related_name="checklists")
+    clause = models.CharField(_("条款"), max_length=100, blank=True)
+    quote = models.CharField(_("原文摘录"), max_length=300, blank=True)
     is_active = models.BooleanField(_("现行有效"), default=True)
 
     objects = StandardChecklistQuerySet.as_manager()
@@ -51,14 +55,22 @@ class StandardChecklist(models.Model):
         verbose_name = _("建设标准")
         verbose_name_plural = _("建设标准")
         ordering = ["province__code", "name"]
-        constraints = [models.UniqueConstraint(fields=["province", "name"], name="checklist_unique_province_name")]
+        constraints = [models.UniqueConstraint(fields=["document", "name"], name="checklist_unique_document_name")]
 
     def __str__(self):
         return f"{self.province}“{self.name}”"
 
+    @property
+    def citation(self) -> str:
+        from stations.selectors.policies import citation
+
+        return citation(self.document, self.clause, self.quote)
+
     def clean(self):
         if self.province_id and self.province.level != RegionLevel.PROVINCE:
             raise ValidationError({"province": _("建设标准只能按省设置。")})
+        if self.document_id and self.province_id and self.document.region_id != self.province_id:
+            raise ValidationError({"document": _("建设标准只能由适用于该省的政策文件设定。")})
 
 
 class StandardItemQuerySet(ScopedQuerySet):
@@ -81,7 +93,10 @@ class StandardItem(models.Model):
         help_text=_("填写后按系统数据核验最低值；数据缺失时人工勾选。"),
     )
     minimum = models.DecimalField(_("最低值"), max_digits=10, decimal_places=2, null=True, blank=True,
-                                  validators=[MinValueValidator(0)])
+                                  validators=[MinValueValidator(0)],
+                                  help_text=_("只填文件写明的数值；文件未规定时留空，由人工核验。"))
+    clause = models.CharField(_("条款"), max_length=100, blank=True)
+    quote = models.CharField(_("原文摘录"), max_length=300, blank=True)
 
     objects = StandardItemQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("标准条目历史"))

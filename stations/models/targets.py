@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.scope import ScopedQuerySet
+from stations.models.policies import PolicyDocument
 from stations.models.regions import Region, RegionKind, RegionLevel
 
 TARGET_LEVELS = (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY)
@@ -48,7 +49,10 @@ class Target(models.Model):
     due_on = models.DateField(_("完成期限"))
     value = models.DecimalField(_("目标值"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
     unit = models.CharField(_("单位"), max_length=10, choices=TargetUnit.choices)
-    source = models.CharField(_("文件依据"), max_length=200, blank=True)
+    document = models.ForeignKey(PolicyDocument, verbose_name=_("政策文件"), on_delete=models.PROTECT,
+                                 related_name="targets")
+    clause = models.CharField(_("条款"), max_length=100, blank=True)
+    quote = models.CharField(_("原文摘录"), max_length=300, blank=True)
 
     objects = TargetQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("目标历史"))
@@ -58,13 +62,20 @@ class Target(models.Model):
         verbose_name_plural = _("建设目标")
         ordering = ["region__code", "metric", "due_on"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "metric", "due_on"], name="target_unique_region_metric_due"),
+            models.UniqueConstraint(fields=["document", "region", "metric", "due_on"],
+                                    name="target_unique_document_region_metric_due"),
             models.CheckConstraint(condition=Q(value__gte=0), name="target_value_non_negative"),
             models.CheckConstraint(condition=~Q(unit="percent") | Q(value__lte=100), name="target_percent_at_most_100"),
         ]
 
     def __str__(self):
         return f"{self.region} {self.get_metric_display()} {self.value_display} ({self.due_on})"
+
+    @property
+    def citation(self) -> str:
+        from stations.selectors.policies import citation
+
+        return citation(self.document, self.clause, self.quote)
 
     @property
     def value_display(self) -> str:
@@ -81,6 +92,8 @@ class Target(models.Model):
             errors["unit"] = _("“%(metric)s”的单位应为个数。") % {"metric": TargetMetric(self.metric).label}
         if self.unit == TargetUnit.PERCENT and self.value is not None and self.value > 100:
             errors["value"] = _("百分比目标不能超过100。")
+        if self.document_id and self.region_id and self.document.region_id != self.region_id:
+            errors["document"] = _("目标只能由适用于该区划的政策文件设定。")
         if errors:
             raise ValidationError(errors)
 

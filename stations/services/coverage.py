@@ -8,20 +8,21 @@ from decimal import Decimal
 from django.db import transaction
 
 from core.audit import save_audited
-from stations.models import CoverageSetting, Region, Target, TargetUnit
+from stations.models import CoverageSetting, PolicyDocument, Region, Target, TargetUnit
 from stations.services.stations import ensure_region_in_scope
 
 
 @transaction.atomic
 def target_set(*, actor, region: Region, metric: str, due_on: datetime.date, value: Decimal,
-               unit: str = TargetUnit.PERCENT, source: str = "") -> Target:
-    """Create or change the region's target for a metric and due date; its source (the document
-    that sets it) is the change's reason in the history."""
+               document: PolicyDocument, unit: str = TargetUnit.PERCENT, clause: str = "",
+               quote: str = "") -> Target:
+    """Create or change the target a document sets for a region, metric and due date; the
+    document is the change's reason in the history."""
     ensure_region_in_scope(actor, region)
-    target = Target.objects.filter(region=region, metric=metric, due_on=due_on).first() or Target(
-        region=region, metric=metric, due_on=due_on)
-    target.value, target.unit, target.source = Decimal(value), unit, source
-    save_audited(target, actor=actor, reason=source)
+    target = Target.objects.filter(document=document, region=region, metric=metric, due_on=due_on).first() or Target(
+        document=document, region=region, metric=metric, due_on=due_on)
+    target.value, target.unit, target.clause, target.quote = Decimal(value), unit, clause, quote
+    save_audited(target, actor=actor, reason=str(document))
     return target
 
 
