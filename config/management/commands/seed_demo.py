@@ -1,4 +1,5 @@
-"""Load Hubei's real divisions and a lived-in set of demo records, and print the demo logins."""
+"""Load Hubei's real divisions, the shipped policy packs and a lived-in set of demo records, and print
+the demo logins."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -14,7 +15,8 @@ DEMO_APPS = (stations_demo, projects_demo, workforce_demo, assessments_demo)
 
 
 class Command(BaseCommand):
-    help = "Load the shipped Hubei divisions and demo data (skipped if already there); print the demo logins."
+    help = ("Load the shipped Hubei divisions, the shipped policy packs and demo data (skipped if already "
+            "there); print the demo logins.")
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="seed even if demo data exists")
@@ -22,6 +24,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not Region.objects.filter(code="420000000000").exists():
             call_command("load_divisions", stdout=self.stdout)
+        # Every target, standard and rule the demo computes with comes from a policy pack.
+        call_command("load_policies", stdout=self.stdout)
         if stations_demo.already_seeded() and not options["force"]:
             self.stdout.write("演示数据已存在，跳过。")
         else:
