@@ -115,9 +115,9 @@ def targets_in_force(*, region: Region, on_date: datetime.date) -> list[tuple[Ta
     for target in rows:
         by_metric.setdefault(target.metric, {}).setdefault(target.region.code, []).append(target)
     applying = set()
-    for targets in by_metric.values():
+    for metric, targets in by_metric.items():
         found = resolve_target(chain, targets, on_date)
         if found is not None:
-            applying.add((found.region_code, found.due_on, found.document.pk))
-    return [(t, (t.region.code, t.due_on, t.document_id) in applying) for t in rows
+            applying.add((metric, found.region_code, found.due_on, found.document.pk))
+    return [(t, (t.metric, t.region.code, t.due_on, t.document_id) in applying) for t in rows
             if t.document.in_force_on(on_date)]
