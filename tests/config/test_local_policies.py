@@ -109,3 +109,10 @@ def test_the_export_has_what_the_page_shows(client, h):
     rules = [row for row in book["本地政策"].iter_rows(values_only=True)]
     header = next(i for i, row in enumerate(rules) if row[0] == "类别")
     assert rules[header][-1] == "依据"
+
+
+def test_a_superuser_without_a_region_chooses_one(client, h):
+    client.force_login(builders.superuser())
+    assert "请填写要查看的区划代码。" in client.get(URL).content.decode()
+    page = client.get(URL, {"region": "42", "at": "2023-06-30"}).content.decode()
+    assert "湖北省本地政策" in page and HUBEI in page and "岸民发" not in page  # a county's document: not the province's
