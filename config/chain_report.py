@@ -115,6 +115,7 @@ class ChainReport:
             (_("目标期限"), target.due_on if target else "—"),
             (_("距目标尚缺社工站（个）"), cov.gap_stations if target else "—"),
             (_("覆盖率对照目标的状态"), cov.light.label),
+            (_("覆盖率目标依据"), target.citation if target else "—"),
             (_("期内执行的购买服务合同（份）"), len(self.contracts_in_force)),
             (_("期内执行的合同金额（元）"), self.contract_amount),
             (_("期内支付金额（元）"), self.paid_in_period),

@@ -8,7 +8,7 @@ from config.chain_report import ZERO, ChainReport
 from core.xlsx import XlsxBook
 from stations.light_cells import paint_lights
 from stations.reports.workbooks import completeness_table, rollup_table
-from stations.selectors.coverage import CoverageRow
+from stations.selectors.coverage import CoverageRow, target_bases
 from stations.selectors.lights import light_legend_text
 
 
@@ -60,7 +60,8 @@ def _coverage_sheet(sheet, report: ChainReport) -> None:
     cov = report.coverage
     cov_meta = [(_("覆盖率（%）"), cov.coverage_pct), (_("适用目标（%）"), cov.target.value if cov.target else "—"),
                 (_("距目标尚缺社工站（个）"), cov.gap_stations if cov.target else "—"),
-                (_("覆盖率对照目标的状态"), cov.light.label), (_("状态说明"), light_legend_text())]
+                (_("覆盖率对照目标的状态"), cov.light.label),
+                (_("依据"), cov.target.citation if cov.target else "—"), (_("状态说明"), light_legend_text())]
     children = sorted(report.coverage_children, key=lambda r: r.code)
     if report.is_county_report:
         paint_lights(sheet(_("覆盖率"), [_("区划代码"), _("乡镇（街道）"), _("已建成运营社工站")],
@@ -69,9 +70,10 @@ def _coverage_sheet(sheet, report: ChainReport) -> None:
         return
     paint_lights(sheet(_("覆盖率"), [_("区划代码"), _("区划"), _("乡镇（街道）数"), _("已覆盖"), _("覆盖率（%）"),
                                   _("适用目标（%）"), _("目标期限"), _("距目标尚缺社工站"), _("状态"),
-                                  _("每县至少建站数"), _("尚差站数")],
+                                  _("每县至少建站数"), _("尚差站数"), _("依据")],
                        [[r.code, r.name, r.townships, r.covered, r.coverage_pct, *_target_cells(r),
-                         r.count_target.value if r.count_target else "—", "—" if r.count_gap is None else r.count_gap]
+                         r.count_target.value if r.count_target else "—", "—" if r.count_gap is None else r.count_gap,
+                         "；".join(target_bases([r.target, r.count_target])) or "—"]
                         for r in [*children, cov]], cov_meta), 2, 9)
 
 

@@ -18,6 +18,7 @@ NAV_ITEMS = [
     ("stations:report-list", _("月度报告"), COUNTY_AND_STATION),
     ("stations:report-completeness", _("月报报送情况"), OFFICIALS),
     ("chain-report", _("上报报告"), OFFICIALS),
+    ("local-policies", _("本地政策"), COUNTY_AND_STATION),
     ("projects:contract-list", _("购买服务合同"), OFFICIALS),
     ("projects:organisation-list", _("承接机构"), OFFICIALS),
     ("projects:contract-expiring", _("即将到期"), CITY_AND_COUNTY),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.home_view, name="home"),
     path("audit/", views.audit_log_view, name="audit-log"),
     path("reports/chain/", include("config.chain_views")),
+    path("policies/", include("config.local_policy_views")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -5,8 +5,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin import ScopedAdminMixin
 from core.audit import save_audited
 from stations.admin.filters import region_filter
+from stations.admin.policies import DocumentChoicesMixin
 from stations.admin.targets import AuditedSaveMixin
-from stations.models import AcceptanceItemResult, StandardChecklist, StandardItem
+from stations.models import AcceptanceItemResult, RegionLevel, StandardChecklist, StandardItem
 
 
 class StandardItemInline(admin.TabularInline):
@@ -16,12 +17,18 @@ class StandardItemInline(admin.TabularInline):
 
 
 @admin.register(StandardChecklist)
-class StandardChecklistAdmin(ScopedAdminMixin, AuditedSaveMixin, SimpleHistoryAdmin):
-    list_display = ("name", "province", "is_active", "document")
+class StandardChecklistAdmin(DocumentChoicesMixin, ScopedAdminMixin, AuditedSaveMixin, SimpleHistoryAdmin):
+    """A checklist belongs to a provincial document; the one in force on a date is that of the
+    latest document in force then (``is_active`` switches a checklist off)."""
+
+    list_display = ("name", "province", "is_active", "document", "clause")
     list_filter = ("is_active", region_filter("province__code", title=_("省份")))
-    search_fields = ("name", "province__name", "items__title")
+    search_fields = ("name", "province__name", "items__title", "document__title")
+    list_select_related = ("province", "document")
+    fields = ("document", "province", "name", "description", "clause", "quote", "is_active")
     inlines = (StandardItemInline,)
     region_attribute = "province"
+    document_levels = (RegionLevel.PROVINCE,)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

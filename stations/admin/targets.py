@@ -5,7 +5,8 @@ from core.admin import ScopedAdminMixin, ServiceWritesAdminMixin
 from core.audit import save_audited
 from stations import services
 from stations.admin.filters import region_filter
-from stations.models import CoverageSetting, Target
+from stations.admin.policies import DocumentChoicesMixin
+from stations.models import TARGET_LEVELS, CoverageSetting, Target
 from stations.services.stations import ensure_region_in_scope
 
 
@@ -21,13 +22,18 @@ class AuditedSaveMixin(ServiceWritesAdminMixin):
 
 
 @admin.register(Target)
-class TargetAdmin(ScopedAdminMixin, AuditedSaveMixin, SimpleHistoryAdmin):
-    list_display = ("region", "metric", "value", "unit", "due_on", "document")
+class TargetAdmin(DocumentChoicesMixin, ScopedAdminMixin, AuditedSaveMixin, SimpleHistoryAdmin):
+    """A target belongs to a document of the target's own region, chosen among the documents the
+    official keeps; the clause and quote say where in it the target is written."""
+
+    list_display = ("region", "metric", "value", "unit", "due_on", "document", "clause")
     list_filter = ("metric", "unit", region_filter("region__code"))
-    search_fields = ("region__name", "region__code", "document__title")
+    search_fields = ("region__name", "region__code", "document__title", "quote")
     autocomplete_fields = ("region",)
-    list_select_related = ("region",)
+    list_select_related = ("region", "document")
     date_hierarchy = "due_on"
+    fields = ("document", "region", "metric", "value", "unit", "due_on", "clause", "quote")
+    document_levels = TARGET_LEVELS
 
     def save_model(self, request, obj, form, change):
         if change and {"region", "metric", "due_on"} & set(form.changed_data):

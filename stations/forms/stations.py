@@ -126,6 +126,8 @@ class AcceptanceCheckForm(forms.Form):
     checked_on = forms.DateField(label=gettext_lazy("验收日期"), initial=timezone.localdate,
                                  widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(label=gettext_lazy("备注"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    # The checklist the page showed: a check posted for a date whose standard differs is refused.
+    checklist = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, checks, **kwargs):
         super().__init__(*args, **kwargs)

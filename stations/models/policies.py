@@ -99,10 +99,17 @@ class PolicyRuleQuerySet(ScopedQuerySet):
     region_code_path = "document__region__code"
 
     def scope_q(self, scope: Scope) -> Q | None:
+        """A rule is read by whoever reads its document (the same condition, through the foreign
+        key, so that a deleted rule's history is scoped the same way)."""
         document_q = PolicyDocument.objects.scope_q(scope)
-        if document_q is None:
-            return None
-        return Q(document__in=PolicyDocument.objects.filter(document_q))
+        return None if document_q is None else _through(document_q, "document")
+
+
+def _through(condition: Q, relation: str) -> Q:
+    """The condition on a related row, restated from the row pointing at it."""
+    children = [_through(child, relation) if isinstance(child, Q) else (f"{relation}__{child[0]}", child[1])
+                for child in condition.children]
+    return Q(*children, _connector=condition.connector, _negated=condition.negated)
 
 
 class PolicyRule(models.Model):
@@ -139,4 +146,5 @@ class PolicyRule(models.Model):
         try:
             self.value = spec.parse(self.value)
         except ValueError as error:
-            raise ValidationError({"value": str(error)}) from error
+            # The pack loader's words for the same refusal (stations.packs._check_rules).
+            raise ValidationError({"value": f"{spec.label}：{error}"}) from error

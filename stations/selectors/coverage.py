@@ -99,6 +99,7 @@ class ChartPoint:
     townships: int
     covered: int
     target_pct: Decimal | None
+    target: ApplicableTarget | None = None  # the target in force at the point's date, with its basis
 
     @property
     def coverage_pct(self) -> Decimal | None:
@@ -136,10 +137,32 @@ class CoverageDashboard:
         return self.region.code == NATIONAL_CODE
 
     @property
+    def table_bases(self) -> list[str]:
+        """The distinct bases of the targets in the child regions' table, in table order."""
+        return target_bases(target for row in self.children for target in (row.target, row.count_target))
+
+    @property
+    def chart_bases(self) -> list[tuple[str, str]]:
+        """(target values, basis) of each distinct document clause behind the chart's target line."""
+        bases: dict[str, list[str]] = {}
+        for point in self.chart:
+            if point.target is not None:
+                values = bases.setdefault(point.target.citation, [])
+                shown = f"{point.target.value_display}%（{point.target.due_on:%Y-%m-%d}）"
+                if shown not in values:
+                    values.append(shown)
+        return [("、".join(values), basis) for basis, values in bases.items()]
+
+    @property
     def children_gap(self) -> int | None:
         """Stations still needed for every child to reach its own target (None if none has one)."""
         gaps = [row.gap_stations for row in self.children if row.gap_stations is not None]
         return sum(gaps) if gaps else None
+
+
+def target_bases(targets) -> list[str]:
+    """The distinct citations of the given targets (None skipped), first seen first."""
+    return list(dict.fromkeys(target.citation for target in targets if target is not None and target.citation))
 
 
 def national_region() -> Region:
@@ -226,7 +249,7 @@ def chart_dates(on_date: datetime.date) -> list[datetime.date]:
 
 def coverage_over_time(*, region: Region, dates: list[datetime.date], kinds=None) -> list[ChartPoint]:
     """Coverage of the region at each date (its townships as they were on that date), against the
-    target applicable then: two queries."""
+    target applicable then (set by a document in force then): two queries."""
     kinds = kinds or counted_kinds_for(region)
     groups = dated_counts(prefix=region.prefix, dates=dates, counted=counted_kinds(kinds),
                           group_length=len(region.prefix))
@@ -238,7 +261,7 @@ def coverage_over_time(*, region: Region, dates: list[datetime.date], kinds=None
         target = resolve_target(chain, targets, on_date)
         target_pct = target.value if target and target.unit == "percent" else None
         points.append(ChartPoint(on_date=on_date, townships=totals[index], covered=covered[index],
-                                 target_pct=target_pct))
+                                 target_pct=target_pct, target=target if target_pct is not None else None))
     return points
 
 

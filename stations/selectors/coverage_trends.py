@@ -25,6 +25,7 @@ from stations.selectors.coverage import (
     ChartPoint,
     CoverageRow,
     _holds_back_key,
+    target_bases,
 )
 from stations.selectors.divisions import counted_kinds, dated_counts, regions_on
 from stations.selectors.lights import LIGHT_ORDER
@@ -50,6 +51,12 @@ class CoverageTrends:
     dates: list[datetime.date]
     summary: TrendRow
     rows: list[TrendRow]  # hierarchical: each city, then its counties
+
+    @property
+    def target_bases(self) -> list[str]:
+        """The distinct bases of the targets on the table (each row's now, and at each trend date)."""
+        rows = [self.summary, *self.rows]
+        return target_bases([*(row.target for row in rows), *(p.target for row in rows for p in row.trend)])
 
 
 def trend_dates(on_date: datetime.date, points: int = 8) -> list[datetime.date]:
@@ -79,7 +86,8 @@ def _trend_row(region: Region, counts, targets, dates) -> TrendRow:
     for on_date, total, covered_then in zip(dates, totals, covered, strict=True):
         target = resolve_target(chain, targets, on_date)
         target_pct = target.value if target and target.unit == TargetUnit.PERCENT else None
-        trend.append(ChartPoint(on_date=on_date, townships=total, covered=covered_then, target_pct=target_pct))
+        trend.append(ChartPoint(on_date=on_date, townships=total, covered=covered_then, target_pct=target_pct,
+                                target=target if target_pct is not None else None))
     return TrendRow(code=region.code, name=region.name, level=region.level, region=region, townships=totals[-1],
                     covered=covered[-1], target=resolve_target(chain, targets, dates[-1]), trend=trend)
 

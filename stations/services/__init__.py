@@ -12,10 +12,13 @@ from stations.reports.services import (  # noqa: F401
     report_submit,
 )
 from stations.services.coverage import coverage_setting_set, target_set  # noqa: F401
+from stations.services.policies import (  # noqa: F401
+    policy_document_save,
+    policy_rule_delete,
+    policy_rule_save,
+)
 from stations.services.standards import (  # noqa: F401
     checklist_preview,
-    standard_checklist_seed,
-    standard_checklists_seed,
     station_check_standard,
     station_checklist,
 )

@@ -19,6 +19,7 @@ from stations.selectors.coverage import (
     coverage_dashboard,
     dashboard_region,
     national_region,
+    target_bases,
 )
 from stations.selectors.coverage_trends import ORDERS, TREND_LEVELS, coverage_trends
 from stations.selectors.lights import light_legend_text
@@ -91,10 +92,12 @@ COVERAGE_HEADERS = (
 
 
 COUNT_HEADERS = (gettext_lazy("每县最低站数"), gettext_lazy("尚差站数"))
+BASIS_HEADER = gettext_lazy("依据")
 
 
 def coverage_table_rows(rows, *, count_columns=False):
-    """The dashboard table's cells, as on screen (empty where the screen shows —); the light after the gap."""
+    """The dashboard table's cells, as on screen (empty where the screen shows —); the light after the
+    gap, the targets' basis last."""
     table = []
     for row in rows:
         cells = [row.name, row.code, row.townships, row.covered, row.coverage_pct,
@@ -102,7 +105,7 @@ def coverage_table_rows(rows, *, count_columns=False):
                  row.gap_stations, row.light.label]
         if count_columns:
             cells += [row.count_target.value if row.count_target else None, row.count_gap]
-        table.append(cells)
+        table.append([*cells, "；".join(target_bases([row.target, row.count_target if count_columns else None]))])
     return table
 
 
@@ -119,18 +122,20 @@ class CoverageExportView(CoverageDashboardMixin, View):
         book = XlsxBook()
         headers = [str(h) for h in COVERAGE_HEADERS]
         light_column = len(headers)
-        paint_lights(book.add_sheet(title=_("覆盖率汇总"), headers=headers,
+        paint_lights(book.add_sheet(title=_("覆盖率汇总"), headers=[*headers, str(BASIS_HEADER)],
                                     rows=coverage_table_rows([dashboard.summary]), meta=meta), light_column)
         count_columns = dashboard.has_count_targets
         paint_lights(book.add_sheet(
-            title=_("下级区划"), headers=headers + ([str(h) for h in COUNT_HEADERS] if count_columns else []),
+            title=_("下级区划"),
+            headers=[*headers, *([str(h) for h in COUNT_HEADERS] if count_columns else []), str(BASIS_HEADER)],
             rows=coverage_table_rows(dashboard.children, count_columns=count_columns), meta=meta), light_column)
         if region.level == "county":
             book.add_sheet(title=_("未覆盖乡镇（街道）"), headers=[_("乡镇（街道）"), _("代码")],
                            rows=[[row.name, row.code] for row in dashboard.uncovered_townships], meta=meta)
-        book.add_sheet(title=_("覆盖率变化"), headers=[_("日期"), _("应覆盖"), _("已覆盖"), _("覆盖率（%）"), _("目标（%）")],
-                       rows=[[p.on_date, p.townships, p.covered, p.coverage_pct, p.target_pct]
-                             for p in dashboard.chart], meta=meta)
+        book.add_sheet(title=_("覆盖率变化"),
+                       headers=[_("日期"), _("应覆盖"), _("已覆盖"), _("覆盖率（%）"), _("目标（%）"), BASIS_HEADER],
+                       rows=[[p.on_date, p.townships, p.covered, p.coverage_pct, p.target_pct,
+                              p.target.citation if p.target else ""] for p in dashboard.chart], meta=meta)
         return book.response(f"{region.name}社工站覆盖率-{on_date.isoformat()}.xlsx")
 
 
@@ -171,11 +176,12 @@ def trends_workbook(trends) -> XlsxBook:
     meta = [(_("区划"), f"{region.name}（{region.code}）"), (_("统计日期"), trends.on_date),
             (_("状态说明"), light_legend_text())]
     headers = [_("区划"), _("代码"), _("级别"), _("状态"), _("应覆盖"), _("已覆盖"), _("覆盖率（%）"), _("目标（%）"),
-               _("完成期限"), _("还需建站"), *(_("%(date)s 覆盖率（%%）") % {"date": d.isoformat()}
-                                               for d in trends.dates)]
+               _("完成期限"), _("还需建站"), BASIS_HEADER, *(_("%(date)s 覆盖率（%%）") % {"date": d.isoformat()}
+                                                             for d in trends.dates)]
     rows = [[row.name, row.code, row.level_label, row.light.label, row.townships, row.covered, row.coverage_pct,
              row.target.value if row.target else None, row.target.due_on if row.target else None, row.gap_stations,
-             *(point.coverage_pct for point in row.trend)] for row in [trends.summary, *trends.rows]]
+             row.target.citation if row.target else "", *(point.coverage_pct for point in row.trend)]
+            for row in [trends.summary, *trends.rows]]
     book = XlsxBook()
     paint_lights(book.add_sheet(title=_("覆盖率趋势与状态"), headers=headers, rows=rows, meta=meta), 4)
     return book

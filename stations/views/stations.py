@@ -68,7 +68,7 @@ class StationDetailView(LoginRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         station = self.object
-        acceptances = station.acceptances.select_related("checked_by").prefetch_related("item_results__item")
+        acceptances = station.acceptances.select_related("checked_by").prefetch_related("item_results__item__checklist__document")
         status_changes = list(station.status_changes.select_related("changed_by", "voided_by")
                               .order_by("-effective_on", "-pk"))
         return super().get_context_data(
@@ -157,33 +157,47 @@ class StationStatusChangeView(StationManagerRequiredMixin, FormView):
 
 
 class StationAcceptanceCheckView(StationManagerRequiredMixin, FormView):
-    """A dated acceptance check against the province's checklist, item by item."""
+    """A dated acceptance check, item by item, against the checklist in force on the check date
+    (the latest document governing the station's province then); the page names its basis."""
 
     template_name = "stations/station_acceptance_form.html"
     form_class = AcceptanceCheckForm
 
     def dispatch(self, request, *args, **kwargs):
         self.station = get_visible_or_404(Station.objects.select_related("region"), request.user, pk=kwargs["pk"])
-        self.checklist = services.station_checklist(self.station)
+        self.on_date = self.check_date()
+        self.checklist = services.station_checklist(self.station, self.on_date)
         return super().dispatch(request, *args, **kwargs)
 
     def check_date(self):
-        form = AcceptanceCheckForm(self.request.POST or None, checks=[])
-        if self.request.method == "POST" and form.is_valid():
+        """The date posted, or asked for (``?checked_on=``), when valid; else today."""
+        data = self.request.POST if self.request.method == "POST" else self.request.GET
+        form = AcceptanceCheckForm(data or None, checks=[])
+        if form.is_bound and form.is_valid():
             return form.cleaned_data["checked_on"]
         return timezone.localdate()
 
+    def get_initial(self):
+        return {"checked_on": self.on_date}
+
     def get_form_kwargs(self):
         checks = services.checklist_preview(station=self.station, checklist=self.checklist,
-                                            on_date=self.check_date()) if self.checklist else []
+                                            on_date=self.on_date) if self.checklist else []
         return {**super().get_form_kwargs(), "checks": checks}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(station=self.station, checklist=self.checklist, **kwargs)
+        return super().get_context_data(station=self.station, checklist=self.checklist, on_date=self.on_date,
+                                         **kwargs)
 
     def form_valid(self, form):
         if self.checklist is None:
-            form.add_error(None, _("本省还没有建设标准，请先在管理后台设置。"))
+            form.add_error(None, _("%(date)s 本省没有施行中的建设标准（本地政策未规定），无法验收。") % {
+                "date": self.on_date.isoformat()})
+            return self.form_invalid(form)
+        if form.cleaned_data.get("checklist") != self.checklist.pk:
+            # The date was changed on the form: the items ticked were another standard's.
+            form.add_error(None, _("%(date)s 适用的建设标准是“%(name)s”，与页面原先显示的不同；请按下列条目重新核对后提交。") % {
+                "date": self.on_date.isoformat(), "name": self.checklist.name})
             return self.form_invalid(form)
         try:
             acceptance = services.station_check_standard(
@@ -193,7 +207,8 @@ class StationAcceptanceCheckView(StationManagerRequiredMixin, FormView):
             add_service_errors(form, error)
             return self.form_invalid(form)
         verdict = _("达标") if acceptance.passed else _("未达标")
-        messages.success(self.request, _("验收结果已记录：%(verdict)s。") % {"verdict": verdict})
+        messages.success(self.request, _("验收结果已记录：%(verdict)s（%(basis)s）。") % {
+            "verdict": verdict, "basis": self.checklist.citation})
         return redirect(self.station)
 
 

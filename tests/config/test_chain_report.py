@@ -23,6 +23,7 @@ from tests import builders
 from tests.assessments import builders as ab
 from tests.projects import builders as pb
 from tests.stations import coverage_builders as cb
+from tests.stations import policy_builders as pb_policies
 from tests.stations import report_builders as rb
 from tests.workforce import builders as wb
 from workforce.models import CertificateLevel, EmploymentRole
@@ -279,3 +280,20 @@ def test_workbook_query_count_does_not_grow_with_stations_contracts_and_people(c
     with django_assert_max_num_queries(len(few.captured_queries)):
         _response, book = download(client, year=2026, n=2)
     assert "HT-A3-2026" in text_of(book) and "HT-B2-2026" in text_of(book)
+
+
+def test_a_target_of_a_document_effective_after_the_quarter_plays_no_part_in_its_report(client, h):
+    later = pb_policies.document(h.county_a, title="江岸区社工站建设方案（调整）", number="岸民〔2026〕8号",
+                                 effective_from=datetime.date(2026, 10, 15))
+    cb.target(h.county_a, 50, datetime.date(2026, 12, 31), doc=later)
+    client.force_login(h.county)
+    _response, book = download(client, year=2026, n=3)
+    summary = dict(rows(book["概况"])[table_start(book["概况"]):])
+    assert summary["适用覆盖率目标（%）"] == 100 and summary["距目标尚缺社工站（个）"] == 1
+    assert summary["覆盖率目标依据"] == "依据：《江岸区社工站建设文件》"
+    assert meta(book["覆盖率"])["依据"] == "依据：《江岸区社工站建设文件》"
+    assert "岸民〔2026〕8号" not in text_of(book)
+    # The quarter running now (as of 4 November) is measured against the adjusted target.
+    summary = dict(rows(download(client, year=2026, n=4)[1]["概况"])[table_start(book["概况"]):])
+    assert summary["适用覆盖率目标（%）"] == 50 and summary["距目标尚缺社工站（个）"] == 0
+    assert summary["覆盖率目标依据"] == "依据：《江岸区社工站建设方案（调整）》（岸民〔2026〕8号）"

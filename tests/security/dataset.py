@@ -25,11 +25,11 @@ from core.audit import save_audited
 from projects import services as project_services
 from projects.models import FundingSource, Organisation, OrganisationMember, ProcurementPolicy
 from stations import services as station_services
-from stations.models import RegionLevel, ReportDeadline, Role, ServiceDomain, TargetGroup, TargetMetric
-from stations.services.standards import standard_checklists_seed
+from stations.models import RegionLevel, ReportDeadline, Role, ServiceDomain, TargetGroup
 from tests import builders
 from tests.assessments import builders as ab
 from tests.projects import builders as pb
+from tests.stations import policy_builders as policies
 from tests.stations import report_builders as rb
 from tests.workforce import builders as wb
 from workforce import services as workforce_services
@@ -42,7 +42,9 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def build_shared(h) -> None:
     """Province-wide pieces both counties use: the standards checklists and an evaluation template."""
     h.root = builders.superuser()
-    standard_checklists_seed(actor=h.root)
+    h.province_document = policies.document_for(h.province)
+    policies.checklist(h.province, ["有场地", "有人员", "有功能", "有制度", "有活动"], name="五有")
+    policies.checklist(h.other_province, ["有场地", "有设备", "有人员", "有服务功能", "有工作流程", "有规章制度"], name="六有")
     station_services.coverage_setting_set(actor=h.root, province=h.province, include_other_township=True)
     h.midterm = ab.template(h.province)
 
@@ -62,13 +64,17 @@ def build_county(h, *, county, township_code: str, tag: str, credit_body: str, i
     c.staff = builders.user(f"staff_{county.code[:6]}", Role.COUNTY, county, last_name=tag, first_name="科员")
     c.head = builders.user(f"head_{county.code[:6]}", Role.STATION_HEAD, county, station=c.station,
                            last_name=tag, first_name="站长")
-    checklist = station_services.station_checklist(c.station)
+    checklist = station_services.station_checklist(c.station, datetime.date(2024, 5, 1))
     c.acceptance = station_services.station_check_standard(
         actor=c.staff, station=c.station, checklist=checklist, checked_on=datetime.date(2024, 5, 1),
         ticks={item.pk: True for item in checklist.items.all()}, notes=f"{tag}验收意见")
     save_audited(ReportDeadline(region=county, day=10, note=f"{tag}报送依据"), actor=root)
-    station_services.target_set(actor=root, region=county, metric=TargetMetric.TOWNSHIP_COVERAGE_PCT,
-                                due_on=datetime.date(2025, 12, 31), value=D("77"), source=f"{tag}目标文件")
+    c.policy_document = policies.document(
+        county, title=f"{tag}社工站建设方案", number=f"{tag}〔2024〕1号", issuer=f"{tag}民政局",
+        effective_from=datetime.date(2024, 1, 1), url=f"https://example.gov.cn/{county.code[:6]}.html", note=f"{tag}备注")
+    policies.rule(c.policy_document, "qualification.deadline_years", 2, clause=f"{tag}第五条", quote=f"{tag}两年内取得证书")
+    c.target = policies.target(county, "77", datetime.date(2025, 12, 31), doc=c.policy_document,
+                               clause=f"{tag}第二条", quote=f"{tag}覆盖率达到77%")
     lines = [rb.line(ServiceDomain.ELDERLY_CARE, TargetGroup.ELDERLY_IN_DIFFICULTY, person_times=4321, home_visits=7)]
     c.report_approved = rb.report(c.station, c.head, datetime.date(2025, 1, 1), lines=lines,
                                   submit_at=rb.at(2025, 2, 3), approve_by=c.staff, highlights=f"{tag}亮点",

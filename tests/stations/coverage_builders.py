@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 from stations import services
 from stations.models import RegionLevel, StationKind, TargetMetric
 from tests import builders
+from tests.stations import policy_builders
 
 D = datetime.date
 
@@ -17,9 +17,9 @@ def change(station, status, on, reason="测试"):
                                    reason=reason)
 
 
-def target(region, pct, due, metric=TargetMetric.TOWNSHIP_COVERAGE_PCT):
-    return services.target_set(actor=builders.superuser(), region=region, metric=metric, due_on=due,
-                               value=Decimal(pct), unit="percent")
+def target(region, pct, due, metric=TargetMetric.TOWNSHIP_COVERAGE_PCT, doc=None):
+    """A target of the region's standing test document (or of ``doc``)."""
+    return policy_builders.target(region, pct, due, metric=metric, doc=doc)
 
 
 def build_coverage_story(h):

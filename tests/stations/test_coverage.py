@@ -9,6 +9,7 @@ from stations import services
 from stations.models import RegionLevel, TargetMetric
 from stations.selectors.coverage import coverage_dashboard, coverage_rows
 from tests import builders
+from tests.stations import policy_builders
 from tests.stations.coverage_builders import D, build_coverage_story, target
 
 
@@ -156,7 +157,8 @@ def test_today_is_the_default_date_elsewhere_but_the_selector_takes_any_date(sto
 
 def test_count_target_per_county_gives_each_countys_shortfall_and_the_citys_sum(story):
     services.target_set(actor=builders.superuser(), region=story.province,
-                        metric=TargetMetric.STATIONS_PER_COUNTY_MIN, due_on=D(2021, 12, 31), value=2, unit="count")
+                        metric=TargetMetric.STATIONS_PER_COUNTY_MIN, due_on=D(2021, 12, 31), value=2, unit="count",
+                        document=policy_builders.document_for(story.province))
     summary, counties = coverage_rows(region=story.city, on_date=D(2021, 12, 31))
     by_code = rows_by_code(counties)
     assert by_code[story.county_a.code].count_gap == 1  # a1 only

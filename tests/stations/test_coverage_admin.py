@@ -8,6 +8,7 @@ from stations import services
 from stations.models import CoverageSetting, Role, Station, Target
 from stations.roles import ensure_role_groups
 from tests import builders
+from tests.stations import policy_builders
 from tests.stations.coverage_builders import target
 
 D = datetime.date
@@ -24,7 +25,9 @@ def h(hierarchy):
     target(h.province, 70, D(2023, 12, 31))
     target(h.other_province, 60, D(2023, 12, 31))
     target(h.county_a, 80, D(2023, 12, 31))
-    services.standard_checklists_seed(actor=builders.superuser())
+    policy_builders.checklist(h.province, ["有场地", "有人员", "有功能", "有制度", "有活动"], name="五有")
+    policy_builders.checklist(h.other_province, ["有场地", "有设备", "有人员", "有服务功能", "有工作流程", "有规章制度"],
+                              name="六有")
     h.s_a1 = builders.station(h.a1)
     h.s_g1 = builders.station(h.g1)
     return h
@@ -44,16 +47,19 @@ def test_target_changelist_is_scoped_and_filterable_by_region(client, h):
 
 def test_official_adds_a_target_with_history_and_cannot_target_another_province(client, h):
     client.force_login(h.official)
+    county_b_document = policy_builders.document(h.county_b, title="江汉区社工站建设方案")
     data = {"region": h.county_b.pk, "metric": "township_coverage_pct", "due_on": "2025-12-31", "value": "90",
-            "unit": "percent", "source": "文件"}
+            "unit": "percent", "document": county_b_document.pk, "clause": "第二条", "quote": "全覆盖"}
     assert client.post("/admin/stations/target/add/", data).status_code == 302
     created = Target.objects.get(region=h.county_b)
     assert created.history.first().history_user == h.official
-    assert created.history.first().history_change_reason == "文件"  # the document is the change's reason
-    data.update(region=h.gansu_county.pk, due_on="2026-12-31")
+    assert created.history.first().history_change_reason == "《江汉区社工站建设方案》"  # the document is the reason
+    assert created.citation == "依据：《江汉区社工站建设方案》第二条「全覆盖」"
+    gansu_document = policy_builders.document(h.gansu_county)
+    data.update(region=h.gansu_county.pk, due_on="2026-12-31", document=gansu_document.pk)
     response = client.post("/admin/stations/target/add/", data)
     assert response.status_code == 200 and not Target.objects.filter(region=h.gansu_county).exists()
-    data.update(region=h.county_b.pk, value="120", due_on="2027-12-31")
+    data.update(region=h.county_b.pk, document=county_b_document.pk, value="120", due_on="2027-12-31")
     assert "百分比目标不能超过100" in client.post("/admin/stations/target/add/", data).content.decode()
 
 

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from stations.models import Role
 from tests import builders
+from tests.stations import policy_builders
 from tests.stations.coverage_builders import build_coverage_story
 
 
@@ -119,7 +120,8 @@ def test_city_page_shows_the_count_target_columns_when_one_applies(client, story
     from stations import services
     from stations.models import TargetMetric
     services.target_set(actor=province_user, region=story.province, metric=TargetMetric.STATIONS_PER_COUNTY_MIN,
-                        due_on=datetime.date(2021, 12, 31), value=2, unit="count")
+                        due_on=datetime.date(2021, 12, 31), value=2, unit="count",
+                        document=policy_builders.document_for(story.province))
     client.force_login(province_user)
     page = client.get(url(story.city, "2021-12-31")).content.decode()
     assert "每县至少建成 2 个社工站（2021-12-31 前），尚差站数" in page and "每县最低站数" in page

@@ -18,6 +18,7 @@ from stations.selectors.coverage_national import national_dashboard
 from stations.selectors.coverage_trends import coverage_trends
 from tests import builders
 from tests.admin_forms import form_data
+from tests.stations import policy_builders
 
 D = datetime.date
 BEFORE = D(2024, 12, 31)  # the day before the new divisions
@@ -80,7 +81,8 @@ def ningxia(db, tmp_path):
     province = Region.objects.get(code="640000000000")
     for pct, due in ((50, D(2024, 12, 31)), (80, D(2025, 12, 31))):
         services.target_set(actor=builders.superuser(), region=province, metric=TargetMetric.TOWNSHIP_COVERAGE_PCT,
-                            due_on=due, value=Decimal(pct), unit="percent")
+                            due_on=due, value=Decimal(pct), unit="percent",
+                            document=policy_builders.document_for(province))
     return {"townships": t, "stations": stations, "province": province,
             "county": Region.objects.get(code="640181000000"), "tmp_path": tmp_path}
 

@@ -5,11 +5,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 
 from stations import metrics, services
-from stations.models import AcceptanceItemResult, StandardChecklist
+from stations.models import AcceptanceItemResult, ItemMetric
 from tests import builders
+from tests.stations import policy_builders as pb
 
 D = datetime.date
 
@@ -18,20 +18,24 @@ D = datetime.date
 def h(hierarchy):
     h = hierarchy
     h.root = builders.superuser()
-    h.checklists = {c.province.code[:2]: c for c in services.standard_checklists_seed(actor=h.root)}
+    h.checklists = {
+        "42": pb.checklist(h.province, [
+            ("有场地", "办公和服务场所面积达标。", ItemMetric.SITE_AREA, 40),
+            ("有人员", "站长和驻站社工配齐。", ItemMetric.STAFF_TOTAL, 3),
+            "有功能", "有制度", "有活动"], name="五有", quote="有场地、有人员、有功能、有制度、有活动"),
+        "62": pb.checklist(h.other_province, ["有场地", "有设备", "有人员", "有服务功能", "有工作流程", "有规章制度"],
+                           name="六有"),
+    }
     h.s_a1 = builders.station(h.a1, status="operating", on=D(2022, 1, 1), site_area_m2=Decimal("50"))
     h.s_a2 = builders.station(h.a2, status="operating", on=D(2022, 1, 1), site_area_m2=Decimal("30"))
     return h
 
 
-def test_documented_checklists_are_seeded_for_existing_provinces(h):
-    assert [i.title for i in h.checklists["42"].items.all()] == ["有场地", "有人员", "有功能", "有制度", "有活动"]
-    assert h.checklists["62"].name == "六有" and h.checklists["62"].items.count() == 6
-    # Idempotent; the third one goes to whichever province it is assigned.
-    call_command("seed_standards", "--assign", "liuyou_wuyao=62", stdout=__import__("io").StringIO())
-    assert StandardChecklist.objects.filter(province=h.province).count() == 1
-    third = StandardChecklist.objects.get(province=h.other_province, name="六有、五要")
-    assert third.items.count() == 11 and third.items.filter(title="财务管理要规范").exists()
+def test_no_checklist_is_built_in(hierarchy):
+    """Without a policy document setting one, a province has no checklist and nothing is checked."""
+    station = builders.station(hierarchy.a1)
+    assert services.station_checklist(station, D(2023, 3, 1)) is None
+    assert not hasattr(services, "standard_checklists_seed")
 
 
 def test_area_is_checked_from_data_and_staff_ticked_by_hand_when_no_data(h):
@@ -73,7 +77,8 @@ def test_acceptance_screen_records_and_feeds_the_meets_standard_filter(client, h
     client.force_login(builders.county_user(h))
     page = client.get(f"/stations/{h.s_a1.pk}/acceptance/").content.decode()
     assert "按系统数据" in page and "50" in page
-    data = {"checked_on": "2023-03-01", "notes": "现场核查"}
+    assert "依据：《湖北省社工站建设文件》「有场地、有人员、有功能、有制度、有活动」" in page
+    data = {"checked_on": "2023-03-01", "notes": "现场核查", "checklist": h.checklists["42"].pk}
     for item in h.checklists["42"].items.filter(metric=""):
         data[f"item_{item.pk}"] = "on"
     data[f"item_{h.checklists['42'].items.get(title='有人员').pk}"] = "on"
@@ -84,3 +89,50 @@ def test_acceptance_screen_records_and_feeds_the_meets_standard_filter(client, h
     assert [s.pk for s in listed] == [h.s_a1.pk]
     detail = client.get(f"/stations/{h.s_a1.pk}/").content.decode()
     assert "五有" in detail and "系统数据" in detail
+    assert "依据：《湖北省社工站建设文件》「有场地、有人员、有功能、有制度、有活动」" in detail
+
+
+@pytest.fixture
+def newer(h):
+    """A Hubei document effective 2024-01-01 with a standard of its own (site area at least 60)."""
+    document = pb.document(h.province, title="湖北省社工站建设标准（修订）", number="鄂民发〔2023〕9号",
+                           effective_from=D(2024, 1, 1))
+    return pb.checklist(h.province, [("有场地", "", ItemMetric.SITE_AREA, 60), "有人员"], doc=document,
+                        name="新五有", clause="第三条")
+
+
+def test_the_check_uses_the_checklist_in_force_on_the_check_date(h, newer):
+    assert services.station_checklist(h.s_a1, D(2023, 12, 31)) == h.checklists["42"]
+    assert services.station_checklist(h.s_a1, D(2024, 1, 1)) == newer
+    ticks = {item.pk: True for item in newer.items.all()}
+    later = services.station_check_standard(actor=h.root, station=h.s_a1, checklist=newer, checked_on=D(2024, 3, 1),
+                                            ticks=ticks)
+    assert not later.passed  # 50 m² < 60 m² under the newer standard
+    with pytest.raises(ValidationError, match="不是 2023-03-01 适用的建设标准"):
+        services.station_check_standard(actor=h.root, station=h.s_a1, checklist=newer, checked_on=D(2023, 3, 1),
+                                        ticks=ticks)
+    with pytest.raises(ValidationError, match="不是 2024-03-01 适用的建设标准"):
+        services.station_check_standard(actor=h.root, station=h.s_a1, checklist=h.checklists["42"],
+                                        checked_on=D(2024, 3, 1), ticks={})
+
+
+def test_the_acceptance_page_shows_the_standard_of_the_date_and_refuses_ticks_of_another(client, h, newer):
+    client.force_login(builders.county_user(h))
+    url = f"/stations/{h.s_a1.pk}/acceptance/"
+    old_page = client.get(url, {"checked_on": "2023-03-01"}).content.decode()
+    assert "2023-03-01 适用的建设标准：湖北省“五有”" in old_page and "有活动" in old_page
+    new_page = client.get(url, {"checked_on": "2024-03-01"}).content.decode()
+    assert "2024-03-01 适用的建设标准：湖北省“新五有”" in new_page
+    assert "依据：《湖北省社工站建设标准（修订）》（鄂民发〔2023〕9号）第三条" in new_page and "有活动" not in new_page
+    # Ticked on the 2023 page, then the date changed to 2024 before sending: nothing is recorded.
+    data = {"checked_on": "2024-03-01", "checklist": h.checklists["42"].pk,
+            **{f"item_{item.pk}": "on" for item in h.checklists["42"].items.all()}}
+    response = client.post(url, data)
+    assert response.status_code == 200 and not h.s_a1.acceptances.exists()
+    assert "2024-03-01 适用的建设标准是“新五有”" in response.content.decode()
+
+
+def test_without_a_standard_in_force_the_page_says_so(client, h):
+    client.force_login(builders.county_user(h))
+    page = client.get(f"/stations/{h.s_a1.pk}/acceptance/", {"checked_on": "2019-06-01"}).content.decode()
+    assert "2019-06-01 本省没有施行中的建设标准（本地政策未规定）" in page
