@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 
 from core.audit import delete_audited, save_audited
 from stations.models import (
-    ItemMetric,
     PERCENT_METRICS,
+    ItemMetric,
     PolicyDocument,
     PolicyRule,
     Region,
@@ -134,7 +134,7 @@ def _line_index(text: str) -> dict[tuple, int]:
             continue
         key = _KEY.match(line)
         if key:
-            lines.setdefault(current + (key.group(1),), number)
+            lines.setdefault((*current, key.group(1)), number)
     return lines
 
 
@@ -295,7 +295,7 @@ def _text_problems(path: tuple, entry: dict) -> list[Problem]:
     problems = []
     for key, limit in (("clause", 100), ("quote", 300)):
         if key in entry and (not isinstance(entry[key], str) or len(entry[key]) > limit):
-            problems.append(Problem(path + (key,), _("应为不超过%(n)s字的文字。") % {"n": limit}))
+            problems.append(Problem((*path, key), _("应为不超过%(n)s字的文字。") % {"n": limit}))
     return problems
 
 
@@ -307,30 +307,30 @@ def _check_targets(entries: list[dict], context: PackContext) -> list[Problem]:
     for index, entry in enumerate(entries):
         path = ("targets", index)
         for key in set(entry) - TARGET_KEYS:
-            problems.append(Problem(path + (key,), _("未知的键“%(key)s”。") % {"key": key}))
+            problems.append(Problem((*path, key), _("未知的键“%(key)s”。") % {"key": key}))
         metric = entry.get("metric")
         if metric not in TargetMetric.values:
-            problems.append(Problem(path + ("metric",), _("未知的指标“%(metric)s”；可选：%(choices)s。") % {
+            problems.append(Problem((*path, "metric"), _("未知的指标“%(metric)s”；可选：%(choices)s。") % {
                 "metric": metric, "choices": "、".join(TargetMetric.values)}))
         value = entry.get("value")
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            problems.append(Problem(path + ("value",), _("应为数字。")))
+            problems.append(Problem((*path, "value"), _("应为数字。")))
         else:
             try:
                 number = Decimal(str(value))
             except ArithmeticError:
                 number = None
             if number is None or not number.is_finite() or number < 0:
-                problems.append(Problem(path + ("value",), _("应为不小于0的数字。")))
+                problems.append(Problem((*path, "value"), _("应为不小于0的数字。")))
             elif metric in PERCENT_METRICS and number > 100:
-                problems.append(Problem(path + ("value",), _("百分比目标不能超过100，现为%(n)s。") % {"n": value}))
+                problems.append(Problem((*path, "value"), _("百分比目标不能超过100，现为%(n)s。") % {"n": value}))
         try:
             due = _date(entry.get("due_on"))
         except ValueError:
             due = None
-            problems.append(Problem(path + ("due_on",), _("日期无法识别，应写成 2021-12-31。")))
+            problems.append(Problem((*path, "due_on"), _("日期无法识别，应写成 2021-12-31。")))
         if (metric, due) in seen:
-            problems.append(Problem(path + ("due_on",), _("同一指标同一期限的目标重复。")))
+            problems.append(Problem((*path, "due_on"), _("同一指标同一期限的目标重复。")))
         seen.add((metric, due))
         problems.extend(_text_problems(path, entry))
     return problems
@@ -344,34 +344,34 @@ def _check_checklists(entries: list[dict], context: PackContext) -> list[Problem
     for index, entry in enumerate(entries):
         path = ("checklists", index)
         for key in set(entry) - CHECKLIST_KEYS:
-            problems.append(Problem(path + (key,), _("未知的键“%(key)s”。") % {"key": key}))
+            problems.append(Problem((*path, key), _("未知的键“%(key)s”。") % {"key": key}))
         name = entry.get("name")
         if not isinstance(name, str) or not name.strip() or len(name) > 50:
-            problems.append(Problem(path + ("name",), _("应为不超过50字的标准名称。")))
+            problems.append(Problem((*path, "name"), _("应为不超过50字的标准名称。")))
         if name in names:
-            problems.append(Problem(path + ("name",), _("标准名称重复。")))
+            problems.append(Problem((*path, "name"), _("标准名称重复。")))
         names.add(name)
         problems.extend(_text_problems(path, entry))
         items = entry.get("items", [])
         if not isinstance(items, list) or not items:
-            problems.append(Problem(path + ("items",), _("至少应有一个条目（[[checklists.items]]）。")))
+            problems.append(Problem((*path, "items"), _("至少应有一个条目（[[checklists.items]]）。")))
             continue
         for position, item in enumerate(items):
-            item_path = path + ("items", position)
+            item_path = (*path, "items", position)
             for key in set(item) - ITEM_KEYS:
-                problems.append(Problem(item_path + (key,), _("未知的键“%(key)s”。") % {"key": key}))
+                problems.append(Problem((*item_path, key), _("未知的键“%(key)s”。") % {"key": key}))
             if not isinstance(item.get("title"), str) or not item["title"].strip() or len(item["title"]) > 50:
-                problems.append(Problem(item_path + ("title",), _("应为不超过50字的条目名称。")))
+                problems.append(Problem((*item_path, "title"), _("应为不超过50字的条目名称。")))
             metric = item.get("metric", "")
             if metric and metric not in ItemMetric.values:
-                problems.append(Problem(item_path + ("metric",), _("未知的核验指标“%(metric)s”；可选：%(choices)s。") % {
+                problems.append(Problem((*item_path, "metric"), _("未知的核验指标“%(metric)s”；可选：%(choices)s。") % {
                     "metric": metric, "choices": "、".join(ItemMetric.values)}))
             if ("minimum" in item) != bool(metric):
-                problems.append(Problem(item_path + ("minimum",), _("核验指标与最低值须同时填写或同时留空。")))
+                problems.append(Problem((*item_path, "minimum"), _("核验指标与最低值须同时填写或同时留空。")))
             elif "minimum" in item:
                 minimum = item["minimum"]
                 if isinstance(minimum, bool) or not isinstance(minimum, (int, float)) or minimum < 0:
-                    problems.append(Problem(item_path + ("minimum",), _("应为不小于0的数字。")))
+                    problems.append(Problem((*item_path, "minimum"), _("应为不小于0的数字。")))
             problems.extend(_text_problems(item_path, item))
     return problems
 
