@@ -77,7 +77,7 @@ class DeadlineView(LoginRequiredMixin, TemplateView):
             rows=[[r.person.name, r.person.masked_id_number, r.assignment.station.name,
                    r.assignment.get_role_display(), r.hired_on, r.basis.starts_on,
                    r.deadline, r.days_left, _("已逾期") if r.overdue else _("即将到期"), r.recognised_hours,
-                   r.hours_needed if r.hours_needed is not None else str(selectors.NOT_SET), r.citation]
+                   "—" if r.hours_needed is None else r.hours_needed, r.citation]
                   for r in rows],
             meta=[(_("核查日期"), on_date)])
 
