@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from config.chain_report import ZERO, ChainReport
@@ -10,6 +11,7 @@ from stations.light_cells import paint_lights
 from stations.reports.workbooks import completeness_table, rollup_table
 from stations.selectors.coverage import CoverageRow, target_bases
 from stations.selectors.lights import light_legend_text
+from stations.selectors.policies import NOT_SET
 
 
 def _yes_no(value: bool) -> str:
@@ -93,15 +95,24 @@ def _contracts_sheet(sheet, report: ChainReport) -> None:
             report.overdue_installments, ""]])
 
 
+def _staffing_verdict(staffing) -> str:
+    """What the station lacks, "meets the standard", or that no document sets a standard."""
+    if not staffing.standard_set:
+        return str(NOT_SET)
+    return "；".join(gap.text for gap in staffing.gaps) or _("达标")
+
+
 def _staff_sheet(sheet, report: ChainReport) -> None:
     levels = report.certificate_levels
     sheet(_("人员"), [_("县（市、区）"), _("乡镇（街道）"), _("站点名称"), _("站长"), _("驻站社工"),
                     _("社工（驻站及项目）"), _("在岗人员合计"), *[str(label) for _v, label in levels],
-                    _("对照配备标准")],
+                    _("对照配备标准"), _("依据")],
           [[r.county, r.staffing.station.region.name, r.staffing.station.name, r.staffing.heads,
             r.staffing.residents, r.staffing.social_workers, r.staffing.staff_total,
-            *[r.by_level.get(value, 0) for value, _label in levels], "；".join(r.staffing.gaps) or _("达标")]
+            *[r.by_level.get(value, 0) for value, _label in levels], _staffing_verdict(r.staffing),
+            r.staffing.citation]
            for r in report.staffing],
           [(_("在岗人员（人）"), report.people), (_("持证社会工作者（人）"), report.certified),
-           (_("90日内到期未取得职业资格（人）"), report.deadlines_soon),
+           (_("%(days)s日内到期未取得职业资格（人）") % {"days": settings.QUALIFICATION_WARNING_DAYS},
+            report.deadlines_soon),
            (_("已超期未取得职业资格（人）"), report.deadlines_overdue)])

@@ -161,6 +161,10 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
 if AUDIT_RETENTION_DAYS < 180:
     raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 180.")
 
+# How many days before a qualification deadline a person is listed as due soon: a product
+# setting, not a policy rule (the deadline itself comes from a policy document).
+QUALIFICATION_WARNING_DAYS = env.int("QUALIFICATION_WARNING_DAYS", default=90)
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "config" / "locale"]

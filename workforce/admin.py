@@ -1,7 +1,7 @@
 """Admin for provincial officials: scoped like the screens; writes go through the services
 (people, assignments, certificates, training; a refusal is shown on the form) or full validation
-with an audit record (policies). ID numbers are masked on every admin page (list, form,
-history); correcting one is done on the person's edit screen."""
+with an audit record (stipend rates, each from its policy document). ID numbers are masked on
+every admin page (list, form, history); correcting one is done on the person's edit screen."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +24,6 @@ from workforce.models import (
     Person,
     StipendPolicy,
     TrainingRecord,
-    WorkforcePolicy,
 )
 from workforce.permissions import can_edit_person
 from workforce.validators import birth_year, mask_id_number, normalise_id_number
@@ -218,22 +217,14 @@ class TrainingRecordAdmin(PersonRuleMixin, ScopedAdminMixin, AuditedAdminMixin, 
     date_hierarchy = "held_on"
 
 
-@admin.register(WorkforcePolicy)
-class WorkforcePolicyAdmin(ScopedAdminMixin, AuditedAdminMixin, SimpleHistoryAdmin):
-    list_display = ("region", "qualification_training_hours", "qualification_deadline_years",
-                    "continuing_education_hours", "max_hiring_age", "min_education", "supervisor_min_level",
-                    "staffing_mode")
-    search_fields = ("region__name", "region__code")
-    autocomplete_fields = ("region",)
-
-
 @admin.register(StipendPolicy)
 class StipendPolicyAdmin(ScopedAdminMixin, AuditedAdminMixin, SimpleHistoryAdmin):
-    list_display = ("region", "kind", "level", "amount", "effective_from", "effective_to", "source")
+    list_display = ("region", "kind", "level", "amount", "effective_from", "effective_to", "document", "clause")
     list_filter = ("kind", "level")
-    search_fields = ("region__name", "region__code", "source")
+    search_fields = ("region__name", "region__code", "document__title", "quote")
     autocomplete_fields = ("region",)
-    list_select_related = ("region",)
+    list_select_related = ("region", "document")
+    fields = ("document", "region", "kind", "level", "amount", "effective_from", "effective_to", "clause", "quote")
 
 
 @admin.register(IdNumberDisclosure)

@@ -1,6 +1,11 @@
-"""Demo staff for the 远安县 and 兴山县 stations: assignments, certificates and training,
-with a few people whose qualification deadline is near or past and a few short of training
-hours; Hubei's stipend rates (100 / 200 / 300 yuan a month by level from 2021)."""
+"""Demo staff for the 远安县 and 兴山县 stations: assignments, certificates and training.
+
+The rules they are measured against come from the policy packs, which the demo seeding loads
+before this: Hubei's document sets the stipend rates (100 / 200 / 300 yuan a month by level)
+and no qualification deadline, training hours, staffing numbers, hiring limits or supervisor
+level, so the demo pages say 本地政策未规定 for those. The people still cover every case a
+document could speak to (hired long ago or recently, short of training, a junior supervisor,
+hired older than usual), so a county document loaded later shows its deadlines and shortfalls."""
 
 from __future__ import annotations
 
@@ -13,15 +18,7 @@ from projects.models import Organisation
 from projects.validators import credit_code_check_character
 from stations.models import Region, Station, StationKind
 from workforce import services
-from workforce.models import (
-    CertificateLevel,
-    Education,
-    EmploymentRole,
-    StipendKind,
-    StipendPolicy,
-    TrainingKind,
-    WorkforcePolicy,
-)
+from workforce.models import CertificateLevel, Education, EmploymentRole, TrainingKind
 from workforce.validators import id_check_character
 
 COUNTIES = ("420525000000", "420526000000")  # 远安县, 兴山县
@@ -49,8 +46,6 @@ def _organisation(county: Region, admin) -> Organisation:
 def seed(*, stdout, context):
     admin = context["admin"]
     today = timezone.localdate()
-    province = Region.objects.get(code="420000000000")
-    _seed_policies(province, admin)
     counts = {"people": 0, "certificates": 0, "training": 0}
     serial = 0
     for county_code in COUNTIES:
@@ -69,29 +64,15 @@ def seed(*, stdout, context):
     stdout.write(f"社工人员：{counts['people']} 人，证书 {counts['certificates']} 本，培训记录 {counts['training']} 条")
 
 
-def _seed_policies(province: Region, admin) -> None:
-    policy = WorkforcePolicy(region=province, source="湖北省乡镇（街道）社工站建设通知（2021）")
-    policy._history_user = admin
-    policy.full_clean()
-    policy.save()
-    for level, amount in ((CertificateLevel.JUNIOR, "100"), (CertificateLevel.INTERMEDIATE, "200"),
-                          (CertificateLevel.SENIOR, "300")):
-        rate = StipendPolicy(region=province, kind=StipendKind.MONTHLY_BY_LEVEL, level=level, amount=Decimal(amount),
-                             effective_from=datetime.date(2021, 1, 1), source="湖北省持证社区工作者津贴")
-        rate._history_user = admin
-        rate.full_clean()
-        rate.save()
-
-
 def _seed_person(admin, station, employer, role, serial, n, today, counts) -> None:
     """Person ``n`` of a county; ``n % 7`` picks a profile so each county gets every case."""
     profile = n % 7
     born = datetime.date(1985 + n % 12, 1 + n % 12, 1 + n % 27)
     if profile == 5:
-        born = datetime.date(today.year - 49, 3, 3)  # over the hiring age when hired
+        born = datetime.date(today.year - 49, 3, 3)  # 49 when hired
     hired = {
-        3: today - datetime.timedelta(days=2 * 365 - 40),  # deadline in about 40 days
-        4: today - datetime.timedelta(days=2 * 365 + 30),  # deadline passed a month ago
+        3: today - datetime.timedelta(days=2 * 365 - 40),  # hired almost two years ago, not qualified
+        4: today - datetime.timedelta(days=2 * 365 + 30),  # hired over two years ago, not qualified
         6: today - datetime.timedelta(days=200),
     }.get(profile, datetime.date(2021 + n % 3, 1 + n % 6, 1))
     person = services.person_create(
@@ -117,7 +98,7 @@ def _seed_training(admin, person, profile, hired, today, counts) -> None:
         sessions.append((hired + datetime.timedelta(days=120), TrainingKind.CONTINUING, "个案工作方法", Decimal(16)))
     else:
         for year in range(max(hired.year, 2022), today.year + 1):
-            # profile 1 falls short every year; others reach 60 hours in past years
+            # profile 1 takes 40 hours a year, the others 64
             hours = Decimal(20) if profile == 1 else Decimal(32)
             for month, title in ((3, "社会救助政策与实务"), (9, "小组工作与社区活动")):
                 day = datetime.date(year, month, 15)
@@ -131,7 +112,8 @@ def _seed_training(admin, person, profile, hired, today, counts) -> None:
 
 
 def _seed_supervisor(admin, station, employer, serial, today, counts) -> None:
-    """A county supervisor holding only the junior certificate: flagged by the supervisor rule."""
+    """A county supervisor holding only the junior certificate: flagged where a document requires
+    a higher level of supervisors."""
     person = services.person_create(
         actor=admin, assignment={"station": station, "role": EmploymentRole.SUPERVISOR, "employer": employer,
                                  "start_on": datetime.date(2022, 3, 1)},

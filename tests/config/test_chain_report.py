@@ -70,6 +70,8 @@ def h(hierarchy):
     h.contract_b = pb.contract(h.county_b, pb.organisation(h.county_b, name="江汉区金桥社工服务中心"),
                                stations=[h.station_b1], number="HT-B-2026", starts_on=datetime.date(2026, 7, 1))
 
+    wb.document(h.city, title="武汉市社工人才办法", rules={"qualification.deadline_years": 2,
+                                                       "staffing.min_resident_social_workers": 2})
     head = wb.person(station=h.station_a1, name="李站长", role=EmploymentRole.STATION_HEAD)
     wb.certify(head, CertificateLevel.INTERMEDIATE, datetime.date(2025, 3, 1))
     wb.person(station=h.station_a1, name="王芳", role=EmploymentRole.RESIDENT)  # not qualified 2 years on: overdue
@@ -183,6 +185,8 @@ def test_county_quarterly_workbook_figures_equal_the_selectors(client, h):
     assert meta(book["人员"])["90日内到期未取得职业资格（人）"] == sum(not r.overdue for r in deadlines) == 1
     assert meta(book["人员"])["已超期未取得职业资格（人）"] == sum(r.overdue for r in deadlines) == 1
     assert staff["大智街道社工站"]["社会工作师（中级）"] == 1 and staff["大智街道社工站"]["在岗人员合计"] == 2
+    assert staff["大智街道社工站"]["对照配备标准"] == "驻站社工缺 1 名"
+    assert staff["大智街道社工站"]["依据"] == "依据：《武汉市社工人才办法》"
 
     service = table(book["服务数据"], "服务领域")
     assert service[-1]["服务领域"] == "合计" and service[-1]["服务人次"] == 40 and service[-1]["入户走访（户次）"] == 7

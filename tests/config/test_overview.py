@@ -58,6 +58,8 @@ def _county_records(h, county, townships, tag):
 def world(hierarchy, today):
     h = hierarchy
     target(h.province, 100, datetime.date(2026, 12, 31))
+    wb.document(h.province, title="社工人才文件", rules={"qualification.deadline_years": 2,
+                                                     "training.continuing_hours_per_year": 60})
     h.staff_a = _county_records(h, h.county_a, [h.a1, h.a2, h.a3], "A")
     h.staff_b = _county_records(h, h.county_b, [h.b1, h.b2, h.b3], "B")
     h.city_user = builders.user("city", Role.CITY, h.city)

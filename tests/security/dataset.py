@@ -33,7 +33,7 @@ from tests.stations import policy_builders as policies
 from tests.stations import report_builders as rb
 from tests.workforce import builders as wb
 from workforce import services as workforce_services
-from workforce.models import CertificateLevel, DisclosureKind, StipendKind, StipendPolicy, TrainingKind, WorkforcePolicy
+from workforce.models import CertificateLevel, DisclosureKind, StipendKind, TrainingKind
 
 D = Decimal
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -104,10 +104,13 @@ def build_county(h, *, county, township_code: str, tag: str, credit_body: str, i
                                  title=f"{tag}旧项目", starts_on=datetime.date(2024, 1, 1))
     project_services.contract_mark_not_renewable(actor=c.staff, contract=c.old_contract, reason=f"{tag}不续约")
     # workforce
-    save_audited(WorkforcePolicy(region=county, source=f"{tag}人才政策"), actor=root)
-    save_audited(StipendPolicy(region=county, kind=StipendKind.MONTHLY_BY_LEVEL, level=CertificateLevel.JUNIOR,
-                               amount=D("150.00"), effective_from=datetime.date(2024, 1, 1),
-                               source=f"{tag}补贴文件"), actor=root)
+    c.workforce_document = wb.document(
+        county, key=f"WF-{county.code[:6]}", title=f"{tag}人才政策", effective_from=datetime.date(2020, 1, 1),
+        actor=root, rules={"qualification.deadline_years": (2, f"{tag}条款", f"{tag}两年内取得资质"),
+                           "training.continuing_hours_per_year": (60, f"{tag}条款", f"{tag}每年60学时"),
+                           "staffing.min_resident_social_workers": (2, f"{tag}条款", f"{tag}至少2名驻站社工")})
+    wb.stipend(c.workforce_document, StipendKind.MONTHLY_BY_LEVEL, CertificateLevel.JUNIOR, "150.00",
+               effective_from=datetime.date(2024, 1, 1), quote=f"{tag}补贴文件", actor=root)
     c.id_number = wb.id_number(id_region, "19900101", "123")
     c.person = wb.person(station=c.station, actor=c.staff, name=f"{tag}社工", id_number=c.id_number,
                          employer=c.org, notes=f"{tag}备注", major=f"{tag}专业", start_on=datetime.date(2024, 6, 1))

@@ -203,7 +203,7 @@ FIELDS = {
                                    "status_reason": "巡检"},
     "admin:stations_stationacceptance_add": {"station": lambda w: w.canary.station.pk, "checked_on": "2025-06-01",
                                              "source": "巡检"},
-    # one deadline, procurement policy, workforce policy per region: county B has its own, its city has none
+    # one deadline, procurement policy per region: county B has its own, its city has none
     "admin:stations_reportdeadline_add": {"region": lambda w: w.h.city.pk, "day": "12", "note": "巡检依据"},
     "admin:projects_organisation_add": {"name": "巡检机构", "credit_code": lambda w: pb.credit_code("52420103MJC000037"),
                                         "region": lambda w: w.h.county_b.pk, "contact_name": "巡检联系人"},
@@ -223,9 +223,9 @@ FIELDS = {
                                         "number": "CANARY-ZS-9003", "obtained_on": "2025-05-01"},
     "admin:workforce_trainingrecord_add": {"person": lambda w: w.canary.person.pk, "held_on": "2025-05-01",
                                            "kind": "continuing", "title": "巡检培训", "hours": "8"},
-    "admin:workforce_workforcepolicy_add": {"region": lambda w: w.h.city.pk, "source": "巡检人才政策"},
-    "admin:workforce_stipendpolicy_add": {"region": lambda w: w.h.county_b.pk, "kind": "monthly_level", "level": "2",
-                                          "amount": "200.00", "effective_from": "2025-01-01", "source": "巡检补贴文件"},
+    "admin:workforce_stipendpolicy_add": {"document": lambda w: w.canary.workforce_document.pk,
+                                          "region": lambda w: w.h.county_b.pk, "kind": "monthly_level", "level": "2",
+                                          "amount": "200.00", "effective_from": "2025-01-01", "quote": "巡检补贴文件"},
     "admin:assessments_evaluationtemplate_add": {"province": lambda w: w.h.province.pk, "kind": "annual",
                                                  "name": "巡检年度模板"},
     "admin:assessments_dimension_add": {"template": lambda w: w.h.draft_template.pk, "name": "巡检维度", "weight": "10",

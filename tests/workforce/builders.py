@@ -62,3 +62,30 @@ def grant_full_id_numbers(user):
     user.user_permissions.add(Permission.objects.get(codename="view_full_id_number",
                                                      content_type__app_label="workforce"))
     return type(user).objects.get(pk=user.pk)  # a fresh object: no stale permission cache
+
+
+def document(region, *, key=None, title=None, effective_from=datetime.date(2020, 1, 1), number="", rules=None,
+             actor=None, **extra):
+    """A policy document of ``region`` with its rules ({key: value} or {key: (value, clause, quote)})."""
+    from core.audit import save_audited
+    from stations.models import PolicyDocument, PolicyRule
+
+    actor = actor or builders.superuser()
+    doc = PolicyDocument(key=key or f"DOC-{next(_serial)}", title=title or f"{region.name}社工人才文件",
+                         effective_from=effective_from, number=number, region=region, **extra)
+    save_audited(doc, actor=actor)
+    for rule_key, value in (rules or {}).items():
+        value, clause, quote = value if isinstance(value, tuple) else (value, "", "")
+        save_audited(PolicyRule(document=doc, key=rule_key, value=value, clause=clause, quote=quote), actor=actor)
+    return doc
+
+
+def stipend(doc, kind, level, amount, *, effective_from=None, effective_to=None, clause="", quote="", actor=None):
+    """A stipend rate of the document, saved with full validation."""
+    from core.audit import save_audited
+    from workforce.models import StipendPolicy
+
+    rate = StipendPolicy(document=doc, kind=kind, level=level, amount=Decimal(str(amount)),
+                         effective_from=effective_from, effective_to=effective_to, clause=clause, quote=quote)
+    save_audited(rate, actor=actor or builders.superuser())
+    return rate

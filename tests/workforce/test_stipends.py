@@ -1,30 +1,29 @@
 import datetime
 from decimal import Decimal
 
+import pytest
+from django.core.exceptions import ValidationError
+
 from stations.models import Region, RegionLevel
 from tests import builders
 from tests.workforce import builders as wb
-from workforce.models import CertificateLevel, StipendKind, StipendPolicy
-from workforce.selectors import person_stipend_total, region_stipends
+from workforce.models import CertificateLevel, StipendKind
+from workforce.selectors import person_stipend_total, person_stipends, region_stipends
+
+HUBEI_QUOTE = "每月分別給予不低于100元、200元、300元的職業(yè)補(bǔ)貼"
 
 
-def rate(region, kind, level, amount, start, end=None):
-    policy = StipendPolicy(region=region, kind=kind, level=level, amount=Decimal(amount),
-                           effective_from=start, effective_to=end)
-    policy.full_clean()
-    policy.save()
-    return policy
-
-
-def hubei(h, start=datetime.date(2021, 1, 1), end=None, amounts=("100", "200", "300")):
+def hubei(h, start=datetime.date(2021, 1, 1), amounts=("100", "200", "300"), title="湖北省通知"):
+    doc = wb.document(h.province, title=title, effective_from=start)
     for level, amount in zip(CertificateLevel.values, amounts, strict=True):
-        rate(h.province, StipendKind.MONTHLY_BY_LEVEL, level, amount, start, end)
+        wb.stipend(doc, StipendKind.MONTHLY_BY_LEVEL, level, amount, quote=HUBEI_QUOTE)
+    return doc
 
 
-def test_monthly_by_level_with_a_policy_change_mid_year_exact_to_the_fen(stations):
+def test_monthly_by_level_with_a_newer_document_mid_year_exact_to_the_fen(stations):
     h = stations
-    hubei(h, end=datetime.date(2024, 6, 30))
-    hubei(h, start=datetime.date(2024, 7, 1), amounts=("150.50", "250.25", "350"))
+    hubei(h)
+    hubei(h, start=datetime.date(2024, 7, 1), amounts=("150.50", "250.25", "350"), title="湖北省新通知")
     junior = wb.person(station=h.station_a1, start_on=datetime.date(2023, 1, 1))
     wb.certify(junior, CertificateLevel.JUNIOR, datetime.date(2023, 5, 1))
     upgraded = wb.person(station=h.station_a1, start_on=datetime.date(2023, 1, 1), name="升级")
@@ -39,12 +38,27 @@ def test_monthly_by_level_with_a_policy_change_mid_year_exact_to_the_fen(station
     report = region_stipends(user=builders.superuser(), region=h.county_a, year=2024)
     assert report.total == Decimal("4004.50")
     assert [row.total for row in report.rows] == [Decimal("2501.50"), Decimal("1503.00")]
+    # 2023 is computed from the first document only, whatever was loaded since
+    assert person_stipend_total(person=junior, year=2023) == Decimal("800.00")
+
+
+def test_the_rates_used_are_shown_with_their_documents(stations):
+    h = stations
+    hubei(h)
+    person = wb.person(station=h.station_a1, start_on=datetime.date(2023, 1, 1))
+    wb.certify(person, CertificateLevel.INTERMEDIATE, datetime.date(2023, 5, 1))
+    used = person_stipends(person=person, year=2024).rates
+    assert [(u.rate.level, u.rate.amount) for u in used] == [(CertificateLevel.INTERMEDIATE, Decimal("200.00"))]
+    assert used[0].citation == f"依据：《湖北省通知》「{HUBEI_QUOTE}」"
+    report = region_stipends(user=builders.superuser(), region=h.county_a, year=2024)
+    assert [u.citation for u in report.rates] == [used[0].citation]
 
 
 def test_a_county_rate_overrides_the_province_and_moves_split_the_year(stations):
     h = stations
     hubei(h)
-    rate(h.county_b, StipendKind.MONTHLY_BY_LEVEL, CertificateLevel.JUNIOR, "120", datetime.date(2021, 1, 1))
+    county_doc = wb.document(h.county_b, effective_from=datetime.date(2021, 1, 1))
+    wb.stipend(county_doc, StipendKind.MONTHLY_BY_LEVEL, CertificateLevel.JUNIOR, "120")
     person = wb.person(station=h.station_a1, start_on=datetime.date(2022, 1, 1), end_on=datetime.date(2024, 4, 15))
     wb.assign(person, h.station_b1, start_on=datetime.date(2024, 4, 16))
     wb.certify(person, CertificateLevel.JUNIOR, datetime.date(2022, 1, 1))
@@ -56,6 +70,16 @@ def test_a_county_rate_overrides_the_province_and_moves_split_the_year(stations)
     assert city.total == Decimal("1380.00")
 
 
+def test_a_repealed_document_pays_nothing_after_its_repeal(stations):
+    h = stations
+    doc = hubei(h)
+    doc.repealed_on = datetime.date(2024, 7, 1)
+    doc.save()
+    person = wb.person(station=h.station_a1, start_on=datetime.date(2023, 1, 1))
+    wb.certify(person, CertificateLevel.JUNIOR, datetime.date(2023, 1, 1))
+    assert person_stipend_total(person=person, year=2024) == Decimal("600.00")  # Jan–Jun
+
+
 def test_huizhou_one_off_awards_and_post_allowances(hierarchy):
     gd = Region.objects.create(code="440000000000", name="广东省", level=RegionLevel.PROVINCE)
     hz = Region.objects.create(code="441300000000", name="惠州市", level=RegionLevel.CITY, parent=gd)
@@ -64,10 +88,11 @@ def test_huizhou_one_off_awards_and_post_allowances(hierarchy):
                                  kind="jiedao")
     station = builders.station(town)
     start = datetime.date(2023, 1, 1)
-    rate(district, StipendKind.ONE_OFF_AWARD, CertificateLevel.JUNIOR, "2000", start)
-    rate(district, StipendKind.ONE_OFF_AWARD, CertificateLevel.INTERMEDIATE, "3000", start)
-    rate(district, StipendKind.MONTHLY_POST, CertificateLevel.JUNIOR, "200", start)
-    rate(district, StipendKind.MONTHLY_POST, CertificateLevel.INTERMEDIATE, "300", start)
+    doc = wb.document(district, effective_from=start)
+    wb.stipend(doc, StipendKind.ONE_OFF_AWARD, CertificateLevel.JUNIOR, "2000")
+    wb.stipend(doc, StipendKind.ONE_OFF_AWARD, CertificateLevel.INTERMEDIATE, "3000")
+    wb.stipend(doc, StipendKind.MONTHLY_POST, CertificateLevel.JUNIOR, "200")
+    wb.stipend(doc, StipendKind.MONTHLY_POST, CertificateLevel.INTERMEDIATE, "300")
     person = wb.person(station=station, start_on=start, id_number=wb.id_number("441302"))
     wb.certify(person, CertificateLevel.JUNIOR, datetime.date(2024, 10, 20))
     wb.certify(person, CertificateLevel.INTERMEDIATE, datetime.date(2025, 11, 2))
@@ -78,13 +103,23 @@ def test_huizhou_one_off_awards_and_post_allowances(hierarchy):
                                      StipendKind.MONTHLY_POST: Decimal("600.00")}
 
 
-def test_overlapping_rates_for_the_same_region_kind_and_level_are_refused(stations):
-    import pytest
-    from django.core.exceptions import ValidationError
+def test_a_rate_takes_the_documents_date_and_region(stations):
+    doc = wb.document(stations.county_a, effective_from=datetime.date(2022, 3, 1))
+    rate = wb.stipend(doc, StipendKind.MONTHLY_POST, CertificateLevel.JUNIOR, "80")
+    assert (rate.region, rate.effective_from) == (stations.county_a, datetime.date(2022, 3, 1))
+    from workforce.models import StipendPolicy
 
-    hubei(stations)
+    other = StipendPolicy(document=doc, region=stations.county_b, kind=StipendKind.MONTHLY_POST,
+                          level=CertificateLevel.INTERMEDIATE, amount=Decimal(100))
+    with pytest.raises(ValidationError, match="须为政策文件的适用区划（江岸区）"):
+        other.full_clean()
+
+
+def test_overlapping_rates_of_one_document_for_the_same_kind_and_level_are_refused(stations):
+    doc = hubei(stations)
     with pytest.raises(ValidationError, match="已有一条"):
-        rate(stations.province, StipendKind.MONTHLY_BY_LEVEL, CertificateLevel.JUNIOR, "150", datetime.date(2024, 1, 1))
+        wb.stipend(doc, StipendKind.MONTHLY_BY_LEVEL, CertificateLevel.JUNIOR, "150",
+                   effective_from=datetime.date(2024, 1, 1))
 
 
 def test_region_stipends_are_scoped(stations, county_a_user):

@@ -14,6 +14,7 @@ ON = datetime.date(2026, 9, 30)
 
 
 def _people(h):
+    wb.document(h.province, rules={"qualification.deadline_years": 2, "training.continuing_hours_per_year": 60})
     head = wb.person(station=h.station_a1, role=EmploymentRole.STATION_HEAD, name="站长甲")
     wb.certify(head, CertificateLevel.INTERMEDIATE, datetime.date(2025, 3, 1))
     wb.certify(head, CertificateLevel.JUNIOR, datetime.date(2024, 3, 1))

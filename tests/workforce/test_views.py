@@ -10,7 +10,7 @@ from django.utils import timezone
 from stations.models import Role
 from tests import builders
 from tests.workforce import builders as wb
-from workforce.models import CertificateLevel, Employment, EmploymentRole, Person, StipendKind, StipendPolicy
+from workforce.models import CertificateLevel, Employment, EmploymentRole, Person, StipendKind
 
 TODAY = timezone.localdate()
 
@@ -52,17 +52,59 @@ def test_another_countys_person_is_404(client, people, county_a_user, name):
     assert client.get(reverse(f"workforce:{name}", args=[people.anna.pk])).status_code == 200
 
 
+def hubei_rates(region):
+    doc = wb.document(region, title="湖北省民政厅关于促进乡镇（街道）社会工作发展的通知",
+                      effective_from=datetime.date(2021, 2, 26))
+    for level, amount in ((1, "100"), (2, "200"), (3, "300")):
+        wb.stipend(doc, StipendKind.MONTHLY_BY_LEVEL, level, amount,
+                   quote="每月分別給予不低于100元、200元、300元的職業(yè)補(bǔ)貼")
+    return doc
+
+
 def test_another_countys_roster_is_404(client, people, county_a_user):
+    wb.document(people.city, title="某市汇报", rules={"staffing.min_station_heads": 1, "staffing.min_social_workers": 2})
     client.force_login(county_a_user)
     assert client.get(reverse("workforce:roster-detail", args=[people.station_b1.pk])).status_code == 404
     page = client.get(reverse("workforce:roster-detail", args=[people.station_a1.pk])).content.decode()
-    assert "安娜" in page and "社工缺 1 名" in page
+    assert "安娜" in page and "社工缺 1 名" in page and "依据：《某市汇报》" in page
+
+
+def test_a_roster_without_a_staffing_document_says_so(client, people, county_a_user):
+    client.force_login(county_a_user)
+    page = client.get(reverse("workforce:roster-detail", args=[people.station_a1.pk])).content.decode()
+    assert "配备标准：本地政策未规定" in page and "未达标" not in page
 
 
 def test_person_detail_shows_the_rules(client, people, county_a_user):
     client.force_login(county_a_user)
     page = client.get(reverse("workforce:person-detail", args=[people.anna.pk])).content.decode()
     assert "已具备" in page and "职业水平证书" in page and "社会工作师（中级）" in page
+
+
+def _text(html: str) -> str:
+    import re
+
+    return re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", html))
+
+
+def test_person_page_cites_the_county_deadline_or_says_no_document_sets_one(client, stations):
+    """County C's document sets two years; county A is under Hubei's, which sets none."""
+    hubei_rates(stations.province)
+    wb.document(stations.county_c, title="远安县社工人才办法", rules={
+        "qualification.deadline_years": (2, "第五条", "必须在两年内考取社会工作者职业水平资格证书")})
+    hired = TODAY - datetime.timedelta(days=400)
+    yuanan = wb.person(station=stations.station_c1, name="远安新人", start_on=hired)
+    jiangan = wb.person(station=stations.station_a1, name="江岸新人", start_on=hired)
+    client.force_login(builders.superuser())
+    page = _text(client.get(reverse("workforce:person-detail", args=[yuanan.pk])).content.decode())
+    deadline = hired.replace(year=hired.year + 2)
+    assert f"取得资质期限{deadline.year}年{deadline.month}月{deadline.day}日" in page
+    assert "依据：《远安县社工人才办法》第五条「必须在两年内考取社会工作者职业水平资格证书」" in page
+    page = _text(client.get(reverse("workforce:person-detail", args=[jiangan.pk])).content.decode())
+    assert "取得资质期限本地政策未规定" in page
+    assert "今年继续教育学时0（应完成学时：本地政策未规定）" in page
+    deadlines = client.get(reverse("workforce:deadline-list"), {"on": str(deadline)}).content.decode()
+    assert "远安新人" in deadlines and "江岸新人" not in deadlines and "远安县社工人才办法" in deadlines
 
 
 def test_county_staff_register_a_person_with_first_assignment(client, stations, county_a_user):
@@ -127,7 +169,8 @@ def test_dashboard_compares_workforce_with_the_regions_own_targets(client, peopl
     from stations.models import Target, TargetMetric, TargetUnit
 
     Target.objects.create(region=people.county_a, metric=TargetMetric.CERTIFIED_SOCIAL_WORKERS,
-                          due_on=datetime.date(2030, 12, 31), value=5, unit=TargetUnit.COUNT)
+                          document=wb.document(people.county_a), due_on=datetime.date(2030, 12, 31), value=5,
+                          unit=TargetUnit.COUNT)
     client.force_login(county_a_user)
     page = client.get(reverse("workforce:dashboard")).content.decode()
     assert "持证社会工作者人数" in page and "还差 4 人" in page
@@ -140,7 +183,8 @@ def test_a_workforce_target_met_after_its_due_date_is_not_shown_overdue(client, 
     from stations.models import Target, TargetMetric, TargetUnit
 
     target = Target.objects.create(region=people.county_a, metric=TargetMetric.CERTIFIED_SOCIAL_WORKERS,
-                                   due_on=datetime.date(2025, 12, 31), value=1, unit=TargetUnit.COUNT)
+                                   document=wb.document(people.county_a), due_on=datetime.date(2025, 12, 31), value=1,
+                                   unit=TargetUnit.COUNT)
     client.force_login(county_a_user)
     met = client.get(reverse("workforce:dashboard")).content.decode()
     assert "已达标" in met and "已逾期" not in met.split("人才队伍目标", 1)[1].split("</section>", 1)[0]
@@ -175,14 +219,16 @@ def test_evaluator_and_station_head_cannot_open_region_pages(client, people):
 
 
 def test_stipend_page_totals_for_the_county(client, people, county_a_user):
-    for level, amount in ((1, "100"), (2, "200"), (3, "300")):
-        StipendPolicy.objects.create(region=people.province, kind=StipendKind.MONTHLY_BY_LEVEL, level=level,
-                                     amount=Decimal(amount), effective_from=datetime.date(2021, 1, 1))
+    hubei_rates(people.province)
     wb.certify(people.bob, CertificateLevel.SENIOR, datetime.date(2023, 1, 1))
     client.force_login(county_a_user)
     response = client.get(reverse("workforce:stipend-list"), {"year": "2024"})
     assert response.context["report"].total == Decimal("2400.00")  # Anna: 12 × 200; Bob is county B's
-    assert "鲍勃" not in response.content.decode()
+    page = response.content.decode()
+    assert "鲍勃" not in page
+    basis = page.split('id="stipend-basis"', 1)[1]
+    assert "社会工作师（中级）" in basis and "200.00" in basis and "高级社会工作师" not in basis
+    assert "依据：《湖北省民政厅关于促进乡镇（街道）社会工作发展的通知》「每月分別給予不低于100元" in basis
 
 
 def test_deadline_staffing_and_shortfall_pages_are_scoped(client, people, county_a_user):
@@ -288,6 +334,8 @@ def test_deadline_and_shortfall_lists_export_scoped_with_masked_ids(client, stat
 
     from openpyxl import load_workbook
 
+    wb.document(stations.city, title="武汉市社工人才办法", rules={
+        "qualification.deadline_years": 2, "training.continuing_hours_per_year": (60, "第六条", "每年不少于60学时")})
     ours = wb.person(station=stations.station_a1, start_on=datetime.date(2023, 7, 1), name="本县")
     wb.person(station=stations.station_b1, start_on=datetime.date(2023, 7, 1), name="外县")
     client.force_login(county_a_user)
@@ -296,15 +344,17 @@ def test_deadline_and_shortfall_lists_export_scoped_with_masked_ids(client, stat
     assert "本县" in values and "外县" not in values
     assert ours.masked_id_number in values and ours.id_number not in values
     assert datetime.datetime(2025, 7, 1) in values  # the deadline, as a real date cell
+    assert "依据" in values and "依据：《武汉市社工人才办法》" in values
     response = client.get(reverse("workforce:shortfall-list"), {"year": "2024", "format": "xlsx"})
-    values = [v for row in load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True) for v in row]
-    assert "本县" in values and "外县" not in values
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    header = next(row for row in rows if row and row[0] == "姓名")
+    ours_row = next(row for row in rows if row and row[0] == "本县")
+    assert dict(zip(header, ours_row, strict=False))["依据"] == "依据：《武汉市社工人才办法》第六条「每年不少于60学时」"
+    assert not any(row and row[0] == "外县" for row in rows)
 
 
 def test_stipends_owed_before_a_move_stay_with_the_old_county_unlinked(client, stations, county_a_user):
-    for level, amount in ((1, "100"), (2, "200"), (3, "300")):
-        StipendPolicy.objects.create(region=stations.province, kind=StipendKind.MONTHLY_BY_LEVEL, level=level,
-                                     amount=Decimal(amount), effective_from=datetime.date(2021, 1, 1))
+    hubei_rates(stations.province)
     mover = wb.person(station=stations.station_a1, start_on=datetime.date(2023, 1, 1),
                       end_on=datetime.date(2024, 3, 31), name="调走")
     wb.assign(mover, stations.station_b1, start_on=datetime.date(2024, 4, 1))
@@ -316,19 +366,15 @@ def test_stipends_owed_before_a_move_stay_with_the_old_county_unlinked(client, s
     assert "调走" in page and mover.get_absolute_url() not in page
 
 
-@pytest.mark.parametrize("model", ["employment", "certificate", "trainingrecord", "workforcepolicy",
-                                   "stipendpolicy"])
+@pytest.mark.parametrize("model", ["employment", "certificate", "trainingrecord", "stipendpolicy"])
 def test_admin_changelists_are_scoped_by_province(client, people, model):
     from stations.roles import ensure_role_groups
-    from workforce.models import WorkforcePolicy
 
     wb.train(people.anna, datetime.date(2024, 1, 1), 6, title="江岸培训")
-    WorkforcePolicy.objects.create(region=people.province, source="湖北政策")
-    StipendPolicy.objects.create(region=people.province, kind=StipendKind.MONTHLY_BY_LEVEL, level=1,
-                                 amount=Decimal(100), effective_from=datetime.date(2021, 1, 1), source="湖北津贴")
+    hubei_rates(people.province)
     groups = ensure_role_groups()
     marker = {"employment": "安娜", "certificate": "安娜", "trainingrecord": "江岸培训",
-              "workforcepolicy": "湖北省", "stipendpolicy": "湖北省"}[model]
+              "stipendpolicy": "湖北省民政厅关于促进"}[model]
     url = reverse(f"admin:workforce_{model}_changelist")
     for region, visible in ((people.other_province, False), (people.province, True)):
         official = builders.user(f"p{region.code[:2]}", Role.PROVINCE, region, is_staff=True)
@@ -337,3 +383,42 @@ def test_admin_changelists_are_scoped_by_province(client, people, model):
         response = client.get(url)
         assert response.status_code == 200
         assert (marker in response.content.decode()) is visible
+
+
+def test_shortfall_and_staffing_pages_cite_the_document(client, stations, county_a_user):
+    wb.document(stations.county_a, title="江岸区社工人才办法", number="岸民〔2023〕1号", rules={
+        "training.continuing_hours_per_year": (60, "第六条", "每年度接受继续教育累计不得少于60学时"),
+        "staffing.min_resident_social_workers": (2, "第三条", "每个社工站至少配备2名驻站社工")})
+    wb.person(station=stations.station_a1, start_on=datetime.date(2023, 1, 1), name="学时不足")
+    wb.person(station=stations.station_b1, start_on=datetime.date(2023, 1, 1), name="江汉社工")
+    client.force_login(county_a_user)
+    page = client.get(reverse("workforce:shortfall-list"), {"year": TODAY.year - 1}).content.decode()
+    assert "学时不足" in page and "江汉社工" not in page
+    assert "依据：《江岸区社工人才办法》（岸民〔2023〕1号）第六条「每年度接受继续教育累计不得少于60学时」" in page
+    page = client.get(reverse("workforce:staffing-list")).content.decode()
+    assert "驻站社工缺 1 名" in page and "驻站社工缺 2 名" in page  # a1 has one resident, a2 none
+    assert "依据：《江岸区社工人才办法》（岸民〔2023〕1号）第三条「每个社工站至少配备2名驻站社工」" in page
+
+
+def test_dashboard_counts_each_person_qualified_under_the_documents_of_their_hire(stations):
+    from workforce.models import TrainingKind
+    from workforce.selectors import RuleBook, people_with_rule_data, person_qualification, workforce_dashboard
+
+    h = stations
+    wb.document(h.county_c, rules={"qualification.routes": ["certificate"]})
+    wb.document(h.county_a, effective_from=datetime.date(2024, 6, 1), rules={
+        "qualification.routes": ["degree", "certificate", "training"], "qualification.training_hours": 40})
+    expected = {
+        wb.person(station=h.station_c1, social_work_degree=True, name="远安本科"): False,  # certificates only
+        wb.person(station=h.station_a1, social_work_degree=True, name="江岸本科", start_on=datetime.date(2024, 7, 1)): True,
+        wb.person(station=h.station_a1, name="江岸培训", start_on=datetime.date(2024, 7, 1)): True,
+        wb.person(station=h.station_a2, name="江岸早聘", start_on=datetime.date(2024, 1, 1)): False,  # before it
+        wb.person(station=h.station_b1, name="江汉培训", start_on=datetime.date(2024, 7, 1)): False,  # no document
+    }
+    for person in expected:
+        wb.train(person, datetime.date(2024, 8, 1), 45, TrainingKind.PRE_SERVICE)
+    dashboard = workforce_dashboard(region=h.province, on_date=TODAY)
+    loaded = people_with_rule_data(Person.objects.filter(pk__in=[p.pk for p in expected]))
+    assert {p: person_qualification(p, RuleBook(), TODAY).qualified for p in loaded} == expected
+    assert (dashboard.people, dashboard.qualified) == (5, 2)
+    assert dashboard.rules.routes is None  # the province's own: no document sets the routes

@@ -1,6 +1,6 @@
-"""People who staff the stations, their assignments, certificates and training,
-and the per-region rules (qualification, training, staffing, stipends) applied to them.
-One module per topic; everything is importable from ``workforce.models``."""
+"""People who staff the stations, their assignments, certificates and training, and the
+stipend rates policy documents set. The other workforce rules are policy rules
+(``workforce.rules``). One module per topic; everything is importable from ``workforce.models``."""
 
 from workforce.models.choices import (
     CONTINUING_EDUCATION_KINDS,
@@ -13,7 +13,6 @@ from workforce.models.choices import (
     Education,
     EmploymentRole,
     Gender,
-    StaffingMode,
     StipendKind,
     TrainingKind,
 )
@@ -27,7 +26,7 @@ from workforce.models.people import (
     PersonQuerySet,
 )
 from workforce.models.placements import Placement, PlacementQuerySet, placement_expressions
-from workforce.models.policies import RegionPolicyQuerySet, StipendPolicy, WorkforcePolicy
+from workforce.models.policies import RegionPolicyQuerySet, StipendPolicy
 from workforce.models.records import CERTIFICATE_NUMBER_TAKEN, Certificate, TrainingRecord
 
 __all__ = [
@@ -54,11 +53,9 @@ __all__ = [
     "Placement",
     "PlacementQuerySet",
     "RegionPolicyQuerySet",
-    "StaffingMode",
     "StipendKind",
     "StipendPolicy",
     "TrainingKind",
     "TrainingRecord",
-    "WorkforcePolicy",
     "placement_expressions",
 ]

@@ -54,13 +54,9 @@ class TrainingKind(models.TextChoices):
 # "Recognised professional training" towards qualification: structured professional
 # training only. Exam coaching and practice placements do not count.
 RECOGNISED_TRAINING_KINDS = (TrainingKind.PRE_SERVICE, TrainingKind.CONTINUING, TrainingKind.SUPERVISION)
-# Hours that count towards the yearly continuing-education requirement.
+# Hours that count towards the yearly continuing-education requirement where the document in
+# force does not say which kinds count (``training.continuing_kinds``).
 CONTINUING_EDUCATION_KINDS = (TrainingKind.CONTINUING, TrainingKind.SUPERVISION)
-
-
-class StaffingMode(models.TextChoices):
-    HEAD_AND_WORKERS = "head_and_workers", _("站长 + 社工（如1名站长+2名社工）")
-    RESIDENT_WORKERS = "resident_workers", _("驻站社工人数（如不少于2名）")
 
 
 class StipendKind(models.TextChoices):

@@ -9,14 +9,17 @@ from workforce.selectors.people import (
     person_list,
     training_list,
 )
-from workforce.selectors.policies import PolicyBook, add_years, workforce_policy_for
+from workforce.selectors.policies import NOT_SET, QualificationRules, RuleBook, add_years, qualification_rules
+from workforce.selectors.qualification import (
+    people_with_rule_data,
+    person_qualification,
+    qualification_deadlines,
+    qualification_on,
+)
 from workforce.selectors.rules import (
     continuing_education_shortfall,
     hiring_flag_list,
-    people_with_rule_data,
     person_rules,
-    qualification_deadlines,
-    qualification_on,
     supervisor_level_violations,
 )
 from workforce.selectors.staffing import (
@@ -25,12 +28,13 @@ from workforce.selectors.staffing import (
     station_staffing_row,
     under_staffed_stations,
 )
-from workforce.selectors.stipends import person_stipend_total, region_stipends, stipend_lines
+from workforce.selectors.stipends import person_stipend_total, person_stipends, region_stipends, stipend_lines
 
 __all__ = [
-    "PolicyBook", "WorkforceDashboard", "add_years", "assignable_stations", "attach_placing_station",
-    "certificate_list", "continuing_education_shortfall", "employment_list", "hiring_flag_list",
-    "people_with_rule_data", "person_list", "person_rules", "person_stipend_total", "qualification_deadlines",
-    "qualification_on", "region_stipends", "station_roster", "station_staffing", "station_staffing_row", "stipend_lines",
-    "supervisor_level_violations", "training_list", "under_staffed_stations", "workforce_dashboard", "workforce_policy_for",
+    "NOT_SET", "QualificationRules", "RuleBook", "WorkforceDashboard", "add_years", "assignable_stations",
+    "attach_placing_station", "certificate_list", "continuing_education_shortfall", "employment_list",
+    "hiring_flag_list", "people_with_rule_data", "person_list", "person_qualification", "person_rules",
+    "person_stipend_total", "person_stipends", "qualification_deadlines", "qualification_on", "qualification_rules",
+    "region_stipends", "station_roster", "station_staffing", "station_staffing_row", "stipend_lines",
+    "supervisor_level_violations", "training_list", "under_staffed_stations", "workforce_dashboard",
 ]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from workforce.selectors.policies import PolicyBook
-from workforce.selectors.rules import continuing_education_shortfall, frontline_people, qualification_deadlines
+from workforce.selectors.policies import RuleBook
+from workforce.selectors.qualification import frontline_people, qualification_deadlines
+from workforce.selectors.rules import continuing_education_shortfall
 
 
 @dataclass(frozen=True)
 class DeadlineCounts:
-    due: int  # not yet qualified, deadline within the warning window or passed
+    due: int  # not yet qualified, deadline within the warning window (a product setting) or passed
     overdue: int  # of which the deadline has passed
 
     @property
@@ -37,7 +38,7 @@ def qualification_deadline_summary(*, user, on_date: datetime.date, region=None)
 def people_alert_summary(*, user, on_date: datetime.date) -> PeopleAlerts:
     """The row counts of the deadline list and the training-shortfall list for the running year,
     as the user finds them on those pages; the people are read once for both."""
-    book = PolicyBook()
+    book = RuleBook()
     people = list(frontline_people(user, on_date))
     deadlines = qualification_deadlines(user=user, on_date=on_date, book=book, people=people)
     shortfall = continuing_education_shortfall(user=user, year=on_date.year, on_date=on_date, book=book,

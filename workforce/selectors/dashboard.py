@@ -21,7 +21,14 @@ from workforce.models import (
     Person,
     TrainingRecord,
 )
-from workforce.selectors.policies import workforce_policy_for
+from workforce.selectors.policies import (
+    QUALIFICATION_KEYS,
+    QualificationRules,
+    RuleBook,
+    qualification_rules,
+    qualified_expression,
+    region_rules,
+)
 
 
 @dataclass
@@ -56,7 +63,7 @@ class WorkforceDashboard:
     qualified_share: Decimal | None
     per_10k: Decimal | None
     children: list[ChildRow]
-    training_threshold: Decimal
+    rules: QualificationRules  # the region's own qualification rules on the date, for the page's note
     targets: list[TargetRow]
 
 
@@ -72,22 +79,32 @@ def _people_in(region: Region, on_date: datetime.date):
     return Person.objects.filter(pk__in=active.values("person_id"))
 
 
+def _first_hire_and_code(on_date: datetime.date) -> dict:
+    """Per person: the first hire date, and the region of the station they work at on the date
+    (their latest assignment active then) — where and when their qualification rules are read."""
+    current = (Employment.objects.active_on(on_date).filter(person=OuterRef("pk"))
+               .order_by("-start_on", "-pk").values("station__region__code")[:1])
+    first = Employment.objects.filter(person=OuterRef("pk")).order_by("start_on").values("start_on")[:1]
+    return {"rule_code": Subquery(current), "first_hired": Subquery(first)}
+
+
 def workforce_dashboard(*, region: Region, on_date: datetime.date) -> WorkforceDashboard:
-    """The caller checks that the region is within the user's scope."""
+    """The caller checks that the region is within the user's scope. "Qualified" applies to each
+    person the qualification rules in force at their first hire for their station's region."""
     people = _people_in(region, on_date)
     held = Certificate.objects.filter(person=OuterRef("pk"), obtained_on__lte=on_date)
     top_level = held.order_by("-level").values("level")[:1]
-    policy = workforce_policy_for(region)
+    rules = region_rules(region, QUALIFICATION_KEYS)
+    qualified = qualified_expression(rules, code="rule_code", on="first_hired", hours="hours", certified="certified")
     hours = TrainingRecord.objects.filter(person=OuterRef("pk"), held_on__lte=on_date,
                                           kind__in=RECOGNISED_TRAINING_KINDS).order_by().values("person")
     hours = hours.annotate(total=Sum("hours")).values("total")
     figures = people.annotate(
         hours=Coalesce(Subquery(hours), Value(Decimal(0)), output_field=DecimalField(max_digits=8, decimal_places=1)),
-        certified=Exists(held),
-    ).aggregate(
+        certified=Exists(held), **_first_hire_and_code(on_date),
+    ).annotate(**qualified["annotations"]).aggregate(
         total=Count("pk"), certified_n=Count("pk", filter=Q(certified=True)),
-        qualified=Count("pk", filter=Q(social_work_degree=True) | Q(certified=True)
-                        | Q(hours__gte=policy.qualification_training_hours)),
+        qualified=Count("pk", filter=qualified["qualified"]),
     )
     levels = dict(people.annotate(top=Subquery(top_level)).exclude(top=None).values_list("top").annotate(n=Count("pk")))
     active = Employment.objects.active_on(on_date).filter(station__region__code__startswith=region.prefix)
@@ -100,7 +117,7 @@ def workforce_dashboard(*, region: Region, on_date: datetime.date) -> WorkforceD
         certified=figures["certified_n"], qualified=figures["qualified"],
         qualified_share=(Decimal(figures["qualified"]) * 100 / total).quantize(Decimal("0.1")) if total else None,
         per_10k=per_10k(figures["certified_n"], region.population),
-        children=_children(region, on_date), training_threshold=policy.qualification_training_hours,
+        children=_children(region, on_date), rules=qualification_rules(RuleBook(rules), region.code, on_date),
         targets=_targets(region, on_date, certified=figures["certified_n"], qualified=figures["qualified"]),
     )
 

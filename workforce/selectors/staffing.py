@@ -1,4 +1,5 @@
-"""Station rosters and staffing against the region's standard, on a date."""
+"""Station rosters and staffing on a date, against the staffing rules of the documents in force
+then for the station's region (none set: nothing to compare with, and the page says so)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,8 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from stations.models import COVERING_STATUSES, Station, StationKind, StationStatus
-from workforce.models import (
-    SOCIAL_WORKER_ROLES,
-    Certificate,
-    CertificateLevel,
-    Employment,
-    EmploymentRole,
-    StaffingMode,
-    WorkforcePolicy,
-)
-from workforce.selectors.policies import PolicyBook
+from workforce.models import SOCIAL_WORKER_ROLES, Certificate, CertificateLevel, Employment, EmploymentRole
+from workforce.selectors.policies import RuleBook, RuleInForce
 
 ROLE_ORDER = {role: index for index, role in enumerate(EmploymentRole.values)}
 
@@ -48,17 +41,43 @@ def with_staff_counts(stations, on_date: datetime.date):
     )
 
 
-def staffing_gaps(policy: WorkforcePolicy, *, heads: int, residents: int, social_workers: int) -> list[str]:
-    """What a station lacks against the standard; empty when it meets it."""
+STAFFING_KEYS = ("staffing.min_station_heads", "staffing.min_social_workers", "staffing.min_resident_social_workers",
+                 "staffing.max_resident_social_workers")
+
+
+@dataclass(frozen=True)
+class Gap:
+    text: str
+    rule: RuleInForce
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def citation(self) -> str:
+        return self.rule.citation
+
+
+def staffing_rules(book: RuleBook, code: str, on_date: datetime.date) -> list[RuleInForce]:
+    """The staffing rules in force for the region on the date (none where no document sets one)."""
+    found = (book.rule(code, key, on_date) for key in STAFFING_KEYS)
+    return [rule for rule in found if rule is not None]
+
+
+def staffing_gaps(rules: list[RuleInForce], *, heads: int, residents: int, social_workers: int) -> list[Gap]:
+    """What a station lacks (or has beyond a maximum) against each rule; empty when it meets them."""
+    counts = {"staffing.min_station_heads": (heads, _("站长缺 %(n)s 名")),
+              "staffing.min_social_workers": (social_workers, _("社工缺 %(n)s 名")),
+              "staffing.min_resident_social_workers": (residents, _("驻站社工缺 %(n)s 名"))}
     gaps = []
-    if policy.staffing_mode == StaffingMode.RESIDENT_WORKERS:
-        if residents < policy.min_resident_social_workers:
-            gaps.append(_("驻站社工缺 %(n)s 名") % {"n": policy.min_resident_social_workers - residents})
-        return gaps
-    if heads < policy.min_station_heads:
-        gaps.append(_("站长缺 %(n)s 名") % {"n": policy.min_station_heads - heads})
-    if social_workers < policy.min_social_workers:
-        gaps.append(_("社工缺 %(n)s 名") % {"n": policy.min_social_workers - social_workers})
+    for rule in rules:
+        if rule.key == "staffing.max_resident_social_workers":
+            if residents > rule.value:
+                gaps.append(Gap(_("驻站社工超出上限 %(n)s 名") % {"n": residents - rule.value}, rule))
+            continue
+        have, text = counts[rule.key]
+        if have < rule.value:
+            gaps.append(Gap(text % {"n": rule.value - have}, rule))
     return gaps
 
 
@@ -69,25 +88,41 @@ class StaffingRow:
     residents: int
     social_workers: int
     staff_total: int
-    policy: WorkforcePolicy
-    gaps: list[str]
+    rules: list[RuleInForce]  # empty: no document sets a staffing standard for the station
+    gaps: list[Gap]
+
+    @property
+    def standard_set(self) -> bool:
+        return bool(self.rules)
+
+    @property
+    def citation(self) -> str:
+        """The basis of the gaps, or of the verdict "meets the standard" when there are none."""
+        used = [gap.rule for gap in self.gaps] or self.rules
+        return "；".join(dict.fromkeys(rule.citation for rule in used))
+
+    @property
+    def standard_label(self) -> str:
+        return "；".join(f"{rule.label} {rule.display}" for rule in self.rules)
 
 
-def station_staffing(*, user, on_date: datetime.date, region=None, only_under_staffed=False) -> list[StaffingRow]:
+def station_staffing(*, user, on_date: datetime.date, region=None, only_under_staffed=False,
+                     book: RuleBook | None = None) -> list[StaffingRow]:
     """Township stations in service (pilot or operating) on the date, with their staff counts
-    and what they lack against their region's standard. Three queries whatever the count."""
+    and what they lack against the staffing rules in force for their region on the date.
+    Three queries whatever the count (the rules are one)."""
     stations = Station.objects.visible_to(user).covering_at(on_date).select_related("region")
     if region is not None:
         stations = stations.in_region(region)
-    book = PolicyBook()
+    book = book or RuleBook()
     rows = []
     for station in with_staff_counts(stations, on_date).order_by("region__code"):
-        policy = book.for_code(station.region.code)
-        gaps = staffing_gaps(policy, heads=station.heads, residents=station.residents,
+        rules = staffing_rules(book, station.region.code, on_date)
+        gaps = staffing_gaps(rules, heads=station.heads, residents=station.residents,
                              social_workers=station.social_workers)
         if gaps or not only_under_staffed:
             rows.append(StaffingRow(station, station.heads, station.residents, station.social_workers,
-                                    station.staff_total, policy, gaps))
+                                    station.staff_total, rules, gaps))
     return rows
 
 
@@ -144,11 +179,11 @@ def staffing_by_certificate(*, user, region, on_date: datetime.date) -> Certifie
 def station_staffing_row(*, station: Station, on_date: datetime.date) -> StaffingRow:
     """One station's counts and gaps (the caller has checked the station is visible)."""
     counted = with_staff_counts(Station.objects.filter(pk=station.pk), on_date).get()
-    policy = PolicyBook().for_code(station.region.code)
-    gaps = staffing_gaps(policy, heads=counted.heads, residents=counted.residents,
+    rules = staffing_rules(RuleBook(), station.region.code, on_date)
+    gaps = staffing_gaps(rules, heads=counted.heads, residents=counted.residents,
                          social_workers=counted.social_workers)
     return StaffingRow(station, counted.heads, counted.residents, counted.social_workers, counted.staff_total,
-                       policy, gaps)
+                       rules, gaps)
 
 
 def under_staffed_stations(*, user, on_date: datetime.date, region=None) -> list[StaffingRow]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +35,7 @@ class RosterView(LoginRequiredMixin, TemplateView):
         for employment in roster:
             employment.person_visible = employment.person_id in visible
         return super().get_context_data(
-            station=station, on_date=on_date, roster=roster,
+            station=station, on_date=on_date, roster=roster, not_set=selectors.NOT_SET,
             staffing=selectors.station_staffing_row(station=station, on_date=on_date), **kwargs)
 
 
@@ -45,7 +46,7 @@ class StaffingView(LoginRequiredMixin, TemplateView):
         on_date = date_param(self.request)
         only = self.request.GET.get("under") == "1"
         rows = selectors.station_staffing(user=self.request.user, on_date=on_date, only_under_staffed=only)
-        return super().get_context_data(rows=rows, on_date=on_date, only=only,
+        return super().get_context_data(rows=rows, on_date=on_date, only=only, not_set=selectors.NOT_SET,
                                         under=sum(1 for row in rows if row.gaps), **kwargs)
 
 
@@ -54,11 +55,11 @@ class DeadlineView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user, on_date = self.request.user, date_param(self.request)
-        book = selectors.PolicyBook()
+        book = selectors.RuleBook()
         deadlines = selectors.qualification_deadlines(user=user, on_date=on_date, book=book)
         return super().get_context_data(
             on_date=on_date, overdue=[r for r in deadlines if r.overdue], due=[r for r in deadlines if not r.overdue],
-            deadline_total=len(deadlines),
+            deadline_total=len(deadlines), warning_days=settings.QUALIFICATION_WARNING_DAYS,
             supervisors=selectors.supervisor_level_violations(user=user, on_date=on_date, book=book),
             flags=selectors.hiring_flag_list(user=user, on_date=on_date, book=book),
             levels=CertificateLevel.choices, **kwargs)
@@ -71,11 +72,13 @@ class DeadlineView(LoginRequiredMixin, TemplateView):
         rows = selectors.qualification_deadlines(user=request.user, on_date=on_date)
         return xlsx_response(
             filename=f"资质期限预警-{on_date:%Y%m%d}.xlsx", title=_("取得专业资质期限预警"),
-            headers=[_("姓名"), _("身份证号码"), _("服务站点"), _("岗位"), _("入职日期"), _("期限"), _("剩余天数"),
-                     _("状态"), _("认可培训学时"), _("尚差学时")],
+            headers=[_("姓名"), _("身份证号码"), _("服务站点"), _("岗位"), _("入职日期"), _("期限起算日"), _("期限"),
+                     _("剩余天数"), _("状态"), _("认可培训学时"), _("尚差学时"), _("依据")],
             rows=[[r.person.name, r.person.masked_id_number, r.assignment.station.name,
-                   r.assignment.get_role_display(), r.hired_on, r.deadline, r.days_left,
-                   _("已逾期") if r.overdue else _("即将到期"), r.recognised_hours, r.hours_needed] for r in rows],
+                   r.assignment.get_role_display(), r.hired_on, r.basis.starts_on,
+                   r.deadline, r.days_left, _("已逾期") if r.overdue else _("即将到期"), r.recognised_hours,
+                   "—" if r.hours_needed is None else r.hours_needed, r.citation]
+                  for r in rows],
             meta=[(_("核查日期"), on_date)])
 
 
@@ -99,9 +102,10 @@ class ShortfallView(LoginRequiredMixin, TemplateView):
         return xlsx_response(
             filename=f"继续教育学时不足-{context['year']}.xlsx", title=_("继续教育学时不足"),
             headers=[_("姓名"), _("身份证号码"), _("服务站点"), _("岗位"), _("应完成学时"), _("已完成学时"),
-                     _("尚差学时")],
+                     _("尚差学时"), _("依据")],
             rows=[[r.person.name, r.person.masked_id_number, r.assignment.station.name,
-                   r.assignment.get_role_display(), r.required, r.hours, r.short_by] for r in context["rows"]],
+                   r.assignment.get_role_display(), r.required, r.hours, r.short_by, r.citation]
+                  for r in context["rows"]],
             meta=[(_("年度"), context["year"])])
 
 
@@ -140,7 +144,7 @@ class DashboardView(OfficialsOnlyMixin, TemplateView):
         on_date = date_param(self.request)
         dashboard = selectors.workforce_dashboard(region=region, on_date=on_date)
         return super().get_context_data(
-            dashboard=dashboard, on_date=on_date,
+            dashboard=dashboard, on_date=on_date, not_set=selectors.NOT_SET,
             chart={"roles": [[str(label), n] for label, n in dashboard.by_role],
                    "levels": [[str(label), n] for label, n in dashboard.by_level]},
             **kwargs)

@@ -78,7 +78,7 @@ class PersonDetailView(LoginRequiredMixin, TemplateView):
             id_number=person.id_number if self.show_full_id else person.masked_id_number,
             can_show_full_id=permissions.can_view_full_id_number(user), showing_full_id=self.show_full_id,
             employments=sorted(person.employments.all(), key=lambda e: (e.start_on, e.pk), reverse=True),
-            stipend_year=selectors.person_stipend_total(person=person, year=today.year),
+            stipends=selectors.person_stipends(person=person, year=today.year), not_set=selectors.NOT_SET,
             **kwargs)
 
 
