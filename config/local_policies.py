@@ -16,6 +16,7 @@ from stations.rules import GROUPS, RuleSpec, rule_specs
 from stations.selectors.policies import RuleBook, RuleInForce
 from stations.selectors.targets import targets_in_force
 from stations.services.standards import checklists_in_force
+from workforce.selectors.stipends import stipend_rates_in_force
 
 OTHER_GROUP = _("其他")
 
@@ -46,10 +47,8 @@ class LocalPolicies:
     targets: list[TargetInForce]
     checklists: list[StandardChecklist]
     documents: list[PolicyDocument]
-    # Stipend rates in force with their basis, from the workforce app. It offers no selector of the
-    # rates in force on a date with their documents yet: None keeps the section off the page (and
-    # off the export) until it does; plug it in here.
-    stipends: list | None = None
+    # Stipend rates in force with their basis, from the workforce app.
+    stipends: list = field(default_factory=list)
 
     @property
     def rule_count(self) -> int:
@@ -93,7 +92,8 @@ def local_policies(*, user, region: Region, on_date: datetime.date) -> LocalPoli
     checklists = [checklist for checklist in checklists_in_force(chain[0], on_date) if checklist.document_id in ids]
     prefetch_related_objects(checklists, "items")
     return LocalPolicies(region=region, on_date=on_date, groups=_groups(book, region.code, on_date), targets=targets,
-                         checklists=checklists, documents=documents)
+                         checklists=checklists, documents=documents,
+                         stipends=stipend_rates_in_force(region_code=region.code, on_date=on_date, documents=ids))
 
 
 def item_basis(item) -> str:

@@ -35,6 +35,9 @@ def local_policies_workbook(policies: LocalPolicies) -> XlsxBook:
                    headers=[_("标准"), _("序号"), _("条目"), _("具体要求"), _("按数据核验的指标"), _("最低值"),
                             _("条款及原文"), _("依据")],
                    rows=standard_rows or [[str(NOT_SET), "", "", "", "", "", "", ""]])
+    book.add_sheet(title=_("社工补贴标准"), meta=meta, headers=[_("补贴"), _("金额（元）"), _("依据")],
+                   rows=[[row.label, row.amount, row.citation] for row in policies.stipends]
+                   or [[str(NOT_SET), "", ""]])
     book.add_sheet(title=_("政策文件"), meta=meta,
                    headers=[_("文件名称"), _("发文机关"), _("文号"), _("印发日期"), _("施行日期"), _("施行日期说明"),
                             _("废止日期"), _("适用区划"), _("链接")],

@@ -45,7 +45,7 @@ def test_a_county_user_reads_hubeis_rules_with_their_basis_and_nothing_of_anothe
     rules = section(page, "rules")
     fund = rules.split('data-key="fund.assistance_share_max"')[1].split("</tr>")[0]
     assert "社会救助资金购买服务占比上限" in fund and "5%" in fund and "湖北省" in fund
-    assert f"{HUBEI}「不高于上年度社會救助資金總支出5%」" in fund
+    assert f"{HUBEI}「不高于上年度社會(huì)救助資金總支出5%」" in fund
     own = rules.split('data-key="qualification.deadline_years"')[1].split("</tr>")[0]
     assert "2年" in own and "依据：《江岸区社工站建设实施方案》（岸民发〔2022〕3号）第五条「两年内取得证书」" in own
     unset = page.split('<details id="unset">')[1].split("</details>")[0]
@@ -53,7 +53,8 @@ def test_a_county_user_reads_hubeis_rules_with_their_basis_and_nothing_of_anothe
     assert "资金购买服务占比上限" not in unset
     targets = section(page, "targets")
     assert '<tr class="applies"><td>乡镇（街道）社工站覆盖率</td><td>湖北省</td><td class="num">70%</td>' in targets
-    assert targets.count('class="applies"') == 2  # 70% by the end of 2023; one local organisation per county
+    # 70% by the end of 2023; one local organisation per county; every village served by the end of 2025
+    assert targets.count('class="applies"') == 3
     assert f"{HUBEI}「全省分別有30%、50%、70%以上的鄉(xiāng)鎮(zhèn)」" in targets
     standards = section(page, "standards")
     assert "湖北省“五有”" in standards and f"{HUBEI}「有場(chǎng)地、有人員、有功能、有制度、有活動(dòng)」" in standards
@@ -101,10 +102,10 @@ def test_the_export_has_what_the_page_shows(client, h):
     client.force_login(h.county)
     response = client.get(URL, {"at": "2023-06-30", "format": "xlsx"})
     book = load_workbook(BytesIO(response.content))
-    assert book.sheetnames == ["本地政策", "本地政策未规定", "建设目标", "建设标准", "政策文件"]
+    assert book.sheetnames == ["本地政策", "本地政策未规定", "建设目标", "建设标准", "社工补贴标准", "政策文件"]
     text = "\n".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
                      for v in row if v is not None)
-    assert f"{HUBEI}「不高于上年度社會救助資金總支出5%」" in text and "本地政策未规定" in text
+    assert f"{HUBEI}「不高于上年度社會(huì)救助資金總支出5%」" in text and "本地政策未规定" in text
     assert "汉民发" not in text and "江汉区" not in text
     rules = [row for row in book["本地政策"].iter_rows(values_only=True)]
     header = next(i for i, row in enumerate(rules) if row[0] == "类别")
@@ -116,3 +117,21 @@ def test_a_superuser_without_a_region_chooses_one(client, h):
     assert "请填写要查看的区划代码。" in client.get(URL).content.decode()
     page = client.get(URL, {"region": "42", "at": "2023-06-30"}).content.decode()
     assert "湖北省本地政策" in page and HUBEI in page and "岸民发" not in page  # a county's document: not the province's
+
+
+def test_stipend_rates_in_force_show_with_their_basis_and_not_another_countys(client, h):
+    from decimal import Decimal
+
+    from core.audit import save_audited
+    from workforce.models import CertificateLevel, StipendKind, StipendPolicy
+
+    save_audited(StipendPolicy(document=h.other_doc, region=h.county_b, kind=StipendKind.MONTHLY_POST,
+                               level=CertificateLevel.JUNIOR, amount=Decimal("777")), actor=builders.superuser())
+    client.force_login(h.county)
+    stipends = section(client.get(URL, {"at": "2023-06-30"}).content.decode(), "stipends")
+    assert stipends.count("<tr>") == 4  # the header and Hubei's three monthly rates
+    assert "100.00" in stipends and "200.00" in stipends and "300.00" in stipends
+    assert f"{HUBEI}「每月分別給予不低于100元、200元、300元的職業(yè)補(bǔ)貼」" in stipends
+    assert "777" not in stipends
+    before = section(client.get(URL, {"at": "2021-01-01"}).content.decode(), "stipends")
+    assert "本地政策未规定" in before and "100.00" not in before

@@ -24,7 +24,14 @@ from decimal import Decimal
 from django.db.models import Q
 
 from stations.models.regions import ancestor_codes
-from workforce.models import MONTHLY_STIPEND_KINDS, Employment, Person, StipendKind, StipendPolicy
+from workforce.models import (
+    MONTHLY_STIPEND_KINDS,
+    CertificateLevel,
+    Employment,
+    Person,
+    StipendKind,
+    StipendPolicy,
+)
 
 ZERO = Decimal("0.00")
 
@@ -62,6 +69,23 @@ class RateUsed:
     @property
     def citation(self) -> str:
         return self.rate.citation
+
+    @property
+    def amount(self) -> Decimal:
+        return self.rate.amount
+
+
+def stipend_rates_in_force(*, region_code: str, on_date: datetime.date, documents=None) -> list[RateUsed]:
+    """Every rate (kind × level) in force for the region on the date, with its basis; only rates of
+    ``documents`` (ids) when given."""
+    rows = StipendPolicy.objects.filter(region__code__in=ancestor_codes(region_code)).select_related(
+        "region", "document")
+    if documents is not None:
+        rows = rows.filter(document__in=documents)
+    book = RateBook(rows)
+    found = (book.rate(kind, level, region_code, on_date) for kind in StipendKind.values
+             for level in CertificateLevel.values)
+    return [RateUsed(rate) for rate in found if rate is not None]
 
 
 def rates_used(lines) -> list[RateUsed]:
