@@ -26,7 +26,9 @@ def december():
 
 @pytest.fixture
 def contracts(world):
-    """County A: a contract for a1 from July, its first installment partly paid in August; county B: one for b1."""
+    """County A: a contract for a1 from July, its first installment partly paid in August; county B: one for b1.
+    The province's document sets the payment period: 15 working days."""
+    pb.document(world.province, {"payment.due_within_working_days": 15})
     world.contract_a = pb.contract(
         world.county_a, world.org, stations=[world.station_a1], number="HT-A", amount=D("300000.00"),
         starts_on=FIRST, funding=[{"source": FundingSource.GENERAL_BUDGET, "amount": D("200000.00")},
