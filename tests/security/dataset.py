@@ -80,6 +80,8 @@ def build_county(h, *, county, township_code: str, tag: str, credit_body: str, i
     c.purchase_rules = pb.document(county, {
         "contract.signing_within_days": (30, f"{tag}第五条", f"{tag}中标后30日内签订"),
         "payment.due_within_working_days": (15, f"{tag}第六条", f"{tag}15个工作日内拨付"),
+        "payment.installments": ([{"percent": 50, "trigger": "effective"}, {"percent": 30, "trigger": "midterm_passed"},
+                                  {"percent": 20, "trigger": "final_passed"}], f"{tag}第七条", f"{tag}分三期拨付"),
         "fund.assistance_share_max": (5, "", f"{tag}不超过上年度支出5%"), "fund.assistance_share_basis": "last_year",
     }, title=f"{tag}购买服务规则", key=f"PURCHASE-{county.code}", actor=root)
     c.credit_code = pb.credit_code(credit_body)
