@@ -176,8 +176,8 @@ def _write_funding(*, actor, contract: Contract, funding: list[tuple[str, Decima
 def contract_create(*, actor, stations=(), funding_lines=(), installments: list[dict] | None = None,
                     **data) -> Contract:
     """Register a contract with its stations, funding lines (adding up to the amount) and payment
-    schedule (when none is given: the split the region's documents set, or none yet). A signed contract's "on taking effect"
-    installment is released at once, dated the day it takes effect."""
+    schedule (when none is given: the split the region's documents set, or none yet). A signed
+    contract's "on taking effect" installment is released at once, dated the day it takes effect."""
     require_purchase_manager(actor)
     ensure_region_in_scope(actor, data["purchaser"])
     contract = Contract(**{key: value for key, value in data.items() if key in CONTRACT_FIELDS})

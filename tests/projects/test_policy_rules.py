@@ -67,6 +67,9 @@ def test_a_hubei_county_whose_documents_set_no_payment_period_gets_no_due_date_a
         (datetime.date(2025, 1, 1), None), (datetime.date(2025, 7, 1), None), (None, None)]
     html = contract_page(client, world.user_a, contract)
     assert "付款期限：本地政策未规定" in html and "逾期未付" not in html and "条件已达成" in html
+    # The first installment is payable all the same: the payment form offers it.
+    initial = client.get(reverse("projects:payment-create", args=[contract.pk])).context["form"].initial
+    assert initial["installment"] == installment(contract, InstallmentTrigger.EFFECTIVE).pk
 
 
 @time_machine.travel(NOW)
