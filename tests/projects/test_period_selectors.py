@@ -50,6 +50,7 @@ def test_period_summary_gives_the_regions_contracts_with_their_money(contracts):
     assert row.funding == {FundingSource.GENERAL_BUDGET: D("200000.00"), FundingSource.WELFARE_LOTTERY: D("100000.00")}
     due = sum(i.amount for i in PaymentInstallment.objects.filter(contract=w.contract_a, due_on__range=(FIRST, END)))
     assert row.due_in_period == due and row.paid_in_period == D("100000.00") and row.overdue == 1
+    assert row.payment_basis.startswith("依据：《湖北省购买服务文件")  # the due dates' basis
     assert row.filing
     assert [value for value, _label in summary.sources] == list(FundingSource.values)
 
@@ -63,11 +64,11 @@ def test_period_summary_of_another_county_is_empty_and_the_city_gets_both(contra
 
 def test_period_summary_query_count_does_not_grow_with_contracts(contracts, django_assert_num_queries):
     w = contracts
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         contract_period_summary(user=w.city_user, region=w.city, first=FIRST, period_end=END, as_of=END)
     for month in (8, 9):
         pb.contract(w.county_b, w.org, starts_on=datetime.date(2024, month, 1))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         rows = contract_period_summary(user=w.city_user, region=w.city, first=FIRST, period_end=END, as_of=END).rows
     assert len(rows) == 4
 
