@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from core.audit import delete_audited
+from core.audit import delete_audited, save_audited
 from core.dates import add_working_days
 from projects import services
 from projects.models import FundingSource, InstallmentTrigger
@@ -198,3 +198,13 @@ def test_documents_of_other_regions_play_no_part(world):
                            award_notice_on=datetime.date(2023, 11, 1), signed_on=datetime.date(2023, 12, 20))
     assert installment(contract, InstallmentTrigger.EFFECTIVE).due_on is None
     assert PolicyDocument.objects.count() == 1
+
+
+def test_re_dating_a_document_re_derives_the_due_dates_that_rest_on_it(world):
+    document = pb.document(world.county_a, {"payment.due_within_working_days": 10},
+                           effective_from=datetime.date(2025, 1, 1))
+    contract = pb.contract(world.county_a, world.org, starts_on=datetime.date(2024, 3, 1))
+    assert installment(contract, InstallmentTrigger.EFFECTIVE).due_on is None  # triggered before it took effect
+    document.effective_from = datetime.date(2023, 1, 1)  # corrected: it took effect earlier
+    save_audited(document, actor=world.root)
+    assert installment(contract, InstallmentTrigger.EFFECTIVE).due_on == add_working_days(datetime.date(2024, 3, 1), 10)
