@@ -85,14 +85,14 @@ def _contracts_sheet(sheet, report: ChainReport) -> None:
     sheet(_("合同与资金"),
           [_("购买方"), _("合同编号"), _("项目名称"), _("承接机构"), _("服务开始"), _("服务结束"), _("期内执行"),
            _("合同金额（元）"), *[str(label) for _value, label in sources], _("期内应付（元）"),
-           _("期内已付（元）"), _("期末逾期分期"), _("备案情况")],
+           _("期内已付（元）"), _("期末逾期分期"), _("备案情况"), _("依据")],
           [*[[r.purchaser, r.number, r.title, r.contractor, r.starts_on, r.ends_on, _yes_no(r.in_force), r.amount,
               *[r.funding.get(value, "") for value, _label in sources], r.due_in_period, r.paid_in_period, r.overdue,
-              r.filing] for r in contracts],
+              r.filing, r.payment_basis] for r in contracts],
            [_("合计"), "", "", "", "", "", "", sum((r.amount for r in contracts), ZERO),
             *[sum((r.funding.get(value, ZERO) for r in contracts), ZERO) for value, _label in sources],
             sum((r.due_in_period for r in contracts), ZERO), report.paid_in_period,
-            report.overdue_installments, ""]])
+            report.overdue_installments, "", ""]])
 
 
 def _staffing_verdict(staffing) -> str:

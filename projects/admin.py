@@ -21,7 +21,6 @@ from projects.models import (
     OrganisationMember,
     Payment,
     PaymentInstallment,
-    ProcurementPolicy,
     SocialAssistanceSpending,
 )
 from projects.services.organisations import ORGANISATION_FIELDS
@@ -169,16 +168,6 @@ class ContractEvaluationAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, SimpleHistor
     list_display = ("contract", "kind_label", "evaluated_on", "score", "grade", "passed")
     list_filter = ("passed",)
     search_fields = ("contract__number", "reference")
-
-
-@admin.register(ProcurementPolicy)
-class ProcurementPolicyAdmin(ScopedAdminMixin, ServiceWritesAdminMixin, ConcurrentEditAdminMixin, SimpleHistoryAdmin):
-    list_display = ("region", "signing_within_days", "assistance_share_max", "assistance_share_min", "share_basis")
-    autocomplete_fields = ("region",)
-    search_fields = ("region__name", "region__code")
-
-    def save_model(self, request, obj, form, change):
-        services.policy_save(actor=request.user, policy=obj)
 
 
 @admin.register(SocialAssistanceSpending)

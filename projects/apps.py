@@ -12,6 +12,10 @@ class ProjectsConfig(AppConfig):
 
         rules.register()
 
+        from projects import policy_sync
+
+        policy_sync.connect()
+
         from projects.selectors.stations import register_station_metrics
 
         register_station_metrics()

@@ -1,6 +1,8 @@
 """Demo organisations, the evaluator login, and yearly contracts for 远安县 and 兴山县
 from 2022 to this year: renewal chains in 3-year cycles, installments released by
-evaluations and partly paid (one overdue), filings (one overdue), spending figures."""
+evaluations and partly paid (one left unpaid), filings (one overdue), spending figures.
+The purchase rules are Hubei's own document's (the shipped pack): a cap of 5% of the previous
+year's social-assistance spending; it sets no payment period, so installments have no due date."""
 
 from __future__ import annotations
 
@@ -10,11 +12,17 @@ from decimal import Decimal
 from django.utils import timezone
 
 from projects import services
-from projects.models import FundingSource, InstallmentTrigger, Organisation, OrganisationMember, ProcurementPolicy
+from projects.models import FundingSource, InstallmentTrigger, Organisation, OrganisationMember
 from projects.validators import credit_code_check_character
-from stations.models import Region, Role, Station, User
+from stations.models import PolicyDocument, Region, Role, Station, User
+from stations.packs import PACK_DIR, load_packs
 from stations.roles import ensure_role_groups
 
+HUBEI_DOCUMENT = "HUBEI-PROV-2021"
+# The split each demo contract agreed (the contracts' own terms: Hubei's document sets none).
+AGREED_SPLIT = [{"trigger": InstallmentTrigger.EFFECTIVE, "percentage": Decimal("50")},
+                {"trigger": InstallmentTrigger.MIDTERM_PASSED, "percentage": Decimal("30")},
+                {"trigger": InstallmentTrigger.FINAL_PASSED, "percentage": Decimal("20")}]
 FIRST_YEAR = 2022
 CYCLE_YEARS = 3
 PER_STATION = Decimal("120000.00")
@@ -72,10 +80,9 @@ def seed(*, stdout, context):
 
 
 def _seed_policy(admin):
-    hubei = Region.objects.get(code="420000000000")
-    policy = ProcurementPolicy(region=hubei, signing_within_days=30, assistance_share_max=Decimal("5"),
-                               source="湖北省：社会救助资金购买服务不超过上年度社会救助支出的5%")
-    services.policy_save(actor=admin, policy=policy)
+    """Hubei's document, from its pack, unless the stations demo loaded the packs already."""
+    if not PolicyDocument.objects.filter(key=HUBEI_DOCUMENT).exists():
+        load_packs([PACK_DIR / "d1_hubei_2021.toml"], actor=admin)
 
 
 def _seed_spending(actor, county):
@@ -104,7 +111,7 @@ def _seed_contracts(*, actor, county, org, prefix, overdue, evaluator) -> int:
             target_groups=["dibao", "tekun", "elderly", "children"],
             award_notice_on=datetime.date(year - 1, 12, 1), signed_on=datetime.date(year - 1, 12, 15),
             starts_on=datetime.date(year, 1, 1), ends_on=datetime.date(year, 12, 31), amount=amount,
-            previous=previous, funding_lines=[
+            previous=previous, installments=AGREED_SPLIT, funding_lines=[
                 {"source": FundingSource.SOCIAL_ASSISTANCE, "amount": assistance},
                 {"source": FundingSource.WELFARE_LOTTERY, "amount": amount - assistance - Decimal("100000.00")},
                 {"source": FundingSource.GENERAL_BUDGET, "amount": Decimal("100000.00")},

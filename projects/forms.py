@@ -19,7 +19,6 @@ from projects.models import (
     ServiceDomain,
     TargetGroup,
 )
-from projects.services import default_schedule
 from projects.services.organisations import REGISTER_ELSEWHERE
 from projects.validators import validate_credit_code
 from stations.models import Region, RegionLevel, Station
@@ -136,7 +135,7 @@ class InstallmentForm(forms.Form):
 
 
 FundingLineFormSet = forms.formset_factory(FundingLineForm, extra=0)
-InstallmentFormSet = forms.formset_factory(InstallmentForm, extra=2)
+InstallmentFormSet = forms.formset_factory(InstallmentForm, extra=3)
 
 
 def funding_initial(contract: Contract | None) -> list[dict]:
@@ -144,9 +143,10 @@ def funding_initial(contract: Contract | None) -> list[dict]:
     return [{"source": value, "amount": amounts.get(value)} for value in FundingSource.values]
 
 
-def installment_initial(contract: Contract | None) -> list[dict]:
+def installment_initial(contract: Contract | None, split: list[dict] | None = None) -> list[dict]:
+    """The contract's schedule; for a new one, the split the region's documents set (if any)."""
     if contract is None:
-        return default_schedule()
+        return split or []
     return [{"trigger": i.trigger, "percentage": i.percentage} for i in contract.installments.order_by("sequence")]
 
 

@@ -9,9 +9,19 @@ from django.utils.translation import gettext_lazy as _
 
 from stations.rules import RuleSpec, register_rule
 
+SIGNING_WITHIN_DAYS = "contract.signing_within_days"
+SHARE_MAX = "fund.assistance_share_max"
+SHARE_MIN = "fund.assistance_share_min"
+SHARE_BASIS = "fund.assistance_share_basis"
+INSTALLMENTS = "payment.installments"
+PAYMENT_DUE = "payment.due_within_working_days"
+
+BASIS_LAST_YEAR = "last_year"
+BASIS_THIS_YEAR = "this_year"
+
 
 def _share_basis():
-    return [("last_year", _("上年度社会救助资金支出")), ("this_year", _("本年度社会救助专项资金支出"))]
+    return [(BASIS_LAST_YEAR, _("上年度社会救助资金支出")), (BASIS_THIS_YEAR, _("本年度社会救助专项资金支出"))]
 
 
 def _renewal():
@@ -25,7 +35,7 @@ def _triggers():
 
 
 RULES = (
-    RuleSpec("contract.signing_within_days", _("中标（成交）后签订合同期限"), "int", "projects", unit=_("日"),
+    RuleSpec(SIGNING_WITHIN_DAYS, _("中标（成交）后签订合同期限"), "int", "projects", unit=_("日"),
              minimum=Decimal(1)),
     RuleSpec("contract.filing_within_working_days", _("签订后报备期限"), "int", "projects", unit=_("个工作日"),
              minimum=Decimal(1)),
@@ -37,11 +47,11 @@ RULES = (
              unit=_("个月"), minimum=Decimal(1)),
     RuleSpec("contract.cycle_years", _("项目服务周期"), "int", "projects", unit=_("年"), minimum=Decimal(1)),
     RuleSpec("contract.renewal_condition", _("续签条件"), "choice", "projects", choices=_renewal),
-    RuleSpec("fund.assistance_share_max", _("社会救助资金购买服务占比上限"), "percent", "projects"),
-    RuleSpec("fund.assistance_share_min", _("社会救助资金购买服务占比下限"), "percent", "projects"),
-    RuleSpec("fund.assistance_share_basis", _("占比计算基数"), "choice", "projects", choices=_share_basis),
-    RuleSpec("payment.installments", _("付款分期"), "installments", "projects", schedule_triggers=_triggers),
-    RuleSpec("payment.due_within_working_days", _("支付条件达成后付款期限"), "int", "projects",
+    RuleSpec(SHARE_MAX, _("社会救助资金购买服务占比上限"), "percent", "projects"),
+    RuleSpec(SHARE_MIN, _("社会救助资金购买服务占比下限"), "percent", "projects"),
+    RuleSpec(SHARE_BASIS, _("占比计算基数"), "choice", "projects", choices=_share_basis),
+    RuleSpec(INSTALLMENTS, _("付款分期"), "installments", "projects", schedule_triggers=_triggers),
+    RuleSpec(PAYMENT_DUE, _("支付条件达成后付款期限"), "int", "projects",
              unit=_("个工作日"), minimum=Decimal(1)),
     RuleSpec("cost.personnel_min_pct", _("人员费用占项目经费比例下限"), "percent", "projects"),
     RuleSpec("wage.min_wage_uplift_pct", _("社工工资高于当地最低工资标准"), "percent", "projects"),

@@ -35,6 +35,7 @@ urlpatterns = [
     path("organisations/", include(organisation_urls)),
     # Purchases county by county
     path("counties/", regions.county_overview_view, name="county-overview"),
+    path("counties/assistance-share/", regions.assistance_share_check_view, name="assistance-share-check"),
     path("counties/<str:code>/", regions.county_detail_view, name="county-detail"),
     path("counties/<str:code>/spending/", regions.spending_set_view, name="spending-set"),
 ]

@@ -10,7 +10,7 @@ from projects.models.contracts import (
 )
 from projects.models.organisations import KnownOrganisation, Organisation, OrganisationMember, Rating
 from projects.models.payments import InstallmentTrigger, Payment, PaymentInstallment
-from projects.models.policies import ProcurementPolicy, ShareBasis, SocialAssistanceSpending
+from projects.models.policies import SocialAssistanceSpending
 
 __all__ = [
     "FILING_WORKING_DAYS",
@@ -25,10 +25,8 @@ __all__ = [
     "OrganisationMember",
     "Payment",
     "PaymentInstallment",
-    "ProcurementPolicy",
     "Rating",
     "ServiceDomain",
-    "ShareBasis",
     "SocialAssistanceSpending",
     "TargetGroup",
 ]

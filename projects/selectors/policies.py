@@ -1,21 +1,33 @@
-"""Per-region procurement rules: which policy applies, and the social-assistance purchase share."""
+"""The purchase rules in force for a region, read from its policy documents, and the
+social-assistance purchase share they are checked against.
+
+Rules are resolved with ``stations.selectors.policies`` at the date a figure is about: a
+contract's checks at its award or start date, a year's share at 31 December of the year (today
+while the year runs). Where no document sets a rule, nothing is computed from it.
+"""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
 
-from projects.models import FundingLine, FundingSource, ProcurementPolicy, ShareBasis, SocialAssistanceSpending
-from stations.models import Region, RegionLevel
+from projects.models import FundingLine, FundingSource, SocialAssistanceSpending
+from projects.rules import BASIS_LAST_YEAR, SHARE_BASIS, SHARE_MAX, SHARE_MIN
+from stations.models import PolicyRule, Region, RegionLevel
+from stations.selectors.policies import NOT_SET, RuleBook, RuleInForce
 
-DEFAULT_SIGNING_WITHIN_DAYS = 30
+CENT = Decimal("0.01")
 
 
-def policy_for(region: Region) -> ProcurementPolicy | None:
-    """The policy of the nearest region at or above ``region`` (nearest ancestor wins)."""
-    return ProcurementPolicy.objects.for_region(region)
+def rule_book(*keys: str) -> RuleBook:
+    """The rules with these keys of every document (one query), to resolve for many regions."""
+    return RuleBook(PolicyRule.objects.select_related("document__region").filter(
+        key__in=keys, document__region__isnull=False))
 
 
 def county_of(region: Region) -> Region | None:
@@ -26,37 +38,83 @@ def county_of(region: Region) -> Region | None:
     return Region.objects.filter(code=region.code[:6].ljust(12, "0")).first()
 
 
+def year_reference_date(year: int, today: datetime.date) -> datetime.date:
+    """The date a year's figure reads its rules at: 31 December of the year, or today while it runs."""
+    return min(datetime.date(year, 12, 31), today)
+
+
+def joined_citations(rules) -> str:
+    """The citations of several rules, each once (a cap and its basis often quote the same words)."""
+    seen = []
+    for rule in rules:
+        if rule is not None and rule.citation not in seen:
+            seen.append(rule.citation)
+    return "；".join(seen)
+
+
+@dataclass(frozen=True)
+class ShareRules:
+    """The cap, the floor and the basis of the purchase share in force for a county on a date."""
+
+    cap: RuleInForce | None
+    floor: RuleInForce | None
+    basis: RuleInForce | None
+
+    @classmethod
+    def of(cls, book: RuleBook, code: str, on_date: datetime.date) -> ShareRules:
+        return cls(book.rule(code, SHARE_MAX, on_date), book.rule(code, SHARE_MIN, on_date),
+                   book.rule(code, SHARE_BASIS, on_date))
+
+    @property
+    def limited(self) -> bool:
+        return self.cap is not None or self.floor is not None
+
+    @property
+    def citation(self) -> str:
+        return joined_citations((self.cap, self.floor, self.basis))
+
+    @property
+    def basis_label(self) -> str:
+        return self.basis.display if self.basis else str(NOT_SET)
+
+
 @dataclass(frozen=True)
 class AssistanceShare:
-    """Purchases paid from social-assistance funds in ``year`` against the spending
-    figure of ``basis_year``, and the applicable cap or floor."""
+    """Purchases paid from social-assistance funds by contracts starting in ``year``, against the
+    spending figure of the year the rules' basis names, and the cap or floor in force on ``on_date``."""
 
     county: Region
     year: int
-    basis_year: int
+    on_date: datetime.date
     purchases: Decimal
-    spending: Decimal | None
-    policy: ProcurementPolicy | None
+    rules: ShareRules
+    spending_by_year: dict
+
+    @property
+    def basis_year(self) -> int | None:
+        if self.rules.basis is None:
+            return None
+        return self.year - 1 if self.rules.basis.value == BASIS_LAST_YEAR else self.year
+
+    @property
+    def spending(self) -> Decimal | None:
+        return self.spending_by_year.get(self.basis_year) if self.basis_year else None
 
     @property
     def share(self) -> Decimal | None:
-        if not self.spending:
-            return None
-        return (self.purchases * 100 / self.spending).quantize(Decimal("0.01"))
-
-    @property
-    def cap(self) -> Decimal | None:
-        return self.policy.assistance_share_max if self.policy else None
-
-    @property
-    def floor(self) -> Decimal | None:
-        return self.policy.assistance_share_min if self.policy else None
+        return (self.purchases * 100 / self.spending).quantize(CENT) if self.spending else None
 
     @property
     def precise_share(self) -> Decimal | None:
-        if not self.spending:
-            return None
-        return (self.purchases * 100 / self.spending).quantize(Decimal("0.0001"))
+        return (self.purchases * 100 / self.spending).quantize(Decimal("0.0001")) if self.spending else None
+
+    @property
+    def cap(self) -> Decimal | None:
+        return self.rules.cap.value if self.rules.cap else None
+
+    @property
+    def floor(self) -> Decimal | None:
+        return self.rules.floor.value if self.rules.floor else None
 
     # Compared exactly (purchases × 100 against limit × spending), not after rounding.
     @property
@@ -69,26 +127,67 @@ class AssistanceShare:
 
     @property
     def light(self) -> str:
+        """none: no rule to check against (or no basis to compute on); amber: the spending
+        figure is missing; red: outside the cap or floor; green: within."""
+        if not self.rules.limited or self.basis_year is None:
+            return "none"
         if self.share is None:
             return "amber"
         return "red" if self.over_cap or self.under_floor else "green"
 
+    @property
+    def verdict(self) -> str:
+        if not self.rules.limited:
+            return _("上下限%(not_set)s，不作检查") % {"not_set": NOT_SET}
+        if self.basis_year is None:
+            return _("计算基数%(not_set)s，不计算占比") % {"not_set": NOT_SET}
+        if self.share is None:
+            return _("缺少 %(year)s 年社会救助支出，无法计算") % {"year": self.basis_year}
+        if self.over_cap:
+            return _("超过上限")
+        if self.under_floor:
+            return _("低于下限")
+        return _("符合规定")
 
-def assistance_share(*, county: Region, year: int, exclude_contract_id: int | None = None,
-                     extra: Decimal = Decimal("0")) -> AssistanceShare:
-    """The county's social-assistance purchase share for contracts starting in ``year``.
-    ``extra`` adds a contract not yet saved (for the check before saving)."""
-    policy = policy_for(county)
-    basis = policy.share_basis if policy else ShareBasis.LAST_YEAR
-    basis_year = year - 1 if basis == ShareBasis.LAST_YEAR else year
-    lines = FundingLine.objects.filter(
-        source=FundingSource.SOCIAL_ASSISTANCE, contract__purchaser__code__startswith=county.prefix,
-        contract__starts_on__year=year,
-    )
+
+def _purchases(*, prefixes: list[str], year: int, exclude_contract_id: int | None = None) -> dict[str, Decimal]:
+    lines = FundingLine.objects.filter(source=FundingSource.SOCIAL_ASSISTANCE, contract__starts_on__year=year)
+    lines = lines.annotate(county_code=Substr("contract__purchaser__code", 1, 6)).filter(county_code__in=prefixes)
     if exclude_contract_id:
         lines = lines.exclude(contract_id=exclude_contract_id)
-    purchases = ((lines.aggregate(total=Sum("amount"))["total"] or Decimal("0")) + extra).quantize(Decimal("0.01"))
-    spending = SocialAssistanceSpending.objects.filter(region=county, year=basis_year).values_list(
-        "amount", flat=True).first()
-    return AssistanceShare(county=county, year=year, basis_year=basis_year, purchases=purchases,
-                           spending=spending, policy=policy)
+    totals = lines.values("county_code").order_by("county_code").annotate(total=Sum("amount"))
+    return {row["county_code"]: row["total"] for row in totals}
+
+
+def _spending(*, counties: list[Region], year: int) -> dict[int, dict[int, Decimal]]:
+    rows = SocialAssistanceSpending.objects.filter(region__in=counties, year__in=(year - 1, year))
+    spending: dict[int, dict[int, Decimal]] = {}
+    for region_id, spent_in, amount in rows.values_list("region_id", "year", "amount"):
+        spending.setdefault(region_id, {})[spent_in] = amount
+    return spending
+
+
+def assistance_share(*, county: Region, year: int, on_date: datetime.date, exclude_contract_id: int | None = None,
+                     extra: Decimal = Decimal("0")) -> AssistanceShare:
+    """The county's social-assistance purchase share for contracts starting in ``year``, checked
+    against the rules in force on ``on_date``. ``extra`` adds a contract not yet saved."""
+    purchases = _purchases(prefixes=[county.prefix], year=year, exclude_contract_id=exclude_contract_id)
+    total = ((purchases.get(county.prefix) or Decimal("0")) + extra).quantize(CENT)
+    rules = ShareRules.of(rule_book(SHARE_MAX, SHARE_MIN, SHARE_BASIS), county.code, on_date)
+    return AssistanceShare(county=county, year=year, on_date=on_date, purchases=total, rules=rules,
+                           spending_by_year=_spending(counties=[county], year=year).get(county.pk, {}))
+
+
+def assistance_shares(*, user, year: int, today: datetime.date) -> list[AssistanceShare]:
+    """The yearly purchase-share check of every county the user may see, in four queries whatever
+    the number of counties; rules read at 31 December of the year (today while it runs)."""
+    on_date = year_reference_date(year, today)
+    counties = list(Region.objects.visible_to(user).filter(level=RegionLevel.COUNTY).order_by("code"))
+    purchases = _purchases(prefixes=[county.prefix for county in counties], year=year)
+    spending = _spending(counties=counties, year=year)
+    book = rule_book(SHARE_MAX, SHARE_MIN, SHARE_BASIS)
+    return [AssistanceShare(county=county, year=year, on_date=on_date,
+                            purchases=(purchases.get(county.prefix) or Decimal("0")).quantize(CENT),
+                            rules=ShareRules.of(book, county.code, on_date),
+                            spending_by_year=spending.get(county.pk, {}))
+            for county in counties]

@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from projects.models import Contract, Organisation, SocialAssistanceSpending
-from projects.selectors.policies import AssistanceShare, assistance_share
+from projects.selectors.policies import AssistanceShare, assistance_share, year_reference_date
 from stations.models import Region, RegionLevel
 
 
@@ -61,7 +61,7 @@ def county_page(*, user, county: Region, today: datetime.date) -> CountyPage:
     return CountyPage(
         county=county,
         local_organisations=list(Organisation.objects.visible_to(user).local_to(county).order_by("name")),
-        share=assistance_share(county=county, year=today.year),
+        share=assistance_share(county=county, year=today.year, on_date=year_reference_date(today.year, today)),
         spending=list(SocialAssistanceSpending.objects.visible_to(user).filter(region=county).order_by("-year")),
         contracts=(Contract.objects.visible_to(user).filter(purchaser__code__startswith=county.prefix)
                    .select_related("contractor").order_by("-starts_on")[:20]),

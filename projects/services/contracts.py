@@ -14,8 +14,15 @@ from core.audit import apply_changes, delete_audited, save_audited
 from core.scope import scope_of
 from projects import permissions
 from projects.models import Contract, ContractEvaluation, FundingLine, FundingSource, Organisation
-from projects.selectors.policies import DEFAULT_SIGNING_WITHIN_DAYS, assistance_share, county_of, policy_for
-from projects.services.schedule import apply_schedule, percent, release_on_taking_effect, schedule_rows, yuan
+from projects.selectors.contract_rules import region_split, signing_rule, split_schedule
+from projects.selectors.policies import assistance_share, county_of
+from projects.services.schedule import (
+    apply_schedule,
+    percent,
+    release_on_taking_effect,
+    schedule_rows,
+    yuan,
+)
 from stations.models import Region, Station
 
 CONTRACT_FIELDS = (
@@ -107,28 +114,32 @@ def _check_renewal(contract: Contract) -> None:
             "number": previous.number, "other": taken.number}})
 
 
+def _check_signing(contract: Contract) -> None:
+    rule = signing_rule(contract)
+    if rule is None or contract.signed_on is None:
+        return
+    waited = (contract.signed_on - contract.award_notice_on).days
+    if waited > rule.value:
+        raise ValidationError({"signed_on": _(
+            "签订日期距中标（成交）通知已 %(n)s 天，超过 %(region)s 规定的 %(days)s 天（%(citation)s）。") % {
+            "n": waited, "days": rule.value, "region": rule.region.name, "citation": rule.citation}})
+
+
 def _check_policy(contract: Contract, funding: list[tuple[str, Decimal]]) -> None:
-    policy = policy_for(contract.purchaser)
-    days = policy.signing_within_days if policy else DEFAULT_SIGNING_WITHIN_DAYS
-    if days and contract.award_notice_on and contract.signed_on:
-        waited = (contract.signed_on - contract.award_notice_on).days
-        if waited > days:
-            raise ValidationError({"signed_on": _(
-                "签订日期距中标（成交）通知已 %(n)s 天，超过 %(region)s 规定的 %(days)s 天。") % {
-                "n": waited, "days": days, "region": policy.region.name if policy else _("默认规则")}})
+    _check_signing(contract)
     county = county_of(contract.purchaser)
     assistance = sum((a for s, a in funding if s == FundingSource.SOCIAL_ASSISTANCE), Decimal("0"))
     if county is None or not assistance:
         return
-    share = assistance_share(county=county, year=contract.starts_on.year, exclude_contract_id=contract.pk,
-                             extra=assistance)
+    share = assistance_share(county=county, year=contract.starts_on.year, on_date=contract.starts_on,
+                             exclude_contract_id=contract.pk, extra=assistance)
     if share.over_cap:
         raise ValidationError({"funding_lines": _(
             "%(county)s %(year)s 年社会救助资金购买服务合计 %(sum)s 元，占 %(basis)s 年社会救助支出 %(spending)s 元的 "
-            "%(share)s%%，超过 %(region)s 规定的上限 %(cap)s%%。") % {
+            "%(share)s%%，超过 %(region)s 规定的上限 %(cap)s%%（%(citation)s）。") % {
             "county": county.name, "year": share.year, "sum": yuan(share.purchases), "basis": share.basis_year,
-            "spending": yuan(share.spending), "share": share.precise_share, "region": share.policy.region.name,
-            "cap": percent(share.cap)}})
+            "spending": yuan(share.spending), "share": share.precise_share, "region": share.rules.cap.region.name,
+            "cap": percent(share.cap), "citation": share.rules.citation}})
 
 
 POLICY_FIELDS = {"purchaser", "award_notice_on", "signed_on", "starts_on", "amount"}
@@ -139,6 +150,9 @@ def _validate(contract: Contract, stations: list[Station], funding_lines, instal
     _check_renewal(contract)
     contract.validate_unique()
     funding = funding_rows(contract, funding_lines)
+    if installments is None and contract.pk is None:
+        split = region_split(contract)
+        installments = split_schedule(split) if split else None
     schedule = schedule_rows(contract.amount, installments)
     _check_stations(contract, stations)
     if check_policy:
@@ -161,9 +175,9 @@ def _write_funding(*, actor, contract: Contract, funding: list[tuple[str, Decima
 @transaction.atomic
 def contract_create(*, actor, stations=(), funding_lines=(), installments: list[dict] | None = None,
                     **data) -> Contract:
-    """Register a contract with its stations, funding lines (adding up to the amount)
-    and payment schedule (default 50/30/20). A signed contract's "on taking effect"
-    installment is released at once, dated the day it takes effect."""
+    """Register a contract with its stations, funding lines (adding up to the amount) and payment
+    schedule (when none is given: the split the region's documents set, or none yet). A signed
+    contract's "on taking effect" installment is released at once, dated the day it takes effect."""
     require_purchase_manager(actor)
     ensure_region_in_scope(actor, data["purchaser"])
     contract = Contract(**{key: value for key, value in data.items() if key in CONTRACT_FIELDS})
@@ -192,7 +206,8 @@ def contract_update(*, actor, contract: Contract, stations=None, funding_lines=N
     if funding_lines is None:
         funding_lines = [{"source": line.source, "amount": line.amount} for line in contract.funding_lines.all()]
     if installments is None:
-        installments = [{"trigger": i.trigger, "percentage": i.percentage} for i in contract.installments.all()]
+        installments = [{"trigger": i.trigger, "percentage": i.percentage}
+                        for i in contract.installments.all()] or None
     # The region's rules are checked when what they judge changes, so that correcting a
     # title or a filing date is never blocked by a rule or a spending figure that came later.
     current_funding = {(line.source, line.amount) for line in contract.funding_lines.all()}

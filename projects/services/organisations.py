@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from core.audit import apply_changes, delete_audited, save_audited
 from projects import permissions
-from projects.models import Contract, KnownOrganisation, Organisation, ProcurementPolicy, SocialAssistanceSpending
+from projects.models import Contract, KnownOrganisation, Organisation, SocialAssistanceSpending
 from projects.services.contracts import ensure_region_in_scope
 from stations.models import Region
 
@@ -123,11 +123,3 @@ def spending_set(*, actor, region: Region, year: int, amount: Decimal, source: s
     record.source = source
     save_audited(record, actor=actor, reason=_("社会救助支出"))
     return record
-
-
-@transaction.atomic
-def policy_save(*, actor, policy: ProcurementPolicy) -> ProcurementPolicy:
-    """Create or change a region's procurement rules; only within the actor's own region."""
-    ensure_region_in_scope(actor, policy.region)
-    save_audited(policy, actor=actor, reason=_("购买服务规则"))
-    return policy

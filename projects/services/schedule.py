@@ -1,4 +1,9 @@
-"""Payment schedules: validation, amounts to the fen, and releasing installments."""
+"""Payment schedules: validation, amounts to the fen, releasing installments and their due dates.
+
+An installment falls due the number of working days after its trigger that the rule
+``payment.due_within_working_days`` in force on the trigger date sets for the purchaser;
+where no document sets it, the installment has no due date. A schedule not given is the split
+the region's documents set (``payment.installments``), if any."""
 
 from __future__ import annotations
 
@@ -12,13 +17,11 @@ from django.utils.translation import gettext as _
 from core.audit import delete_audited, save_audited
 from core.dates import add_working_days
 from projects.models import Contract, InstallmentTrigger, Payment, PaymentInstallment
+from projects.rules import PAYMENT_DUE
+from projects.selectors.contract_rules import payment_due_rule
+from projects.selectors.policies import rule_book
+from stations.selectors.policies import RuleInForce
 
-PAYMENT_WORKING_DAYS = 15
-DEFAULT_SCHEDULE = (
-    (InstallmentTrigger.EFFECTIVE, Decimal("50")),
-    (InstallmentTrigger.MIDTERM_PASSED, Decimal("30")),
-    (InstallmentTrigger.FINAL_PASSED, Decimal("20")),
-)
 FEN = Decimal("0.01")
 HUNDRED = Decimal("100")
 
@@ -40,14 +43,13 @@ def split_amount(total: Decimal, percentages: list[Decimal]) -> list[Decimal]:
     return amounts
 
 
-def default_schedule() -> list[dict]:
-    return [{"trigger": trigger, "percentage": pct} for trigger, pct in DEFAULT_SCHEDULE]
-
-
-def schedule_rows(total: Decimal, rows: list[dict] | None) -> list[dict]:
+def schedule_rows(total: Decimal, rows: list[dict] | None) -> list[dict] | None:
     """Validate a schedule (trigger, percentage, optional amount) and return rows with
-    amounts. Percentages must add up to 100; given amounts must add up to ``total``."""
-    rows = default_schedule() if rows is None else [dict(row) for row in rows]
+    amounts. Percentages must add up to 100; given amounts must add up to ``total``.
+    ``None`` (no schedule given, and no split set by the region) stays ``None``."""
+    if rows is None:
+        return None
+    rows = [dict(row) for row in rows]
     if not rows:
         raise ValidationError({"installments": _("付款计划至少需要一期。")})
     for number, row in enumerate(rows, start=1):
@@ -76,8 +78,10 @@ def schedule_rows(total: Decimal, rows: list[dict] | None) -> list[dict]:
     return rows
 
 
-def apply_schedule(*, actor, contract: Contract, rows: list[dict]) -> None:
+def apply_schedule(*, actor, contract: Contract, rows: list[dict] | None) -> None:
     """Write a validated schedule over the contract's installments, by sequence."""
+    if rows is None:
+        return
     existing = list(contract.installments.order_by("sequence"))
     same = len(existing) == len(rows) and all(
         inst.trigger == row["trigger"] and inst.percentage == row["percentage"] and inst.amount == row["amount"]
@@ -99,18 +103,23 @@ def apply_schedule(*, actor, contract: Contract, rows: list[dict]) -> None:
         delete_audited(extra, actor=actor, reason=_("付款计划删减"))
 
 
+def due_date(rule: RuleInForce | None, triggered_on: datetime.date | None) -> datetime.date | None:
+    return add_working_days(triggered_on, rule.value) if rule is not None and triggered_on else None
+
+
 @transaction.atomic
 def installment_release(*, actor, contract: Contract, trigger: str, on_date: datetime.date) -> list[PaymentInstallment]:
-    """Mark the contract's installments with this trigger as triggered on ``on_date``;
-    each becomes due 15 working days later. Installments already triggered are
-    left alone, so releasing twice changes nothing."""
+    """Mark the contract's installments with this trigger as triggered on ``on_date``; each falls
+    due as the rule in force that day says (no due date where none does). Installments already
+    triggered are left alone, so releasing twice changes nothing."""
     released = []
     pending = PaymentInstallment.objects.select_for_update().filter(
         contract=contract, trigger=trigger, triggered_on__isnull=True
     )
+    due_on = due_date(payment_due_rule(contract, on_date), on_date)
     for installment in pending:
         installment.triggered_on = on_date
-        installment.due_on = add_working_days(on_date, PAYMENT_WORKING_DAYS)
+        installment.due_on = due_on
         save_audited(installment, actor=actor, update_fields=["triggered_on", "due_on"],
                      reason=_("支付条件达成：%(trigger)s") % {"trigger": InstallmentTrigger(trigger).label})
         released.append(installment)
@@ -125,6 +134,24 @@ def release_on_taking_effect(*, actor, contract: Contract) -> None:
         if installment.triggered_on == effective_on or installment.payments.exists():
             continue
         installment.triggered_on = effective_on
-        installment.due_on = add_working_days(effective_on, PAYMENT_WORKING_DAYS) if effective_on else None
+        installment.due_on = due_date(payment_due_rule(contract, effective_on), effective_on) if effective_on else None
         save_audited(installment, actor=actor, update_fields=["triggered_on", "due_on"],
                      reason=_("合同生效") if effective_on else _("合同未签订"))
+
+
+def installments_redate(*, actor, prefix: str = "") -> int:
+    """Derive again the due dates of the triggered installments of purchasers under ``prefix``
+    from the rule in force on each one's trigger date, after a document setting that rule was
+    added, changed or removed. Returns how many changed."""
+    book = rule_book(PAYMENT_DUE)
+    installments = PaymentInstallment.objects.filter(
+        triggered_on__isnull=False, contract__purchaser__code__startswith=prefix).select_related("contract__purchaser")
+    changed = 0
+    for installment in installments:
+        due_on = due_date(payment_due_rule(installment.contract, installment.triggered_on, book),
+                          installment.triggered_on)
+        if due_on != installment.due_on:
+            installment.due_on = due_on
+            save_audited(installment, actor=actor, update_fields=["due_on"], reason=_("付款期限依据变更"))
+            changed += 1
+    return changed

@@ -23,10 +23,13 @@ from projects.forms import (
     installment_initial,
 )
 from projects.models import Contract, FilingStatus, Organisation
+from projects.rules import INSTALLMENTS
 from projects.selectors import contracts as selectors
+from projects.selectors.contract_rules import contract_basis, region_split, split_schedule
 from projects.services import FEN
 from projects.views.common import CountyStaffRequiredMixin, add_service_errors, today
 from stations.models import Region, RegionLevel, Station
+from stations.selectors.policies import rule_in_force
 
 TERM_CHOICES = [("active", gettext_lazy("服务期内")), ("upcoming", gettext_lazy("未开始")),
                 ("ended", gettext_lazy("已结束"))]
@@ -143,11 +146,12 @@ class ContractDetailView(LoginRequiredMixin, DetailView):
         for installment in installments:
             installment.paid = installment.paid.quantize(FEN)
             installment.state_now = installment.state(day)
+        basis = contract_basis(contract, installments, today=day)
         latest = contract.evaluation_results.order_by("-evaluated_on", "-pk").first()
         chain = contract.chain()
         history = contract.history.select_related("history_user").order_by("-history_date")[:10]
         return super().get_context_data(
-            installments=installments, payments=selectors.contract_payments(contract),
+            installments=installments, basis=basis, payments=selectors.contract_payments(contract),
             filing_status=FilingStatus(contract.filing_status(day)), chain=chain,
             chain_has_renewal=chain[-1].pk != contract.pk,
             latest_evaluation=latest, history=history, may_write=permissions.can_manage_purchases(self.request.user),
@@ -174,22 +178,35 @@ class ContractFormView(CountyStaffRequiredMixin, FormView):
             kwargs["initial"] = renewal_initial(previous)
         return kwargs
 
-    def formsets(self):
+    def region_split(self):
+        """The split the region's documents set: the contract's own, the renewed contract's region's
+        at the renewal's start, or the user's county's today."""
+        if self.contract is not None:
+            return region_split(self.contract)
+        if (previous := self.renewing()) is not None:
+            return rule_in_force(previous.purchaser, INSTALLMENTS, previous.ends_on + datetime.timedelta(days=1))
+        home = self.request.user.home_region
+        return rule_in_force(home, INSTALLMENTS, today()) if home is not None else None
+
+    def formsets(self, split):
         data = self.request.POST if self.request.method == "POST" else None
         source = self.contract or self.renewing()
+        initial = installment_initial(source, split_schedule(split) if split else None)
         return (FundingLineFormSet(data, prefix="funding", initial=funding_initial(source)),
-                InstallmentFormSet(data, prefix="installments", initial=installment_initial(source)))
+                InstallmentFormSet(data, prefix="installments", initial=initial))
 
     def get_context_data(self, **kwargs):
+        split = self.region_split()
         if "funding" not in kwargs:
-            kwargs["funding"], kwargs["schedule"] = self.formsets()
-        return super().get_context_data(contract=self.contract,
+            kwargs["funding"], kwargs["schedule"] = self.formsets(split)
+        prefilled = split is not None and self.contract is None and self.renewing() is None
+        return super().get_context_data(contract=self.contract, split=split, prefilled=prefilled,
                                         may_add_known=permissions.can_add_known_organisation(self.request.user),
                                         **kwargs)
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()
-        funding, schedule = self.formsets()
+        funding, schedule = self.formsets(None)
         errors = {"funding_lines": [], "installments": []}
         if form.is_valid() and funding.is_valid() and schedule.is_valid():
             try:

@@ -70,7 +70,10 @@ class PaymentCreateView(CountyStaffRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "contract": self.contract}
 
     def get_initial(self):
-        pending = [i for i in self.contract.installments.order_by("sequence") if i.due_on and i.outstanding() > 0]
+        # The first installment whose condition is met and not paid off, due date or not (a region's
+        # documents may set no payment period).
+        pending = [i for i in self.contract.installments.order_by("sequence")
+                   if i.triggered_on and i.outstanding() > 0]
         return {"installment": pending[0].pk, "amount": pending[0].outstanding()} if pending else {}
 
     def form_valid(self, form):

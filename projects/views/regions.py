@@ -6,11 +6,14 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from core.scope import get_visible_or_404
+from core.xlsx import XlsxBook
 from projects import permissions, services
 from projects.forms import SpendingForm
 from projects.selectors import regions as selectors
+from projects.selectors.policies import assistance_shares
 from projects.views.common import CountyStaffRequiredMixin, add_service_errors, today
 from stations.models import Region, RegionLevel
+from stations.selectors.policies import NOT_SET
 
 
 class CountyOverviewView(LoginRequiredMixin, TemplateView):
@@ -58,6 +61,41 @@ class SpendingSetView(CountyStaffRequiredMixin, FormView):
         return view.render_to_response(view.get_context_data(form=form))
 
 
+def _year(value, default: int) -> int:
+    try:
+        return min(max(int(value), 2000), 2100)
+    except (TypeError, ValueError):
+        return default
+
+
+class AssistanceShareCheckView(LoginRequiredMixin, TemplateView):
+    """Each county's social-assistance purchase share for a year against the cap or floor of its
+    documents, with their basis; ``?format=xlsx`` gives the same rows as a workbook."""
+
+    template_name = "projects/assistance_share_check.html"
+
+    def get(self, request, *args, **kwargs):
+        day = today()
+        year = _year(request.GET.get("year"), day.year)
+        shares = assistance_shares(user=request.user, year=year, today=day)
+        if request.GET.get("format") == "xlsx":
+            return share_check_workbook(shares, year).response(f"社会救助资金购买服务占比检查-{year}.xlsx")
+        return self.render_to_response(self.get_context_data(year=year, shares=shares, years=range(day.year, 2019, -1)))
+
+
+def share_check_workbook(shares, year: int) -> XlsxBook:
+    headers = [_("县（市、区）"), _("区划代码"), _("年度"), _("社会救助资金购买服务合计（元）"), _("计算基数"), _("基数年度"),
+               _("社会救助支出（元）"), _("占比（%）"), _("上限（%）"), _("下限（%）"), _("结论"), _("依据")]
+    rows = [[s.county.name, s.county.code, s.year, s.purchases, s.rules.basis_label, s.basis_year, s.spending, s.share,
+             s.cap, s.floor, s.verdict, s.rules.citation or str(NOT_SET)] for s in shares]
+    on_date = shares[0].on_date if shares else None
+    book = XlsxBook()
+    book.add_sheet(title=_("社会救助资金购买服务占比检查"), headers=headers, rows=rows,
+                   meta=[(_("年度"), year), (_("规定施行日期"), on_date)])
+    return book
+
+
 county_overview_view = CountyOverviewView.as_view()
+assistance_share_check_view = AssistanceShareCheckView.as_view()
 county_detail_view = CountyDetailView.as_view()
 spending_set_view = SpendingSetView.as_view()

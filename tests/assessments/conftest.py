@@ -14,8 +14,10 @@ def media_root(settings, tmp_path):
 @pytest.fixture
 def world(hierarchy):
     """County A with a contract and a midterm template, an evaluator organisation with one member,
-    a second evaluator organisation, and county staff of A and B."""
+    a second evaluator organisation, and county staff of A and B. The province's document sets the
+    payment period: installments fall due 15 working days after their trigger."""
     from tests import builders
+    from tests.projects import builders as pb
 
     h = hierarchy
     h.root = builders.superuser()
@@ -25,6 +27,7 @@ def world(hierarchy):
     h.other_org = ab.organisation(h.city, "另一评估机构")
     h.evaluator = ab.evaluator("pinggu", h.org)
     h.other_evaluator = ab.evaluator("pinggu2", h.other_org)
+    pb.document(h.province, {"payment.due_within_working_days": 15})
     h.contract = ab.contract(h.county_a)
     h.midterm = ab.template(h.province)
     return h

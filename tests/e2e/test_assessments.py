@@ -13,6 +13,7 @@ from projects.models import InstallmentTrigger, PaymentInstallment
 from stations.models import Role
 from tests import builders
 from tests.assessments import builders as ab
+from tests.projects import builders as pb
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -37,6 +38,7 @@ def test_evaluator_scores_midterm_county_finalises_and_installment_becomes_due(p
     staff = builders.user("jiangan", Role.COUNTY, h.county_a)
     org = ab.organisation(h.city, "武汉社会工作评估中心")
     ab.evaluator("pinggu", org)
+    pb.document(h.province, {"payment.due_within_working_days": 15})  # the payment period
     contract = ab.contract(h.county_a, number="JA-2025-001")
     template = ab.template(h.province, name="湖北省中期评估指标")
     evaluation = services.evaluation_create(actor=staff, template=template, contract=contract, evaluator=org,

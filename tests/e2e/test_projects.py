@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from projects.models import Contract, Payment
 from stations.models import Role
 from tests import builders
+from tests.projects import builders as pb
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -19,6 +20,10 @@ def test_county_staff_register_a_contract_for_two_stations_and_pay_the_first_ins
     first, second = builders.station(h.a1), builders.station(h.a3)
     builders.station(h.b1)  # another county's station is never offered
     builders.user("jiangan", Role.COUNTY, h.county_a, last_name="张", first_name="县局")
+    # The county's document sets the split the new contract form offers and the payment period.
+    pb.document(h.county_a, {"payment.due_within_working_days": 15, "payment.installments": [
+        {"percent": 50, "trigger": "effective"}, {"percent": 30, "trigger": "midterm_passed"},
+        {"percent": 20, "trigger": "final_passed"}]}, effective_from=datetime.date(2000, 1, 1))
     today = timezone.localdate()
     starts, ends = today - datetime.timedelta(days=300), today + datetime.timedelta(days=40)
     signed = starts - datetime.timedelta(days=5)

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from projects.models import Contract, ProcurementPolicy
+from projects.models import Contract, SocialAssistanceSpending
 from stations.models import Role
 from stations.roles import ensure_role_groups
 from tests import builders
@@ -51,25 +51,22 @@ def test_admin_foreign_key_choices_and_autocomplete_are_scoped(client, setup):
     assert setup.county_a in form.fields["region"].queryset
     assert setup.gansu_county not in form.fields["region"].queryset
     response = client.get(reverse("admin:autocomplete"), {
-        "app_label": "projects", "model_name": "procurementpolicy", "field_name": "region", "term": "区"})
+        "app_label": "projects", "model_name": "socialassistancespending", "field_name": "region", "term": "区"})
     names = {item["text"] for item in response.json()["results"]}
     assert "江岸区" in names and "城关区" not in names
     orgs = client.get(reverse("admin:projects_organisation_changelist")).content.decode()
     assert "江汉区同心社工" in orgs and "兰州城关社工" not in orgs
 
 
-def test_province_admin_cannot_post_a_policy_for_another_province(client, setup):
+def test_province_admin_cannot_post_spending_for_a_county_of_another_province(client, setup):
     client.force_login(staff(builders.user("prov", Role.PROVINCE, setup.province)))
-    response = client.post(reverse("admin:projects_procurementpolicy_add"), {
-        "region": setup.other_province.pk, "signing_within_days": "30", "assistance_share_max": "5",
-        "share_basis": "last_year"})
+    url = reverse("admin:projects_socialassistancespending_add")
+    response = client.post(url, {"region": setup.gansu_county.pk, "year": "2024", "amount": "5000000.00"})
     assert response.status_code == 200  # the choice is refused by the form
-    assert not ProcurementPolicy.objects.exists()
-    response = client.post(reverse("admin:projects_procurementpolicy_add"), {
-        "region": setup.province.pk, "signing_within_days": "30", "assistance_share_max": "5",
-        "share_basis": "last_year"})
+    assert not SocialAssistanceSpending.objects.exists()
+    response = client.post(url, {"region": setup.county_a.pk, "year": "2024", "amount": "5000000.00"})
     assert response.status_code == 302
-    assert ProcurementPolicy.objects.get().history.get().history_user.username == "prov"
+    assert SocialAssistanceSpending.objects.get().history.get().history_user.username == "prov"
 
 
 def test_admin_filing_correction_goes_through_the_service_and_is_audited(client, setup):

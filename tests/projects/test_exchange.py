@@ -47,6 +47,9 @@ def county_client(client, world, settings, tmp_path):
 
 
 def test_contract_import_previews_then_writes_through_the_services_and_reimport_updates(county_client, world):
+    pb.document(world.province, {"payment.installments": [
+        {"percent": 50, "trigger": "effective"}, {"percent": 30, "trigger": "midterm_passed"},
+        {"percent": 20, "trigger": "final_passed"}]})
     upload = xlsx([CONTRACT_HEADERS, contract_row(world)])
     preview = county_client.post(CONTRACT_URL, {"file": upload})
     assert "新增 <strong>1</strong>" in preview.content.decode()
@@ -54,6 +57,7 @@ def test_contract_import_previews_then_writes_through_the_services_and_reimport_
     assert county_client.post(CONTRACT_URL, {"token": preview.context["token"]}).status_code == 302
     contract = Contract.objects.get(number="JA-IMP-01")
     assert set(contract.stations.all()) == {world.station_a1, world.station_a2}
+    # no schedule column: the region's split, from its document
     assert [i.amount for i in contract.installments.all()] == [Decimal("100000.00"), Decimal("60000.00"),
                                                                Decimal("40000.00")]
     assert contract.history.first().history_user == world.user_a

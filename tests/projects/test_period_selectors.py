@@ -26,7 +26,9 @@ def december():
 
 @pytest.fixture
 def contracts(world):
-    """County A: a contract for a1 from July, its first installment partly paid in August; county B: one for b1."""
+    """County A: a contract for a1 from July, its first installment partly paid in August; county B: one for b1.
+    The province's document sets the payment period: 15 working days."""
+    pb.document(world.province, {"payment.due_within_working_days": 15})
     world.contract_a = pb.contract(
         world.county_a, world.org, stations=[world.station_a1], number="HT-A", amount=D("300000.00"),
         starts_on=FIRST, funding=[{"source": FundingSource.GENERAL_BUDGET, "amount": D("200000.00")},
@@ -48,6 +50,7 @@ def test_period_summary_gives_the_regions_contracts_with_their_money(contracts):
     assert row.funding == {FundingSource.GENERAL_BUDGET: D("200000.00"), FundingSource.WELFARE_LOTTERY: D("100000.00")}
     due = sum(i.amount for i in PaymentInstallment.objects.filter(contract=w.contract_a, due_on__range=(FIRST, END)))
     assert row.due_in_period == due and row.paid_in_period == D("100000.00") and row.overdue == 1
+    assert row.payment_basis.startswith("依据：《湖北省购买服务文件")  # the due dates' basis
     assert row.filing
     assert [value for value, _label in summary.sources] == list(FundingSource.values)
 
@@ -61,11 +64,11 @@ def test_period_summary_of_another_county_is_empty_and_the_city_gets_both(contra
 
 def test_period_summary_query_count_does_not_grow_with_contracts(contracts, django_assert_num_queries):
     w = contracts
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         contract_period_summary(user=w.city_user, region=w.city, first=FIRST, period_end=END, as_of=END)
     for month in (8, 9):
         pb.contract(w.county_b, w.org, starts_on=datetime.date(2024, month, 1))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         rows = contract_period_summary(user=w.city_user, region=w.city, first=FIRST, period_end=END, as_of=END).rows
     assert len(rows) == 4
 

@@ -13,7 +13,6 @@ from projects.models import (
     OrganisationMember,
     Payment,
     PaymentInstallment,
-    ProcurementPolicy,
     SocialAssistanceSpending,
 )
 from stations.models import Role
@@ -74,13 +73,6 @@ def test_evaluator_sees_only_their_own_organisation_and_its_contracts(setup):
 def test_station_head_sees_the_contracts_covering_the_station(setup):
     head = builders.user("head", Role.STATION_HEAD, setup.a1, station=setup.station_a1)
     assert list(Contract.objects.visible_to(head)) == [setup.contract_a]
-
-
-def test_policies_above_apply_and_are_visible_below(setup):
-    policy = ProcurementPolicy.objects.create(region=setup.province, assistance_share_max=Decimal("5"))
-    assert list(ProcurementPolicy.objects.visible_to(setup.user_a)) == [policy]
-    gansu = builders.user("gansu", Role.PROVINCE, setup.other_province)
-    assert not ProcurementPolicy.objects.visible_to(gansu).exists()
 
 
 def test_nobody_without_scope_sees_anything(setup):

@@ -14,7 +14,6 @@ from projects.models import (
     FundingSource,
     InstallmentTrigger,
     PaymentInstallment,
-    ProcurementPolicy,
 )
 from projects.selectors.policies import assistance_share
 from tests import builders
@@ -44,11 +43,16 @@ def test_funding_lines_that_add_up_are_kept_per_source(world):
         ("social_assistance", D("100000.00")), ("welfare_lottery", D("200000.00"))}
 
 
-def test_default_schedule_is_50_30_20_and_adds_up_to_the_fen(world):
-    contract = pb.contract(world.county_a, world.org, amount=D("100000.01"))
+def test_a_contract_given_no_schedule_takes_its_regions_split_to_the_fen_and_none_where_no_document_sets_one(world):
+    pb.document(world.county_a, {"payment.installments": [
+        {"percent": 50, "trigger": "effective"}, {"percent": 30, "trigger": "midterm_passed"},
+        {"percent": 20, "trigger": "final_passed"}]})
+    contract = pb.contract(world.county_a, world.org, amount=D("100000.01"), installments=None)
     rows = list(contract.installments.values_list("trigger", "percentage", "amount"))
     assert rows == [("effective", D("50"), D("50000.00")), ("midterm_passed", D("30"), D("30000.00")),
                     ("final_passed", D("20"), D("20000.01"))]
+    elsewhere = pb.contract(world.county_b, pb.organisation(world.county_b), installments=None)
+    assert not elsewhere.installments.exists()
 
 
 def test_custom_schedule_remainder_goes_to_the_last_installment(world):
@@ -74,6 +78,7 @@ def test_schedule_amounts_that_do_not_add_up_are_refused(world):
 
 
 def test_effective_installment_is_released_when_the_contract_takes_effect(world):
+    pb.document(world.province, {"payment.due_within_working_days": 15})
     # Signed after the start date: it takes effect on signing, Friday 27 September 2024.
     contract = pb.contract(world.county_a, world.org, starts_on=datetime.date(2024, 9, 1),
                            signed_on=datetime.date(2024, 9, 27), award_notice_on=datetime.date(2024, 9, 2))
@@ -103,6 +108,7 @@ def test_release_by_evaluation_is_idempotent(world):
 
 @time_machine.travel(datetime.datetime(2024, 3, 1, 12, tzinfo=datetime.UTC))
 def test_overdue_flags_unpaid_installments_past_due(world):
+    pb.document(world.province, {"payment.due_within_working_days": 15})
     contract = pb.contract(world.county_a, world.org, amount=D("1000.00"))
     first = contract.installments.get(sequence=1)
     today = datetime.date(2024, 3, 1)
@@ -173,23 +179,46 @@ def test_renewal_must_start_after_the_previous_and_only_once(world):
         pb.contract(world.county_a, world.org, starts_on=datetime.date(2025, 1, 1), previous=first)
 
 
-def test_signing_later_than_the_regions_window_is_refused_and_nearest_policy_wins(world):
-    ProcurementPolicy.objects.create(region=world.province, signing_within_days=30)
-    with pytest.raises(ValidationError, match="已 31 天，超过 湖北省 规定的 30 天"):
+def test_signing_later_than_the_regions_window_is_refused_citing_it_and_the_nearest_document_wins(world):
+    pb.document(world.province, {"contract.signing_within_days": (30, "第五条", "中标后30日内签订合同")},
+                title="湖北省购买服务办法", number="鄂民发〔2020〕1号")
+    with pytest.raises(ValidationError) as caught:
         pb.contract(world.county_a, world.org, award_notice_on=datetime.date(2023, 11, 20),
                     signed_on=datetime.date(2023, 12, 21))
-    ProcurementPolicy.objects.create(region=world.city, signing_within_days=45)
+    assert caught.value.message_dict["signed_on"] == [
+        "签订日期距中标（成交）通知已 31 天，超过 湖北省 规定的 30 天"
+        "（依据：《湖北省购买服务办法》（鄂民发〔2020〕1号）第五条「中标后30日内签订合同」）。"]
+    pb.document(world.city, {"contract.signing_within_days": 45})
     contract = pb.contract(world.county_a, world.org, award_notice_on=datetime.date(2023, 11, 20),
                            signed_on=datetime.date(2023, 12, 21))
     assert contract.pk
 
 
+def test_signing_40_days_after_award_is_refused_where_the_rule_is_30_and_accepted_where_no_document_sets_it(world):
+    pb.document(world.county_a, {"contract.signing_within_days": 30})
+    late = {"award_notice_on": datetime.date(2023, 11, 1), "signed_on": datetime.date(2023, 12, 11)}
+    with pytest.raises(ValidationError, match="已 40 天，超过 江岸区 规定的 30 天"):
+        pb.contract(world.county_a, world.org, **late)
+    other = pb.contract(world.county_b, pb.organisation(world.county_b), **late)
+    assert other.signed_on == datetime.date(2023, 12, 11)
+
+
+def test_the_signing_rule_is_the_one_in_force_at_the_award_date(world):
+    pb.document(world.county_a, {"contract.signing_within_days": 30}, effective_from=datetime.date(2024, 1, 1))
+    # Awarded before the document took effect: nothing to check against.
+    pb.contract(world.county_a, world.org, award_notice_on=datetime.date(2023, 11, 1),
+                signed_on=datetime.date(2023, 12, 20))
+    with pytest.raises(ValidationError, match="已 40 天"):
+        pb.contract(world.county_a, world.org, starts_on=datetime.date(2024, 3, 1),
+                    award_notice_on=datetime.date(2024, 1, 2), signed_on=datetime.date(2024, 2, 11))
+
+
 def test_assistance_share_above_the_cap_is_refused_with_its_figures(world):
-    ProcurementPolicy.objects.create(region=world.province, assistance_share_max=D("5"))
+    pb.document(world.province, {"fund.assistance_share_max": 5, "fund.assistance_share_basis": "last_year"})
     services.spending_set(actor=world.root, region=world.county_a, year=2023, amount=D("4000000.00"))
     pb.contract(world.county_a, world.org, amount=D("150000.00"), funding=[
         {"source": FundingSource.SOCIAL_ASSISTANCE, "amount": D("150000.00")}])
-    share = assistance_share(county=world.county_a, year=2024)
+    share = assistance_share(county=world.county_a, year=2024, on_date=datetime.date(2024, 12, 31))
     assert (share.purchases, share.spending, share.share, share.basis_year) == (
         D("150000.00"), D("4000000.00"), D("3.75"), 2023)
     with pytest.raises(ValidationError) as caught:
@@ -198,9 +227,28 @@ def test_assistance_share_above_the_cap_is_refused_with_its_figures(world):
             {"source": FundingSource.GENERAL_BUDGET, "amount": D("9999.99")}])
     message = caught.value.message_dict["funding_lines"][0]
     assert "200,000.01" in message and "4,000,000.00" in message and "5.0000%" in message and "上限 5%" in message
+    assert "依据：《湖北省购买服务文件" in message
     # Other funds are not counted, and county B's spending is its own.
     pb.contract(world.county_a, world.org, amount=D("60000.00"))
-    assert assistance_share(county=world.county_b, year=2024).share is None
+    assert assistance_share(county=world.county_b, year=2024, on_date=datetime.date(2024, 12, 31)).share is None
+
+
+def test_a_cap_without_a_basis_computes_nothing_and_a_this_year_basis_reads_this_years_spending(world):
+    pb.document(world.county_a, {"fund.assistance_share_max": 2})  # no base year, as Henan's plan
+    pb.document(world.county_b, {"fund.assistance_share_min": 3, "fund.assistance_share_basis": "this_year"})
+    for county in (world.county_a, world.county_b):
+        services.spending_set(actor=world.root, region=county, year=2023, amount=D("1000000.00"))
+        services.spending_set(actor=world.root, region=county, year=2024, amount=D("2000000.00"))
+    org_b = pb.organisation(world.county_b)
+    for county, org in ((world.county_a, world.org), (world.county_b, org_b)):
+        pb.contract(county, org, amount=D("50000.00"), funding=[
+            {"source": FundingSource.SOCIAL_ASSISTANCE, "amount": D("50000.00")}])
+    on = datetime.date(2024, 12, 31)
+    a = assistance_share(county=world.county_a, year=2024, on_date=on)
+    assert (a.basis_year, a.share, a.over_cap, a.light) == (None, None, False, "none")
+    assert a.rules.basis_label == "本地政策未规定" and "计算基数本地政策未规定" in a.verdict
+    b = assistance_share(county=world.county_b, year=2024, on_date=on)
+    assert (b.basis_year, b.share, b.under_floor, b.light, b.verdict) == (2024, D("2.50"), True, "red", "低于下限")
 
 
 def test_filing_is_due_fifteen_working_days_after_signing(world):
@@ -262,7 +310,7 @@ def test_county_staff_cannot_buy_for_another_county(world):
 def test_correcting_a_title_is_not_blocked_by_a_rule_that_came_later(world):
     contract = pb.contract(world.county_a, world.org, amount=D("300000.00"), funding=[
         {"source": FundingSource.SOCIAL_ASSISTANCE, "amount": D("300000.00")}])
-    ProcurementPolicy.objects.create(region=world.province, assistance_share_max=D("5"))
+    pb.document(world.province, {"fund.assistance_share_max": 5, "fund.assistance_share_basis": "last_year"})
     services.spending_set(actor=world.root, region=world.county_a, year=2023, amount=D("1000000.00"))
     services.contract_update(actor=world.root, contract=contract, title="更正后的项目名称")
     with pytest.raises(ValidationError, match="超过 湖北省 规定的上限 5%"):

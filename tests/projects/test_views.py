@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from projects import services
-from projects.models import Contract, FundingSource, Organisation, Payment, ProcurementPolicy
+from projects.models import Contract, FundingSource, Organisation, Payment
 from stations.models import Role
 from tests import builders
 from tests.projects import builders as pb
@@ -176,7 +176,8 @@ def test_expiring_list_shows_the_latest_evaluation(client, contracts):
 
 @time_machine.travel(NOW)
 def test_county_page_shows_the_share_with_its_figures_and_the_local_organisation_metric(client, contracts):
-    ProcurementPolicy.objects.create(region=contracts.province, assistance_share_max=D("5"))
+    pb.document(contracts.province, {"fund.assistance_share_max": 5, "fund.assistance_share_basis": "last_year"},
+                title="湖北省购买服务办法")
     client.force_login(contracts.user_a)
     response = client.post(reverse("projects:spending-set", args=[contracts.county_a.code]),
                            {"year": "2023", "amount": "8000000.00", "source": "决算"})
@@ -184,7 +185,8 @@ def test_county_page_shows_the_share_with_its_figures_and_the_local_organisation
     services.contract_update(actor=contracts.root, contract=contracts.contract_a, funding_lines=[
         {"source": "social_assistance", "amount": D("200000.00")}, {"source": "general_budget", "amount": D("100000.00")}])
     html = client.get(reverse("projects:county-detail", args=[contracts.county_a.code])).content.decode()
-    assert "200000.00" in html and "8000000.00" in html and "2.50%" in html and "不高于 5.00%" in html
+    assert "200000.00" in html and "8000000.00" in html and "2.50%" in html and "不高于 5%" in html
+    assert "依据：《湖北省购买服务办法》" in html and "符合规定" in html
     assert "已有 1 家本地机构" in html
     overview = page(client, contracts.city_user, "projects:county-overview").content.decode()
     assert "江岸区" in overview and "江汉区" in overview and "远安县" not in overview

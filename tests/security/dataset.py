@@ -23,7 +23,7 @@ from config.models import SecondFactor
 from config.two_factor import services as two_factor_services
 from core.audit import save_audited
 from projects import services as project_services
-from projects.models import FundingSource, Organisation, OrganisationMember, ProcurementPolicy
+from projects.models import FundingSource, Organisation, OrganisationMember
 from stations import services as station_services
 from stations.models import RegionLevel, ReportDeadline, Role, ServiceDomain, TargetGroup
 from tests import builders
@@ -83,6 +83,13 @@ def build_county(h, *, county, township_code: str, tag: str, credit_body: str, i
                                   submit_at=rb.at(2025, 3, 3), return_by=c.staff, highlights=f"{tag}二月")
     c.report_draft = rb.report(c.station, c.head, datetime.date(2025, 3, 1), lines=lines, highlights=f"{tag}三月")
     # projects
+    c.purchase_rules = pb.document(county, {
+        "contract.signing_within_days": (30, f"{tag}第五条", f"{tag}中标后30日内签订"),
+        "payment.due_within_working_days": (15, f"{tag}第六条", f"{tag}15个工作日内拨付"),
+        "payment.installments": ([{"percent": 50, "trigger": "effective"}, {"percent": 30, "trigger": "midterm_passed"},
+                                  {"percent": 20, "trigger": "final_passed"}], f"{tag}第七条", f"{tag}分三期拨付"),
+        "fund.assistance_share_max": (5, "", f"{tag}不超过上年度支出5%"), "fund.assistance_share_basis": "last_year",
+    }, title=f"{tag}购买服务规则", key=f"PURCHASE-{county.code}", actor=root)
     c.credit_code = pb.credit_code(credit_body)
     c.org = project_services.organisation_create(
         actor=c.staff, name=f"{tag}社会工作服务中心", credit_code=c.credit_code, region=county, is_local=True,
@@ -99,7 +106,6 @@ def build_county(h, *, county, township_code: str, tag: str, credit_body: str, i
                                                 reference=f"{tag}付款凭证")
     project_services.spending_set(actor=c.staff, region=county, year=2024, amount=D("9000000.00"),
                                   source=f"{tag}决算")
-    project_services.policy_save(actor=root, policy=ProcurementPolicy(region=county, source=f"{tag}购买服务规则"))
     c.old_contract = pb.contract(county, c.org, actor=c.staff, number=f"{contract_number}-OLD",
                                  title=f"{tag}旧项目", starts_on=datetime.date(2024, 1, 1))
     project_services.contract_mark_not_renewable(actor=c.staff, contract=c.old_contract, reason=f"{tag}不续约")

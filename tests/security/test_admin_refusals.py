@@ -15,7 +15,6 @@ import projects.services
 import stations.services
 import stations.services.regions
 import workforce.services
-from projects.models import ProcurementPolicy
 from stations.roles import province_admin_apps
 from tests import builders
 from tests.admin_forms import form_data
@@ -41,7 +40,6 @@ CASES = [
     ("stations.coveragesetting", "setting", stations.services, "coverage_setting_set", {"include_other_township": "on"}),
     ("projects.organisation", "org", projects.services, "organisation_update", {"name": "改名的机构"}),
     ("projects.contract", "contract", projects.services, "contract_update", {"title": "改名的合同"}),
-    ("projects.procurementpolicy", "policy", projects.services, "policy_save", {"signing_within_days": "20"}),
     ("projects.socialassistancespending", "spending", projects.services, "spending_set", {"amount": "99.00"}),
     ("workforce.person", "person", workforce.services, "person_update", {"phone": "13900000009"}),
     ("workforce.person", None, workforce.services, "person_create",
@@ -67,8 +65,6 @@ def world(hierarchy, client):
                                                        include_other_township=False)
     h.org = pb.organisation(h.county_a, name="江岸区阳光社工服务中心")
     h.contract = pb.contract(h.county_a, h.org, stations=[h.station], number="JA-2024")
-    h.policy = projects.services.policy_save(actor=builders.superuser(), policy=ProcurementPolicy(
-        region=h.province, signing_within_days=30, assistance_share_max=Decimal("5"), share_basis="last_year"))
     h.spending = projects.services.spending_set(actor=builders.superuser(), region=h.county_a, year=2024,
                                                 amount=Decimal("100.00"))
     h.person = wb.person(station=h.station, name="安娜")

@@ -153,7 +153,8 @@ def contract_create_data(w):
     return data | {"number": ["JA-MATRIX-1"], "title": ["矩阵合同"], "purchaser": [str(w.h.county_a.pk)],
                    "contractor": [str(w.org.pk)], "stations": [], "signed_on": ["2025-02-25"],
                    "starts_on": ["2025-03-01"], "ends_on": ["2026-02-28"], "amount": ["100000.00"],
-                   "funding-0-source": ["general_budget"], "funding-0-amount": ["100000.00"]}
+                   "funding-0-source": ["general_budget"], "funding-0-amount": ["100000.00"],
+                   "installments-0-trigger": ["effective"], "installments-0-percentage": ["100"]}
 
 
 def station_create_data(w):

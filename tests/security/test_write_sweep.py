@@ -209,7 +209,6 @@ FIELDS = {
                                         "region": lambda w: w.h.county_b.pk, "contact_name": "巡检联系人"},
     "admin:projects_organisationmember_add": {"user": lambda w: w.users["county_b"].pk,
                                               "organisation": lambda w: w.canary.evaluator_org.pk},
-    "admin:projects_procurementpolicy_add": {"region": lambda w: w.h.city.pk, "source": "巡检规则"},
     "admin:projects_socialassistancespending_add": {"region": lambda w: w.h.county_b.pk, "year": "2022",
                                                     "amount": "1000.00", "source": "巡检决算"},
     "admin:workforce_person_add": {"name": "巡检社工", "gender": "M", "birth_date": "1991-01-01",
