@@ -1,8 +1,9 @@
 """Due dates follow the documents they rest on.
 
-An installment's due date is derived from the payment period in force on its trigger date. When
-a document setting that period is loaded, corrected, re-dated or removed (a pack, or the admin),
-the due dates of the installments of purchasers under the document's region are derived again;
+An installment's due date is derived from the payment period in force on its trigger date, a
+contract's filing deadline from the filing period in force on its signing date. When a document
+setting either period is loaded, corrected, re-dated or removed (a pack, or the admin),
+the dates of the purchasers under the document's region are derived again;
 a document in force only from a later date leaves earlier triggers as they were. Connected
 from ``ProjectsConfig.ready()``.
 """
@@ -11,16 +12,19 @@ from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from projects.rules import PAYMENT_DUE
+from projects.rules import FILING_DUE, PAYMENT_DUE
 from stations.models import PolicyDocument, PolicyRule
 from stations.models.regions import significant_prefix
 
+DATED_KEYS = (PAYMENT_DUE, FILING_DUE)
+
 
 def _redate(actor, *prefixes: str | None) -> None:
-    from projects.services.schedule import installments_redate
+    from projects.services.schedule import filings_redate, installments_redate
 
     for prefix in sorted({prefix for prefix in prefixes if prefix}):
         installments_redate(actor=actor, prefix=prefix)
+        filings_redate(actor=actor, prefix=prefix)
 
 
 def _document_region(document_id: int | None) -> str | None:
@@ -31,7 +35,7 @@ def _document_region(document_id: int | None) -> str | None:
 
 
 def rule_changed(sender, instance: PolicyRule, **kwargs) -> None:
-    if instance.key == PAYMENT_DUE:
+    if instance.key in DATED_KEYS:
         _redate(getattr(instance, "_history_user", None), _document_region(instance.document_id))
 
 
@@ -40,7 +44,7 @@ def remember_region(sender, instance: PolicyDocument, **kwargs) -> None:
 
 
 def document_saved(sender, instance: PolicyDocument, **kwargs) -> None:
-    if instance.pk and PolicyRule.objects.filter(document=instance, key=PAYMENT_DUE).exists():
+    if instance.pk and PolicyRule.objects.filter(document=instance, key__in=DATED_KEYS).exists():
         region = instance.region.prefix if instance.region_id else None
         _redate(getattr(instance, "_history_user", None), region, getattr(instance, "_region_before_save", None))
 

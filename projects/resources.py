@@ -167,8 +167,6 @@ class ContractResource(ScopedModelResource):
         super().import_instance(instance, row, **kwargs)
         if instance.filing_reference is None:
             instance.filing_reference = ""
-        if instance.social_workers_per_station is None:
-            instance.social_workers_per_station = 2
 
     def _funding(self, row) -> list[dict] | None:
         lines = []

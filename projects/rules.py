@@ -15,6 +15,7 @@ SHARE_MIN = "fund.assistance_share_min"
 SHARE_BASIS = "fund.assistance_share_basis"
 INSTALLMENTS = "payment.installments"
 PAYMENT_DUE = "payment.due_within_working_days"
+FILING_DUE = "contract.filing_within_working_days"
 
 BASIS_LAST_YEAR = "last_year"
 BASIS_THIS_YEAR = "this_year"

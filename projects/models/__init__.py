@@ -1,5 +1,4 @@
 from projects.models.contracts import (
-    FILING_WORKING_DAYS,
     Contract,
     ContractEvaluation,
     FilingStatus,
@@ -13,7 +12,6 @@ from projects.models.payments import InstallmentTrigger, Payment, PaymentInstall
 from projects.models.policies import SocialAssistanceSpending
 
 __all__ = [
-    "FILING_WORKING_DAYS",
     "Contract",
     "ContractEvaluation",
     "FilingStatus",

@@ -21,8 +21,6 @@ from projects.models.organisations import Organisation
 # reports speak of the same services.
 from stations.models import Region, ServiceDomain, Station, TargetGroup
 
-FILING_WORKING_DAYS = 15
-
 
 class FilingStatus(models.TextChoices):
     FILED = "filed", _("已备案")
@@ -96,7 +94,8 @@ class Contract(models.Model):
     ends_on = models.DateField(_("服务结束日期"))
     amount = models.DecimalField(_("合同金额（元）"), max_digits=14, decimal_places=2,
                                  validators=[MinValueValidator(Decimal("0.01"))])
-    social_workers_per_station = models.PositiveSmallIntegerField(_("每站驻站社工人数要求"), default=2)
+    social_workers_per_station = models.PositiveSmallIntegerField(
+        _("每站驻站社工人数要求"), null=True, blank=True, help_text=_("合同约定的每站驻站社工人数；合同未约定时留空。"))
     previous = models.OneToOneField(
         "self", verbose_name=_("续签自"), on_delete=models.PROTECT, null=True, blank=True, related_name="renewal"
     )
@@ -147,7 +146,23 @@ class Contract(models.Model):
             self.not_renewable_reason = ""
         if errors:
             raise ValidationError(errors)
-        self.filing_due_on = add_working_days(self.signed_on, FILING_WORKING_DAYS) if self.signed_on else None
+        self.filing_due_on = self.filing_due_date()
+
+    def filing_rule(self, book=None):
+        """The filing period in force for the purchaser on the signing date (None: not signed, or no
+        document sets one, and then no filing deadline is computed)."""
+        from projects.rules import FILING_DUE
+        from stations.selectors.policies import rule_in_force
+
+        if not self.signed_on or not self.purchaser_id:
+            return None
+        if book is not None:
+            return book.rule(self.purchaser.code, FILING_DUE, self.signed_on)
+        return rule_in_force(self.purchaser, FILING_DUE, self.signed_on)
+
+    def filing_due_date(self, book=None) -> datetime.date | None:
+        rule = self.filing_rule(book)
+        return add_working_days(self.signed_on, rule.value) if rule is not None else None
 
     @property
     def effective_on(self) -> datetime.date | None:

@@ -60,6 +60,7 @@ class ContractBasis:
     signed_after_days: int | None
     split: RuleInForce | None
     payment_due_today: RuleInForce | None  # the payment period for installments triggered today
+    filing: RuleInForce | None  # the filing period in force on the signing date
     installments: list[InstallmentBasis]
     share: AssistanceShare | None
 
@@ -75,4 +76,5 @@ def contract_basis(contract: Contract, installments: list[PaymentInstallment], *
     share = (assistance_share(county=county, year=contract.starts_on.year, on_date=contract.starts_on)
              if county is not None else None)
     return ContractBasis(signing=signing, signed_after_days=waited, split=region_split(contract),
-                         payment_due_today=payment_due_rule(contract, today, book), installments=rows, share=share)
+                         payment_due_today=payment_due_rule(contract, today, book), installments=rows, share=share,
+                         filing=contract.filing_rule())

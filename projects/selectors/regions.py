@@ -10,7 +10,8 @@ from django.db.models.functions import Substr
 
 from projects.models import Contract, Organisation, SocialAssistanceSpending
 from projects.selectors.policies import AssistanceShare, assistance_share, year_reference_date
-from stations.models import Region, RegionLevel
+from stations.models import Region, RegionLevel, TargetMetric
+from stations.selectors.targets import ApplicableTarget, region_target
 
 
 def counties_visible(*, user) -> QuerySet[Region]:
@@ -52,6 +53,7 @@ def county_overview(*, user, today: datetime.date) -> list[CountyRow]:
 class CountyPage:
     county: Region
     local_organisations: list
+    organisation_target: ApplicableTarget | None  # "at least N local organisations per county", if a document sets it
     share: AssistanceShare
     spending: list
     contracts: QuerySet
@@ -61,6 +63,8 @@ def county_page(*, user, county: Region, today: datetime.date) -> CountyPage:
     return CountyPage(
         county=county,
         local_organisations=list(Organisation.objects.visible_to(user).local_to(county).order_by("name")),
+        organisation_target=region_target(region=county, metric=TargetMetric.LOCAL_ORGANISATIONS_PER_COUNTY,
+                                          on_date=today, inherit=True),
         share=assistance_share(county=county, year=today.year, on_date=year_reference_date(today.year, today)),
         spending=list(SocialAssistanceSpending.objects.visible_to(user).filter(region=county).order_by("-year")),
         contracts=(Contract.objects.visible_to(user).filter(purchaser__code__startswith=county.prefix)

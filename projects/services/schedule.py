@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from core.audit import delete_audited, save_audited
 from core.dates import add_working_days
 from projects.models import Contract, InstallmentTrigger, Payment, PaymentInstallment
-from projects.rules import PAYMENT_DUE
+from projects.rules import FILING_DUE, PAYMENT_DUE
 from projects.selectors.contract_rules import payment_due_rule
 from projects.selectors.policies import rule_book
 from stations.selectors.policies import RuleInForce
@@ -153,5 +153,24 @@ def installments_redate(*, actor, prefix: str = "") -> int:
         if due_on != installment.due_on:
             installment.due_on = due_on
             save_audited(installment, actor=actor, update_fields=["due_on"], reason=_("付款期限依据变更"))
+            changed += 1
+    return changed
+
+
+def filings_redate(*, actor, prefix: str = "") -> int:
+    """Derive again the filing deadlines of the signed contracts of purchasers under ``prefix`` from
+    the filing period in force on each one's signing date, after a document setting it was added,
+    changed or removed. Returns how many changed."""
+    book = rule_book(FILING_DUE)
+    contracts = Contract.objects.filter(signed_on__isnull=False, purchaser__code__startswith=prefix).select_related(
+        "purchaser")
+    changed = 0
+    for contract in contracts:
+        due_on = contract.filing_due_date(book)
+        if due_on != contract.filing_due_on:
+            contract.filing_due_on = due_on
+            contract._history_user = actor
+            contract._change_reason = _("备案期限依据变更")
+            contract.save(update_fields=["filing_due_on"])
             changed += 1
     return changed

@@ -251,10 +251,12 @@ def test_a_cap_without_a_basis_computes_nothing_and_a_this_year_basis_reads_this
     assert (b.basis_year, b.share, b.under_floor, b.light, b.verdict) == (2024, D("2.50"), True, "red", "低于下限")
 
 
-def test_filing_is_due_fifteen_working_days_after_signing(world):
+def test_filing_is_due_as_many_working_days_after_signing_as_the_document_in_force_then_says(world):
+    pb.document(world.county_a, {"contract.filing_within_working_days": (15, "", "协议副本在签订之日起15个工作日内报市民政局备案")},
+                title="临汾式购买服务方案")
     contract = pb.contract(world.county_a, world.org, starts_on=datetime.date(2024, 10, 1),
                            signed_on=datetime.date(2024, 9, 27))
-    assert contract.filing_due_on == datetime.date(2024, 10, 23)
+    assert contract.filing_due_on == datetime.date(2024, 10, 23)  # past National Day's holidays
     assert contract.filing_status(datetime.date(2024, 10, 23)) == FilingStatus.PENDING
     assert contract.filing_status(datetime.date(2024, 10, 24)) == FilingStatus.OVERDUE
     services.contract_record_filing(actor=world.root, contract=contract, filed_on=datetime.date(2024, 10, 25),
@@ -326,3 +328,23 @@ def test_the_contract_covering_a_station_tells_the_stations_app_its_staffing_req
     assert station_metric("contract_social_workers_required", world.station_a1, datetime.date(2024, 6, 1)) == 3
     assert station_metric("contract_social_workers_required", world.station_a1, datetime.date(2025, 6, 1)) is None
     assert station_metric("contract_social_workers_required", world.station_a2, datetime.date(2024, 6, 1)) is None
+
+
+def test_no_filing_deadline_where_no_document_sets_one_and_a_later_document_dates_later_signings_only(world, client):
+    early = pb.contract(world.county_a, world.org, number="JA-F-1", starts_on=datetime.date(2024, 10, 1),
+                        signed_on=datetime.date(2024, 9, 27))
+    assert early.filing_due_on is None
+    assert early.filing_status(datetime.date(2030, 1, 1)) == FilingStatus.PENDING  # never overdue
+    client.force_login(world.user_a)
+    page = client.get(early.get_absolute_url()).content.decode()
+    assert "本地政策未规定" in page.split('id="filing-basis"')[1].split("</dd>")[0]
+    pb.document(world.county_a, {"contract.filing_within_working_days": (15, "", "15个工作日内报市民政局备案")},
+                title="新备案办法", effective_from=datetime.date(2025, 1, 1))
+    late = pb.contract(world.county_a, world.org, number="JA-F-2", starts_on=datetime.date(2025, 3, 1),
+                       signed_on=datetime.date(2025, 2, 24))
+    early.refresh_from_db()
+    assert early.filing_due_on is None  # signed before the document took effect
+    assert late.filing_due_on == datetime.date(2025, 3, 17)
+    basis = client.get(late.get_absolute_url()).content.decode().split('id="filing-basis"')[1].split("</dd>")[0]
+    assert "2025-03-17" in basis or "2025年3月17日" in basis
+    assert "依据：《新备案办法》「15个工作日内报市民政局备案」" in basis

@@ -187,7 +187,14 @@ def test_county_page_shows_the_share_with_its_figures_and_the_local_organisation
     html = client.get(reverse("projects:county-detail", args=[contracts.county_a.code])).content.decode()
     assert "200000.00" in html and "8000000.00" in html and "2.50%" in html and "不高于 5%" in html
     assert "依据：《湖北省购买服务办法》" in html and "符合规定" in html
-    assert "已有 1 家本地机构" in html
+    assert "已有 1 家本地机构" in html and "目标：本地政策未规定" in html
+    from stations.packs import PACK_DIR, load_packs
+
+    load_packs([PACK_DIR / "d1_hubei_2021.toml"], actor=contracts.root)
+    html = client.get(reverse("projects:county-detail", args=[contracts.county_a.code])).content.decode()
+    organisations = html.split('id="local-organisations"')[1].split("</section>")[0]
+    assert "目标：每县至少 1 家" in organisations and "light-green" in organisations
+    assert "依据：《湖北省民政厅关于促进乡镇（街道）社会工作发展的通知》" in organisations
     overview = page(client, contracts.city_user, "projects:county-overview").content.decode()
     assert "江岸区" in overview and "江汉区" in overview and "远安县" not in overview
     assert "2 / 2" in overview
