@@ -70,7 +70,7 @@ class Purchases:
             target_groups=["dibao", "tekun", "elderly"], award_notice_on=signed - datetime.timedelta(days=10),
             signed_on=signed, starts_on=starts, ends_on=ends, amount=amount, social_workers_per_station=2,
             previous_id=previous, renewable=True, not_renewable_reason="",
-            filing_due_on=add_working_days(signed, 15), filed_on=filed,
+            filing_due_on=None, filed_on=filed,  # no synthetic document sets a filing period
             filing_reference=f"BA{contract_id:07d}" if filed else "", created_at=now, updated_at=now)
         for station in stations:
             self.links.add(id=self.links.next_id, contract_id=contract_id, station_id=station)

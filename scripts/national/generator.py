@@ -13,14 +13,15 @@ from decimal import Decimal
 
 from scripts.national import contracts, evaluations, people, reports, stations
 from scripts.national.plan import Plan, at, synthetic_rows
-from scripts.national.tables import TARGET
+from scripts.national.tables import POLICY_DOCUMENT, TARGET
 from scripts.national.writer import Writer
 from stations import divisions
 from stations.models import Region, RegionLevel
 from stations.services.coverage_periods import refresh_coverage_periods
 from workforce.placement import refresh_placements
 
-TARGET_SOURCE = "《关于加强乡镇（街道）社工站建设的通知》"
+TARGET_SOURCE = "关于加强乡镇（街道）社工站建设的通知"
+DOCUMENT_ISSUED = datetime.date(2021, 1, 1)
 
 
 class Generator:
@@ -73,13 +74,20 @@ class Generator:
                                     for pk, _code, _name in self.counties], ["population"], batch_size=2000)
 
     def targets(self):
-        """Each province's coverage targets and certified-worker target; some cities' own."""
+        """Each province's coverage targets and certified-worker target; some cities' own. Each region
+        with targets has one (synthetic) document setting them, in force from 2021."""
         rng = self.plan.rng("targets")
-        rows = []
+        rows, documents, document_ids = [], [], {}
 
         def target(region_id: int, metric: str, due_on: datetime.date, value: Decimal, unit: str):
-            rows.append(TARGET.row(id=len(rows) + 1, region_id=region_id, metric=metric, due_on=due_on, value=value,
-                                   unit=unit, source=TARGET_SOURCE))
+            if region_id not in document_ids:
+                document_ids[region_id] = len(documents) + 1
+                documents.append(POLICY_DOCUMENT.row(
+                    id=document_ids[region_id], key=f"NATIONAL-{region_id}", title=TARGET_SOURCE, issuer="",
+                    number="", issued_on=DOCUMENT_ISSUED, effective_from=DOCUMENT_ISSUED, effective_note="",
+                    region_id=region_id, url="", note=""))
+            rows.append(TARGET.row(id=len(rows) + 1, region_id=region_id, document_id=document_ids[region_id],
+                                   metric=metric, due_on=due_on, value=value, unit=unit, clause="", quote=""))
 
         for code, pk in sorted(self.region_ids.items()):
             if code.endswith("0000000000"):
@@ -89,6 +97,7 @@ class Generator:
                        Decimal(rng.randint(2, 9) * 1000), "count")
             elif code.endswith("00000000") and rng.random() < 0.5:
                 target(pk, "township_coverage_pct", datetime.date(2024, 12, 31), Decimal(90), "percent")
+        self.note("policy_documents", self.writer.insert(POLICY_DOCUMENT, documents))
         self.note("targets", self.writer.insert(TARGET, rows))
 
     def summaries(self):

@@ -16,7 +16,7 @@ from django.db import models
 
 from assessments.models import Dimension, Evaluation, EvaluationTemplate, Indicator, Score
 from projects.models import Contract, ContractEvaluation, FundingLine, Organisation, Payment, PaymentInstallment
-from stations.models import MonthlyReport, MonthlyReportLine, Station, StationStatusChange, Target
+from stations.models import MonthlyReport, MonthlyReportLine, PolicyDocument, Station, StationStatusChange, Target
 from workforce.models import Certificate, Employment, Person, TrainingRecord
 
 
@@ -63,7 +63,9 @@ STATION = Table(Station, "id region_id name kind address site_area_m2 co_locatio
                          "contact_phone created_at updated_at")
 STATUS_CHANGE = Table(StationStatusChange, "id station_id status effective_on reason recorded_at voided voided_reason",
                       leaves_empty="changed_by_id voided_by_id voided_at")
-TARGET = Table(Target, "id region_id metric due_on value unit source")
+POLICY_DOCUMENT = Table(PolicyDocument, "id key title issuer number issued_on effective_from effective_note region_id "
+                                         "url note", leaves_empty="repealed_on")
+TARGET = Table(Target, "id region_id document_id metric due_on value unit clause quote")
 ORGANISATION = Table(Organisation, "id name credit_code region_id is_local rating rating_year "
                                    "has_party_organisation contact_name contact_phone", leaves_empty="added_in_id")
 CONTRACT = Table(Contract, "id purchaser_id contractor_id number title service_domains target_groups "
@@ -99,6 +101,6 @@ SCORE = Table(Score, "id evaluation_id indicator_id score comment")
 CONTRACT_EVALUATION = Table(ContractEvaluation, "id contract_id kind kind_label evaluated_on score grade passed "
                                                "reference")
 
-TABLES = [STATION, STATUS_CHANGE, TARGET, ORGANISATION, CONTRACT, CONTRACT_STATION, FUNDING_LINE, INSTALLMENT,
+TABLES = [STATION, STATUS_CHANGE, POLICY_DOCUMENT, TARGET, ORGANISATION, CONTRACT, CONTRACT_STATION, FUNDING_LINE, INSTALLMENT,
           PAYMENT, PERSON, EMPLOYMENT, CERTIFICATE, TRAINING, REPORT, REPORT_LINE, TEMPLATE, DIMENSION, INDICATOR,
           EVALUATION, SCORE, CONTRACT_EVALUATION]

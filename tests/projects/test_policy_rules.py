@@ -22,7 +22,7 @@ from tests.projects import builders as pb
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2027, 6, 1, 4, tzinfo=datetime.UTC)
 HUBEI_TITLE = "湖北省民政厅关于促进乡镇（街道）社会工作发展的通知"
-HUBEI_CAP = f"依据：《{HUBEI_TITLE}》「不高于上年度社會救助資金總支出5%」"
+HUBEI_CAP = f"依据：《{HUBEI_TITLE}》「不高于上年度社會(huì)救助資金總支出5%」"
 
 
 def hubei_pack(world):

@@ -23,7 +23,6 @@ from stations.models import (
 from stations.selectors.policies import RuleBook
 from stations.selectors.targets import region_target
 from tests.stations.pack_builders import EXPECTED, HUBEI_COUNTY, create_regions, load_policies
-from workforce.models import StipendPolicy
 
 pytestmark = pytest.mark.django_db
 
@@ -216,10 +215,12 @@ def test_a_hubei_county_is_governed_by_hubei_documents_only():
     checklists = StandardChecklist.objects.filter(province__code=HUBEI_COUNTY[:2].ljust(12, "0"))
     assert [(c.name, c.document.key) for c in checklists] == [("五有", "HUBEI-PROV-2021")]
 
-    rates = list(StipendPolicy.objects.applying_to(HUBEI_COUNTY).select_related("region"))
-    assert all(rate.region.code in chain for rate in rates)
-    if any(field.name == "document" for field in StipendPolicy._meta.get_fields()):
-        # Once the [[stipends]] section writes rates: Hubei's three monthly rates, and no other.
-        assert {(rate.document.key, rate.kind, rate.level, rate.amount) for rate in rates} == {
+    from workforce.selectors.stipends import stipend_rates_in_force
+
+    for day in WALK_DATES:
+        rates = [row.rate for row in stipend_rates_in_force(region_code=HUBEI_COUNTY, on_date=day)]
+        assert all(rate.region.code in chain and rate.document.region.code in chain for rate in rates), day
+        expected = set() if day < datetime.date(2021, 2, 26) else {
             ("HUBEI-PROV-2021", "monthly_level", 1, 100), ("HUBEI-PROV-2021", "monthly_level", 2, 200),
             ("HUBEI-PROV-2021", "monthly_level", 3, 300)}
+        assert {(rate.document.key, rate.kind, rate.level, rate.amount) for rate in rates} == expected, day
