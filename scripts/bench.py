@@ -93,6 +93,11 @@ def page_rows(province: Region, county: Region) -> list[tuple]:
         ("station list, county (county user)", "county", reverse("stations:station-list"), LIST_MS, None),
         ("report completeness, province", "province", reverse("stations:report-completeness"), 200, None),
         ("people list, province (province official)", "province", reverse("workforce:person-list"), LIST_MS, None),
+        ("qualification deadlines, province (rules by document)", "province", reverse("workforce:deadline-list"),
+         LIST_MS, None),
+        ("training shortfall, province (rules by document)", "province", reverse("workforce:shortfall-list"),
+         LIST_MS, None),
+        ("本地政策, county (county user)", "county", reverse("local-policies"), LIST_MS, None),
     ]
     for model, name in (("stations_station", "stations"), ("stations_monthlyreport", "reports"),
                         ("workforce_person", "people")):

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from scripts.national import contracts, evaluations, people, reports, stations
 from scripts.national.plan import Plan, at, synthetic_rows
-from scripts.national.tables import POLICY_DOCUMENT, TARGET
+from scripts.national.tables import POLICY_DOCUMENT, POLICY_RULE, TARGET
 from scripts.national.writer import Writer
 from stations import divisions
 from stations.models import Region, RegionLevel
@@ -22,6 +22,9 @@ from workforce.placement import refresh_placements
 
 TARGET_SOURCE = "关于加强乡镇（街道）社工站建设的通知"
 DOCUMENT_ISSUED = datetime.date(2021, 1, 1)
+PROVINCE_RULES = (("qualification.routes", ["degree", "certificate", "training"]),
+                  ("qualification.training_hours", "60"), ("qualification.deadline_years", 2),
+                  ("training.continuing_hours_per_year", "60"), ("staffing.min_resident_social_workers", 2))
 
 
 class Generator:
@@ -97,7 +100,14 @@ class Generator:
                        Decimal(rng.randint(2, 9) * 1000), "count")
             elif code.endswith("00000000") and rng.random() < 0.5:
                 target(pk, "township_coverage_pct", datetime.date(2024, 12, 31), Decimal(90), "percent")
+        # Each province's document also sets workforce rules, so the pages that apply them have work.
+        rules = [POLICY_RULE.row(id=index * len(PROVINCE_RULES) + offset + 1, document_id=document_ids[pk], key=key,
+                                 value=value, clause="", quote="")
+                 for index, pk in enumerate(pk for code, pk in sorted(self.region_ids.items())
+                                            if code.endswith("0000000000"))
+                 for offset, (key, value) in enumerate(PROVINCE_RULES)]
         self.note("policy_documents", self.writer.insert(POLICY_DOCUMENT, documents))
+        self.note("policy_rules", self.writer.insert(POLICY_RULE, rules))
         self.note("targets", self.writer.insert(TARGET, rows))
 
     def summaries(self):

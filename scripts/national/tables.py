@@ -16,7 +16,15 @@ from django.db import models
 
 from assessments.models import Dimension, Evaluation, EvaluationTemplate, Indicator, Score
 from projects.models import Contract, ContractEvaluation, FundingLine, Organisation, Payment, PaymentInstallment
-from stations.models import MonthlyReport, MonthlyReportLine, PolicyDocument, Station, StationStatusChange, Target
+from stations.models import (
+    MonthlyReport,
+    MonthlyReportLine,
+    PolicyDocument,
+    PolicyRule,
+    Station,
+    StationStatusChange,
+    Target,
+)
 from workforce.models import Certificate, Employment, Person, TrainingRecord
 
 
@@ -65,6 +73,7 @@ STATUS_CHANGE = Table(StationStatusChange, "id station_id status effective_on re
                       leaves_empty="changed_by_id voided_by_id voided_at")
 POLICY_DOCUMENT = Table(PolicyDocument, "id key title issuer number issued_on effective_from effective_note region_id "
                                          "url note", leaves_empty="repealed_on")
+POLICY_RULE = Table(PolicyRule, "id document_id key value clause quote")
 TARGET = Table(Target, "id region_id document_id metric due_on value unit clause quote")
 ORGANISATION = Table(Organisation, "id name credit_code region_id is_local rating rating_year "
                                    "has_party_organisation contact_name contact_phone", leaves_empty="added_in_id")
@@ -101,6 +110,6 @@ SCORE = Table(Score, "id evaluation_id indicator_id score comment")
 CONTRACT_EVALUATION = Table(ContractEvaluation, "id contract_id kind kind_label evaluated_on score grade passed "
                                                "reference")
 
-TABLES = [STATION, STATUS_CHANGE, POLICY_DOCUMENT, TARGET, ORGANISATION, CONTRACT, CONTRACT_STATION, FUNDING_LINE, INSTALLMENT,
+TABLES = [STATION, STATUS_CHANGE, POLICY_DOCUMENT, POLICY_RULE, TARGET, ORGANISATION, CONTRACT, CONTRACT_STATION, FUNDING_LINE, INSTALLMENT,
           PAYMENT, PERSON, EMPLOYMENT, CERTIFICATE, TRAINING, REPORT, REPORT_LINE, TEMPLATE, DIMENSION, INDICATOR,
           EVALUATION, SCORE, CONTRACT_EVALUATION]
