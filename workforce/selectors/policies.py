@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import BooleanField, Case, DecimalField, F, Q, Value, When
+from django.db.models.functions import Cast
 
 from stations.models import PolicyRule, ancestor_codes
 from stations.rules import rule_spec
@@ -88,7 +89,9 @@ def _rule_case(rules, key: str, value, output_field, default, *, code: str, on: 
         if document.repealed_on:
             condition &= Q(**{f"{on}__lt": document.repealed_on})
         whens.append(When(condition, then=Value(value(spec.typed(rule.value)), output_field=output_field)))
-    return Case(*whens, default=Value(default, output_field=output_field), output_field=output_field)
+    # Cast: PostgreSQL types a CASE of bare parameters (and a NULL default) as text otherwise.
+    return Cast(Case(*whens, default=Value(default, output_field=output_field), output_field=output_field),
+                output_field=output_field)
 
 
 def qualified_expression(rules, *, code: str, on: str, hours: str, certified: str) -> dict:
