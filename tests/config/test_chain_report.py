@@ -63,7 +63,8 @@ def h(hierarchy):
         number="HT-A-2026", amount=D("300000.00"), starts_on=datetime.date(2026, 7, 1),
         funding=[{"source": FundingSource.GENERAL_BUDGET, "amount": D("200000.00")},
                  {"source": FundingSource.WELFARE_LOTTERY, "amount": D("100000.00")}])
-    pb.document(h.province, {"payment.due_within_working_days": 15})  # the payment period installments fall due by
+    # the payment period installments fall due by, and the filing period contracts are filed within
+    pb.document(h.province, {"payment.due_within_working_days": 15, "contract.filing_within_working_days": 15})
     first = PaymentInstallment.objects.get(contract=h.contract_a, sequence=1)
     payment_record(actor=h.county, installment=first, paid_on=datetime.date(2026, 8, 3), amount=D("100000.00"))
     # paid after the quarter: the installment was still overdue at its end

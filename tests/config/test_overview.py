@@ -62,7 +62,8 @@ def world(hierarchy, today):
                                                      "training.continuing_hours_per_year": 60})
     h.staff_a = _county_records(h, h.county_a, [h.a1, h.a2, h.a3], "A")
     h.staff_b = _county_records(h, h.county_b, [h.b1, h.b2, h.b3], "B")
-    pb.document(h.province, {"payment.due_within_working_days": 15})  # the payment period installments fall due by
+    # the payment period installments fall due by, and the filing period contracts are filed within
+    pb.document(h.province, {"payment.due_within_working_days": 15, "contract.filing_within_working_days": 15})
     h.city_user = builders.user("city", Role.CITY, h.city)
     return h
 
