@@ -172,7 +172,7 @@ class Contract(models.Model):
         total = sum((getattr(self, name) for name in self.COST_FIELDS), Decimal("0"))
         if total != self.amount:
             return {"personnel_cost": _("人员费用、运营费用、其他费用合计 %(sum)s 元，与合同金额 %(amount)s 元不一致。") % {
-                "sum": total, "amount": self.amount}}
+                "sum": f"{total:,}", "amount": f"{self.amount:,}"}}
         return {}
 
     @property

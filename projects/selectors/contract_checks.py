@@ -55,6 +55,10 @@ class Check:
         return self.rule.citation if self.rule else str(NOT_SET)
 
 
+def _yuan(value: Decimal) -> str:
+    return f"{value:,}"
+
+
 def _pct(part: Decimal, whole: Decimal) -> Decimal:
     return (part * 100 / whole).quantize(CENT, rounding=ROUND_HALF_UP)
 
@@ -66,7 +70,7 @@ def personnel_check(contract: Contract, rule: RuleInForce | None) -> Check:
     requirement = _("人员费用不低于合同金额的 %(pct)s%%") % {"pct": rule.display.rstrip("%")}
     if not contract.has_cost_split:
         return Check(PERSONNEL, label, rule, MISSING, requirement, _("合同未填写费用构成"))
-    actual = _("人员费用 %(cost)s 元，占 %(pct)s%%") % {"cost": contract.personnel_cost,
+    actual = _("人员费用 %(cost)s 元，占 %(pct)s%%") % {"cost": _yuan(contract.personnel_cost),
                                                     "pct": _pct(contract.personnel_cost, contract.amount)}
     holds = contract.personnel_cost * 100 >= rule.value * contract.amount
     return Check(PERSONNEL, label, rule, PASS if holds else FAIL, requirement, actual)
@@ -82,13 +86,13 @@ def wage_check(contract: Contract, rule: RuleInForce | None, minimum: MinimumWag
                      _("未录入 %(year)s 年当地最低工资标准") % {"year": year})
     floor = (minimum.monthly_amount * (100 + rule.value) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
     requirement = _("不低于 %(region)s %(year)s 年最低工资标准 %(min)s 元/月上浮 %(pct)s，即 %(floor)s 元/月") % {
-        "region": minimum.region.name, "year": minimum.year, "min": minimum.monthly_amount, "pct": rule.display,
-        "floor": floor}
+        "region": minimum.region.name, "year": minimum.year, "min": _yuan(minimum.monthly_amount),
+        "pct": rule.display, "floor": _yuan(floor)}
     if contract.monthly_wage is None:
         return Check(WAGE, label, rule, MISSING, requirement, _("合同未填写驻站社工月工资"))
     holds = contract.monthly_wage * 100 >= minimum.monthly_amount * (100 + rule.value)
     return Check(WAGE, label, rule, PASS if holds else FAIL, requirement,
-                 _("月工资 %(wage)s 元") % {"wage": contract.monthly_wage})
+                 _("月工资 %(wage)s 元") % {"wage": _yuan(contract.monthly_wage)})
 
 
 def subsidy_check(contract: Contract, rule: RuleInForce | None, subsidy: Decimal, stations: int) -> Check:
@@ -101,7 +105,7 @@ def subsidy_check(contract: Contract, rule: RuleInForce | None, subsidy: Decimal
     months = term_months(contract.starts_on, contract.ends_on)
     per_station_year = (subsidy * 12 / (stations * months)).quantize(CENT, rounding=ROUND_HALF_UP)
     actual = _("市级补助资金 %(sum)s 元，%(n)s 个站点，服务期 %(months)s 个月，折合每站每年 %(each)s 元") % {
-        "sum": subsidy, "n": stations, "months": months, "each": per_station_year}
+        "sum": _yuan(subsidy), "n": stations, "months": months, "each": _yuan(per_station_year)}
     holds = subsidy * 12 >= rule.value * stations * months
     return Check(SUBSIDY, label, rule, PASS if holds else FAIL, requirement, actual)
 
