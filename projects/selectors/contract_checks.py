@@ -151,7 +151,7 @@ def _nearest_minimum(wages: dict, region: Region, year: int) -> MinimumWage | No
 
 def contract_check_rows(*, user, year: int) -> list[ContractCheckRow]:
     """The contracts starting in ``year`` the user may see that do not hold to a floor their documents
-    set, or whose figures are missing to tell; in four queries whatever the number of contracts."""
+    set, or whose figures are missing to tell; in three queries whatever the number of contracts."""
     subsidy = (FundingLine.objects.filter(contract=OuterRef("pk"), source=FundingSource.CITY_SUBSIDY)
                .values("contract").annotate(total=Sum("amount")).values("total"))
     stations = Contract.stations.through.objects.filter(contract_id=OuterRef("pk")).values("contract_id").annotate(

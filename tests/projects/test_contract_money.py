@@ -150,3 +150,16 @@ def test_a_two_year_funding_line_counts_in_each_years_share_by_its_days(world):
         pb.contract(world.county_a, world.org, starts_on=datetime.date(2025, 1, 1), amount=D("150000.00"),
                     funding=[{"source": FundingSource.SOCIAL_ASSISTANCE, "amount": D("150000.00")}])
     assert "2025 年社会救助资金购买服务合计 249,863.20 元" in caught.value.message_dict["funding_lines"][0]
+
+
+def test_the_check_rows_take_the_same_queries_for_one_contract_or_many(zhuolu, django_assert_num_queries):
+    from projects.selectors.contract_checks import contract_check_rows
+
+    split_contract(zhuolu, "255000.00", "45000.00", "ZL-Q1")
+    with django_assert_num_queries(3):
+        assert len(contract_check_rows(user=zhuolu.user, year=2024)) == 1
+    for n, code in enumerate(("130731101", "130731102", "130731103"), 2):
+        zhuolu.station = builders.station(builders.region(code, f"测试{n}镇", "township", zhuolu.county))
+        split_contract(zhuolu, "255000.00", "45000.00", f"ZL-Q{n}")
+    with django_assert_num_queries(3):
+        assert len(contract_check_rows(user=zhuolu.user, year=2024)) == 4
