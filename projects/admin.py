@@ -17,6 +17,7 @@ from projects.models import (
     Contract,
     ContractEvaluation,
     FundingLine,
+    MinimumWage,
     Organisation,
     OrganisationMember,
     Payment,
@@ -142,8 +143,8 @@ class ContractAdmin(ScopedAdminMixin, ServiceWritesAdminMixin, ConcurrentEditAdm
     list_select_related = ("purchaser", "contractor")
     readonly_fields = ("purchaser", "contractor", "number", "stations", "amount", "award_notice_on", "signed_on",
                        "starts_on", "ends_on", "previous", "filing_due_on", "service_domains", "target_groups")
-    fields = (*readonly_fields, "title", "social_workers_per_station", "filed_on", "filing_reference", "renewable",
-              "not_renewable_reason")
+    fields = (*readonly_fields, "title", "personnel_cost", "operations_cost", "other_cost", "monthly_wage",
+              "social_workers_per_station", "filed_on", "filing_reference", "renewable", "not_renewable_reason")
     inlines = (FundingLineInline, PaymentInstallmentInline)
     dependants = ("funding_lines",)
 
@@ -184,3 +185,16 @@ class SocialAssistanceSpendingAdmin(ScopedAdminMixin, ServiceWritesAdminMixin, C
         obj.pk = saved.pk
 
 
+
+
+@admin.register(MinimumWage)
+class MinimumWageAdmin(ScopedAdminMixin, ServiceWritesAdminMixin, ConcurrentEditAdminMixin, SimpleHistoryAdmin):
+    list_display = ("region", "year", "monthly_amount", "source")
+    list_filter = ("year",)
+    autocomplete_fields = ("region",)
+    search_fields = ("region__name", "region__code")
+
+    def save_model(self, request, obj, form, change):
+        saved = services.minimum_wage_set(actor=request.user, region=obj.region, year=obj.year,
+                                          monthly_amount=obj.monthly_amount, source=obj.source)
+        obj.pk = saved.pk

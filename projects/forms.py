@@ -79,8 +79,8 @@ class ContractForm(forms.ModelForm):
     class Meta:
         model = Contract
         fields = ["number", "title", "purchaser", "contractor", "stations", "service_domains", "target_groups",
-                  "award_notice_on", "signed_on", "starts_on", "ends_on", "amount", "social_workers_per_station",
-                  "previous"]
+                  "award_notice_on", "signed_on", "starts_on", "ends_on", "amount", "personnel_cost",
+                  "operations_cost", "other_cost", "monthly_wage", "social_workers_per_station", "previous"]
         field_classes = {"stations": BoundedModelMultipleChoiceField}
         widgets = {
             "stations": forms.CheckboxSelectMultiple,
@@ -102,6 +102,8 @@ class ContractForm(forms.ModelForm):
         if self.instance.pk:
             previous = previous.exclude(pk=self.instance.pk)
         self.fields["previous"].queryset = previous
+        self.fields["personnel_cost"].help_text = _(
+            "人员费用、运营费用、其他费用三项合计须等于合同金额（精确到分）；合同未分项的三项都留空。")
 
     def _post_clean(self):
         pass
@@ -175,4 +177,11 @@ class FilingForm(forms.Form):
 class SpendingForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     amount = forms.DecimalField(label=_("社会救助支出（元）"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    source = forms.CharField(label=_("数据来源"), max_length=200, required=False)
+
+
+class MinimumWageForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    monthly_amount = forms.DecimalField(label=_("月最低工资标准（元）"), max_digits=10, decimal_places=2,
+                                        min_value=Decimal("0.01"))
     source = forms.CharField(label=_("数据来源"), max_length=200, required=False)

@@ -113,6 +113,10 @@ class ContractResource(ScopedModelResource):
     starts_on = fields.Field(attribute="starts_on", column_name="服务开始日期", widget=DateWidget())
     ends_on = fields.Field(attribute="ends_on", column_name="服务结束日期", widget=DateWidget())
     amount = fields.Field(attribute="amount", column_name="合同金额（元）", widget=DecimalWidget())
+    personnel_cost = fields.Field(attribute="personnel_cost", column_name="人员费用（元）", widget=DecimalWidget())
+    operations_cost = fields.Field(attribute="operations_cost", column_name="运营费用（元）", widget=DecimalWidget())
+    other_cost = fields.Field(attribute="other_cost", column_name="其他费用（元）", widget=DecimalWidget())
+    monthly_wage = fields.Field(attribute="monthly_wage", column_name="驻站社工月工资（元/人）", widget=DecimalWidget())
     social_workers_per_station = fields.Field(attribute="social_workers_per_station", column_name="每站驻站社工人数",
                                               widget=IntegerWidget())
     previous = fields.Field(attribute="previous", column_name="续签自合同编号",
@@ -123,6 +127,7 @@ class ContractResource(ScopedModelResource):
     funding_social_assistance = fields.Field(column_name=FUNDING_COLUMNS["social_assistance"], readonly=True)
     funding_welfare_lottery = fields.Field(column_name=FUNDING_COLUMNS["welfare_lottery"], readonly=True)
     funding_general_budget = fields.Field(column_name=FUNDING_COLUMNS["general_budget"], readonly=True)
+    funding_city_subsidy = fields.Field(column_name=FUNDING_COLUMNS["city_subsidy"], readonly=True)
     funding_charity = fields.Field(column_name=FUNDING_COLUMNS["charity"], readonly=True)
     funding_other = fields.Field(column_name=FUNDING_COLUMNS["other"], readonly=True)
 
@@ -131,7 +136,8 @@ class ContractResource(ScopedModelResource):
         import_id_fields = ("number",)
         fields = ("number", "title", "purchaser", "contractor", "contractor_name", "stations", "award_notice_on",
                   "signed_on", "starts_on", "ends_on", "amount", "funding_social_assistance",
-                  "funding_welfare_lottery", "funding_general_budget", "funding_charity", "funding_other",
+                  "funding_welfare_lottery", "funding_general_budget", "funding_city_subsidy", "funding_charity",
+                  "funding_other", "personnel_cost", "operations_cost", "other_cost", "monthly_wage",
                   "social_workers_per_station", "previous", "filed_on", "filing_reference")
 
     def _funding_amount(self, contract: Contract, source: str):
@@ -148,6 +154,9 @@ class ContractResource(ScopedModelResource):
 
     def dehydrate_funding_general_budget(self, contract):
         return self._funding_amount(contract, FundingSource.GENERAL_BUDGET)
+
+    def dehydrate_funding_city_subsidy(self, contract):
+        return self._funding_amount(contract, FundingSource.CITY_SUBSIDY)
 
     def dehydrate_funding_charity(self, contract):
         return self._funding_amount(contract, FundingSource.CHARITY)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from projects.views import contracts, exchange, organisations, records, regions
+from projects.views import checks, contracts, exchange, organisations, records, regions
 
 app_name = "projects"
 
@@ -36,6 +36,8 @@ urlpatterns = [
     # Purchases county by county
     path("counties/", regions.county_overview_view, name="county-overview"),
     path("counties/assistance-share/", regions.assistance_share_check_view, name="assistance-share-check"),
+    path("counties/contract-check/", checks.contract_check_view, name="contract-check"),
     path("counties/<str:code>/", regions.county_detail_view, name="county-detail"),
     path("counties/<str:code>/spending/", regions.spending_set_view, name="spending-set"),
+    path("counties/<str:code>/minimum-wage/", regions.minimum_wage_set_view, name="minimum-wage-set"),
 ]

@@ -1,15 +1,15 @@
 from projects.models.contracts import (
     Contract,
-    ContractEvaluation,
     FilingStatus,
     FundingLine,
     FundingSource,
     ServiceDomain,
     TargetGroup,
 )
+from projects.models.evaluations import ContractEvaluation
 from projects.models.organisations import KnownOrganisation, Organisation, OrganisationMember, Rating
 from projects.models.payments import InstallmentTrigger, Payment, PaymentInstallment
-from projects.models.policies import SocialAssistanceSpending
+from projects.models.policies import MinimumWage, SocialAssistanceSpending
 
 __all__ = [
     "Contract",
@@ -19,6 +19,7 @@ __all__ = [
     "FundingSource",
     "InstallmentTrigger",
     "KnownOrganisation",
+    "MinimumWage",
     "Organisation",
     "OrganisationMember",
     "Payment",

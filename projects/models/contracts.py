@@ -96,6 +96,15 @@ class Contract(models.Model):
                                  validators=[MinValueValidator(Decimal("0.01"))])
     social_workers_per_station = models.PositiveSmallIntegerField(
         _("每站驻站社工人数要求"), null=True, blank=True, help_text=_("合同约定的每站驻站社工人数；合同未约定时留空。"))
+    personnel_cost = models.DecimalField(_("人员费用（元）"), max_digits=14, decimal_places=2, null=True, blank=True,
+                                         validators=[MinValueValidator(Decimal("0"))])
+    operations_cost = models.DecimalField(_("运营费用（元）"), max_digits=14, decimal_places=2, null=True, blank=True,
+                                          validators=[MinValueValidator(Decimal("0"))])
+    other_cost = models.DecimalField(_("其他费用（元）"), max_digits=14, decimal_places=2, null=True, blank=True,
+                                     validators=[MinValueValidator(Decimal("0"))])
+    monthly_wage = models.DecimalField(
+        _("驻站社工月工资（元/人）"), max_digits=10, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))], help_text=_("合同约定的每名驻站社工每月工资；未约定时留空。"))
     previous = models.OneToOneField(
         "self", verbose_name=_("续签自"), on_delete=models.PROTECT, null=True, blank=True, related_name="renewal"
     )
@@ -142,11 +151,33 @@ class Contract(models.Model):
             unknown = [v for v in values if v not in choices.values]
             if not isinstance(values, list) or unknown:
                 errors[field] = _("包含无效的选项：%(v)s。") % {"v": "、".join(map(str, unknown))}
+        errors.update(self._cost_errors())
         if self.not_renewable_reason and self.renewable:
             self.not_renewable_reason = ""
         if errors:
             raise ValidationError(errors)
         self.filing_due_on = self.filing_due_date()
+
+    COST_FIELDS = ("personnel_cost", "operations_cost", "other_cost")
+
+    def _cost_errors(self) -> dict:
+        """The budget by cost category is optional; once any category is entered, the blank ones count
+        as nothing and the categories add up exactly to the contract amount."""
+        costs = [getattr(self, name) for name in self.COST_FIELDS]
+        if all(cost is None for cost in costs) or self.amount is None:
+            return {}
+        for name in self.COST_FIELDS:
+            if getattr(self, name) is None:
+                setattr(self, name, Decimal("0.00"))
+        total = sum((getattr(self, name) for name in self.COST_FIELDS), Decimal("0"))
+        if total != self.amount:
+            return {"personnel_cost": _("人员费用、运营费用、其他费用合计 %(sum)s 元，与合同金额 %(amount)s 元不一致。") % {
+                "sum": f"{total:,}", "amount": f"{self.amount:,}"}}
+        return {}
+
+    @property
+    def has_cost_split(self) -> bool:
+        return self.personnel_cost is not None
 
     def filing_rule(self, book=None):
         """The filing period in force for the purchaser on the signing date (None: not signed, or no
@@ -213,6 +244,7 @@ class FundingSource(models.TextChoices):
     SOCIAL_ASSISTANCE = "social_assistance", _("社会救助资金")
     WELFARE_LOTTERY = "welfare_lottery", _("福彩公益金")
     GENERAL_BUDGET = "general_budget", _("一般公共预算")
+    CITY_SUBSIDY = "city_subsidy", _("市级补助资金")
     CHARITY = "charity", _("慈善资金")
     OTHER = "other", _("其他资金")
 
@@ -245,35 +277,3 @@ class FundingLine(models.Model):
 
     def __str__(self):
         return f"{self.get_source_display()} {self.amount}"
-
-
-class ContractEvaluationQuerySet(ScopedQuerySet):
-    region_code_path = "contract__purchaser__code"
-
-
-class ContractEvaluation(models.Model):
-    """A finalised evaluation result of a contract, as recorded by the assessments app.
-    Contracts show their latest result without the projects app knowing evaluations."""
-
-    contract = models.ForeignKey(
-        Contract, verbose_name=_("合同"), on_delete=models.PROTECT, related_name="evaluation_results"
-    )
-    kind = models.CharField(_("评估类型"), max_length=30)
-    kind_label = models.CharField(_("评估类型名称"), max_length=50)
-    evaluated_on = models.DateField(_("评估完成日期"))
-    score = models.DecimalField(_("得分"), max_digits=6, decimal_places=2)
-    grade = models.CharField(_("等级"), max_length=20)
-    passed = models.BooleanField(_("是否合格"))
-    reference = models.CharField(_("来源"), max_length=100, unique=True,
-                                 help_text=_("产生该结果的评估记录，防止重复记录。"))
-
-    objects = ContractEvaluationQuerySet.as_manager()
-    history = HistoricalRecords(verbose_name=_("合同评估结果历史"))
-
-    class Meta:
-        verbose_name = _("合同评估结果")
-        verbose_name_plural = _("合同评估结果")
-        ordering = ["contract", "-evaluated_on", "-pk"]
-
-    def __str__(self):
-        return f"{self.contract.number} {self.kind_label} {self.grade}"

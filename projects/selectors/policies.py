@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Sum
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
@@ -80,7 +79,7 @@ class ShareRules:
 
 @dataclass(frozen=True)
 class AssistanceShare:
-    """Purchases paid from social-assistance funds by contracts starting in ``year``, against the
+    """Purchases paid from social-assistance funds for service in ``year``, against the
     spending figure of the year the rules' basis names, and the cap or floor in force on ``on_date``."""
 
     county: Region
@@ -150,13 +149,33 @@ class AssistanceShare:
         return _("符合规定")
 
 
+def part_in_year(amount: Decimal, starts_on: datetime.date, ends_on: datetime.date, year: int) -> Decimal:
+    """The part of ``amount`` spent in ``year``, pro rata by the days of the service period falling in
+    each year. The parts of all the years add up exactly to the amount: each year's part is the
+    rounded share of the days through its end, less that through the end of the year before."""
+    days = (ends_on - starts_on).days + 1
+
+    def through(last_year: int) -> Decimal:
+        end = min(ends_on, datetime.date(last_year, 12, 31))
+        return (amount * max(0, (end - starts_on).days + 1) / days).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    return through(year) - through(year - 1)
+
+
 def _purchases(*, prefixes: list[str], year: int, exclude_contract_id: int | None = None) -> dict[str, Decimal]:
-    lines = FundingLine.objects.filter(source=FundingSource.SOCIAL_ASSISTANCE, contract__starts_on__year=year)
+    """Social-assistance funding spent in ``year`` by county: a line of a contract serving several
+    years counts in each by its part (:func:`part_in_year`), not wholly in its first year."""
+    lines = FundingLine.objects.filter(source=FundingSource.SOCIAL_ASSISTANCE,
+                                       contract__starts_on__lte=datetime.date(year, 12, 31),
+                                       contract__ends_on__gte=datetime.date(year, 1, 1))
     lines = lines.annotate(county_code=Substr("contract__purchaser__code", 1, 6)).filter(county_code__in=prefixes)
     if exclude_contract_id:
         lines = lines.exclude(contract_id=exclude_contract_id)
-    totals = lines.values("county_code").order_by("county_code").annotate(total=Sum("amount"))
-    return {row["county_code"]: row["total"] for row in totals}
+    totals: dict[str, Decimal] = {}
+    for code, amount, starts_on, ends_on in lines.values_list("county_code", "amount", "contract__starts_on",
+                                                              "contract__ends_on"):
+        totals[code] = totals.get(code, Decimal("0")) + part_in_year(amount, starts_on, ends_on, year)
+    return totals
 
 
 def _spending(*, counties: list[Region], year: int) -> dict[int, dict[int, Decimal]]:
@@ -169,8 +188,8 @@ def _spending(*, counties: list[Region], year: int) -> dict[int, dict[int, Decim
 
 def assistance_share(*, county: Region, year: int, on_date: datetime.date, exclude_contract_id: int | None = None,
                      extra: Decimal = Decimal("0")) -> AssistanceShare:
-    """The county's social-assistance purchase share for contracts starting in ``year``, checked
-    against the rules in force on ``on_date``. ``extra`` adds a contract not yet saved."""
+    """The county's social-assistance purchase share for what its contracts spend in ``year``, checked
+    against the rules in force on ``on_date``. ``extra`` adds a contract's part not yet saved."""
     purchases = _purchases(prefixes=[county.prefix], year=year, exclude_contract_id=exclude_contract_id)
     total = ((purchases.get(county.prefix) or Decimal("0")) + extra).quantize(CENT)
     rules = ShareRules.of(rule_book(SHARE_MAX, SHARE_MIN, SHARE_BASIS), county.code, on_date)

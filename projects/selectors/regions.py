@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
-from projects.models import Contract, Organisation, SocialAssistanceSpending
+from projects.models import Contract, MinimumWage, Organisation, SocialAssistanceSpending
 from projects.selectors.policies import AssistanceShare, assistance_share, year_reference_date
 from stations.models import Region, RegionLevel, TargetMetric
 from stations.selectors.targets import ApplicableTarget, region_target
@@ -56,6 +56,7 @@ class CountyPage:
     organisation_target: ApplicableTarget | None  # "at least N local organisations per county", if a document sets it
     share: AssistanceShare
     spending: list
+    minimum_wages: list
     contracts: QuerySet
 
 
@@ -67,6 +68,7 @@ def county_page(*, user, county: Region, today: datetime.date) -> CountyPage:
                                           on_date=today, inherit=True),
         share=assistance_share(county=county, year=today.year, on_date=year_reference_date(today.year, today)),
         spending=list(SocialAssistanceSpending.objects.visible_to(user).filter(region=county).order_by("-year")),
+        minimum_wages=list(MinimumWage.objects.visible_to(user).filter(region=county).order_by("-year")),
         contracts=(Contract.objects.visible_to(user).filter(purchaser__code__startswith=county.prefix)
                    .select_related("contractor").order_by("-starts_on")[:20]),
     )

@@ -8,6 +8,7 @@ from projects.services.contracts import (
     contract_update,
 )
 from projects.services.organisations import (
+    minimum_wage_set,
     organisation_add_known,
     organisation_create,
     organisation_delete,
@@ -31,6 +32,7 @@ __all__ = [
     "contract_update",
     "installment_release",
     "installments_redate",
+    "minimum_wage_set",
     "organisation_add_known",
     "organisation_create",
     "organisation_delete",

@@ -15,7 +15,8 @@ from core.scope import scope_of
 from projects import permissions
 from projects.models import Contract, ContractEvaluation, FundingLine, FundingSource, Organisation
 from projects.selectors.contract_rules import region_split, signing_rule, split_schedule
-from projects.selectors.policies import assistance_share, county_of
+from projects.selectors.contract_terms import cycle_refusal, renewal_refusal, term_refusal
+from projects.selectors.policies import assistance_share, county_of, part_in_year
 from projects.services.schedule import (
     apply_schedule,
     percent,
@@ -27,7 +28,8 @@ from stations.models import Region, Station
 
 CONTRACT_FIELDS = (
     "purchaser", "contractor", "number", "title", "service_domains", "target_groups", "award_notice_on",
-    "signed_on", "starts_on", "ends_on", "amount", "social_workers_per_station", "previous",
+    "signed_on", "starts_on", "ends_on", "amount", "personnel_cost", "operations_cost", "other_cost", "monthly_wage",
+    "social_workers_per_station", "previous",
     "filed_on", "filing_reference", "renewable", "not_renewable_reason",
 )
 
@@ -125,29 +127,51 @@ def _check_signing(contract: Contract) -> None:
             "n": waited, "days": rule.value, "region": rule.region.name, "citation": rule.citation}})
 
 
+def _check_terms(contract: Contract) -> None:
+    """The term, the cycle and the renewal condition the purchaser's documents set (none where they
+    are silent; where no document sets a renewal condition, only ``renewable`` is asked)."""
+    errors: dict[str, list[str]] = {}
+    if refusal := term_refusal(contract):
+        errors.setdefault("ends_on", []).append(refusal)
+    if refusal := cycle_refusal(contract):
+        errors.setdefault("previous" if contract.previous_id else "ends_on", []).append(refusal)
+    if refusal := renewal_refusal(contract):
+        errors.setdefault("previous", []).append(refusal)
+    if errors:
+        raise ValidationError(errors)
+
+
 def _check_policy(contract: Contract, funding: list[tuple[str, Decimal]]) -> None:
+    """The signing period, and the purchase share of every year the contract serves in, each year
+    counting the part of the contract's social-assistance funding spent in it."""
     _check_signing(contract)
     county = county_of(contract.purchaser)
     assistance = sum((a for s, a in funding if s == FundingSource.SOCIAL_ASSISTANCE), Decimal("0"))
     if county is None or not assistance:
         return
-    share = assistance_share(county=county, year=contract.starts_on.year, on_date=contract.starts_on,
-                             exclude_contract_id=contract.pk, extra=assistance)
-    if share.over_cap:
-        raise ValidationError({"funding_lines": _(
-            "%(county)s %(year)s 年社会救助资金购买服务合计 %(sum)s 元，占 %(basis)s 年社会救助支出 %(spending)s 元的 "
-            "%(share)s%%，超过 %(region)s 规定的上限 %(cap)s%%（%(citation)s）。") % {
-            "county": county.name, "year": share.year, "sum": yuan(share.purchases), "basis": share.basis_year,
-            "spending": yuan(share.spending), "share": share.precise_share, "region": share.rules.cap.region.name,
-            "cap": percent(share.cap), "citation": share.rules.citation}})
+    for year in range(contract.starts_on.year, contract.ends_on.year + 1):
+        on_date = max(contract.starts_on, datetime.date(year, 1, 1))
+        share = assistance_share(county=county, year=year, on_date=on_date, exclude_contract_id=contract.pk,
+                                 extra=part_in_year(assistance, contract.starts_on, contract.ends_on, year))
+        if share.over_cap:
+            raise ValidationError({"funding_lines": _(
+                "%(county)s %(year)s 年社会救助资金购买服务合计 %(sum)s 元，占 %(basis)s 年社会救助支出 %(spending)s 元的 "
+                "%(share)s%%，超过 %(region)s 规定的上限 %(cap)s%%（%(citation)s）。") % {
+                "county": county.name, "year": share.year, "sum": yuan(share.purchases), "basis": share.basis_year,
+                "spending": yuan(share.spending), "share": share.precise_share,
+                "region": share.rules.cap.region.name, "cap": percent(share.cap), "citation": share.rules.citation}})
 
 
-POLICY_FIELDS = {"purchaser", "award_notice_on", "signed_on", "starts_on", "amount"}
+POLICY_FIELDS = {"purchaser", "award_notice_on", "signed_on", "starts_on", "ends_on", "amount"}
+TERM_FIELDS = {"purchaser", "award_notice_on", "starts_on", "ends_on", "previous"}
 
 
-def _validate(contract: Contract, stations: list[Station], funding_lines, installments, check_policy=True):
+def _validate(contract: Contract, stations: list[Station], funding_lines, installments, check_policy=True,
+              check_terms=True):
     contract.full_clean(validate_unique=False)
     _check_renewal(contract)
+    if check_terms:
+        _check_terms(contract)
     contract.validate_unique()
     funding = funding_rows(contract, funding_lines)
     if installments is None and contract.pk is None:
@@ -200,6 +224,9 @@ def contract_update(*, actor, contract: Contract, stations=None, funding_lines=N
     if "purchaser" in data:
         ensure_region_in_scope(actor, data["purchaser"])
     changed = apply_changes(contract, data, CONTRACT_FIELDS)
+    if set(changed) & set(Contract.COST_FIELDS):
+        # A blank category counts as nothing once any is entered (Contract.clean): save all three.
+        changed = [*changed, *(name for name in Contract.COST_FIELDS if name not in changed)]
     if "contractor" in changed:
         ensure_contractor_usable(actor, contract.contractor)
     stations = list(contract.stations.all()) if stations is None else list(stations)
@@ -213,7 +240,8 @@ def contract_update(*, actor, contract: Contract, stations=None, funding_lines=N
     current_funding = {(line.source, line.amount) for line in contract.funding_lines.all()}
     new_funding = {(line["source"], Decimal(line["amount"])) for line in funding_lines if line.get("amount")}
     check_policy = bool(POLICY_FIELDS & set(changed)) or new_funding != current_funding
-    funding, schedule = _validate(contract, stations, funding_lines, installments, check_policy=check_policy)
+    funding, schedule = _validate(contract, stations, funding_lines, installments, check_policy=check_policy,
+                                  check_terms=bool(TERM_FIELDS & set(changed)))
     if changed:
         save_audited(contract, actor=actor, update_fields=[*changed, "filing_due_on", "updated_at"],
                      reason=_("修改合同"))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from core.audit import apply_changes, delete_audited, save_audited
 from projects import permissions
-from projects.models import Contract, KnownOrganisation, Organisation, SocialAssistanceSpending
+from projects.models import Contract, KnownOrganisation, MinimumWage, Organisation, SocialAssistanceSpending
 from projects.services.contracts import ensure_region_in_scope
 from stations.models import Region
 
@@ -122,4 +122,16 @@ def spending_set(*, actor, region: Region, year: int, amount: Decimal, source: s
     record.amount = amount
     record.source = source
     save_audited(record, actor=actor, reason=_("社会救助支出"))
+    return record
+
+
+@transaction.atomic
+def minimum_wage_set(*, actor, region: Region, year: int, monthly_amount: Decimal, source: str = "") -> MinimumWage:
+    """Enter or correct a region's monthly minimum wage for a year (a county's own, or a city's or
+    province's for all its counties), as the published standard gives it."""
+    ensure_region_in_scope(actor, region)
+    record = MinimumWage.objects.filter(region=region, year=year).first() or MinimumWage(region=region, year=year)
+    record.monthly_amount = monthly_amount
+    record.source = source
+    save_audited(record, actor=actor, reason=_("最低工资标准"))
     return record

@@ -25,7 +25,9 @@ from projects.forms import (
 from projects.models import Contract, FilingStatus, Organisation
 from projects.rules import INSTALLMENTS
 from projects.selectors import contracts as selectors
+from projects.selectors.contract_checks import contract_checks
 from projects.selectors.contract_rules import contract_basis, region_split, split_schedule
+from projects.selectors.contract_terms import term_basis
 from projects.services import FEN
 from projects.views.common import CountyStaffRequiredMixin, add_service_errors, today
 from stations.models import Region, RegionLevel, Station
@@ -150,9 +152,12 @@ class ContractDetailView(LoginRequiredMixin, DetailView):
         latest = contract.evaluation_results.order_by("-evaluated_on", "-pk").first()
         chain = contract.chain()
         history = contract.history.select_related("history_user").order_by("-history_date")[:10]
+        terms = term_basis(contract, chain)
         return super().get_context_data(
             installments=installments, basis=basis, payments=selectors.contract_payments(contract),
-            filing_status=FilingStatus(contract.filing_status(day)), chain=chain,
+            filing_status=FilingStatus(contract.filing_status(day)), chain=chain, terms=terms,
+            money_checks=contract_checks(contract),
+            may_renew=contract.renewable and chain[-1].pk == contract.pk and not terms.cycle_end_reached,
             chain_has_renewal=chain[-1].pk != contract.pk,
             latest_evaluation=latest, history=history, may_write=permissions.can_manage_purchases(self.request.user),
             may_record_filing=permissions.can_record_contract_filing(self.request.user), **kwargs)
@@ -244,6 +249,8 @@ def renewal_initial(previous: Contract) -> dict:
         "service_domains": previous.service_domains, "target_groups": previous.target_groups,
         "starts_on": starts_on, "ends_on": ends_on, "amount": previous.amount,
         "social_workers_per_station": previous.social_workers_per_station,
+        "personnel_cost": previous.personnel_cost, "operations_cost": previous.operations_cost,
+        "other_cost": previous.other_cost, "monthly_wage": previous.monthly_wage,
     }
 
 

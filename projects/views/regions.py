@@ -8,7 +8,7 @@ from django.views.generic import FormView, TemplateView
 from core.scope import get_visible_or_404
 from core.xlsx import XlsxBook
 from projects import permissions, services
-from projects.forms import SpendingForm
+from projects.forms import MinimumWageForm, SpendingForm
 from projects.selectors import regions as selectors
 from projects.selectors.policies import assistance_shares
 from projects.views.common import CountyStaffRequiredMixin, add_service_errors, today
@@ -38,7 +38,8 @@ class CountyDetailView(LoginRequiredMixin, TemplateView):
         county = _county(self.request.user, self.kwargs["code"])
         page = selectors.county_page(user=self.request.user, county=county, today=today())
         form = kwargs.pop("form", None) or SpendingForm(initial={"year": today().year - 1})
-        return super().get_context_data(page=page, county=county, form=form,
+        wage_form = kwargs.pop("wage_form", None) or MinimumWageForm(initial={"year": today().year})
+        return super().get_context_data(page=page, county=county, form=form, wage_form=wage_form,
                                         may_write=permissions.can_manage_purchases(self.request.user), **kwargs)
 
 
@@ -59,6 +60,25 @@ class SpendingSetView(CountyStaffRequiredMixin, FormView):
     def form_invalid(self, form):
         view = CountyDetailView(request=self.request, kwargs=self.kwargs)
         return view.render_to_response(view.get_context_data(form=form))
+
+
+class MinimumWageSetView(CountyStaffRequiredMixin, FormView):
+    form_class = MinimumWageForm
+    template_name = "projects/county_detail.html"
+
+    def form_valid(self, form):
+        county = _county(self.request.user, self.kwargs["code"])
+        try:
+            services.minimum_wage_set(actor=self.request.user, region=county, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已保存 %(year)s 年最低工资标准。") % {"year": form.cleaned_data["year"]})
+        return redirect("projects:county-detail", code=county.code)
+
+    def form_invalid(self, form):
+        view = CountyDetailView(request=self.request, kwargs=self.kwargs)
+        return view.render_to_response(view.get_context_data(wage_form=form))
 
 
 def _year(value, default: int) -> int:
@@ -99,3 +119,4 @@ county_overview_view = CountyOverviewView.as_view()
 assistance_share_check_view = AssistanceShareCheckView.as_view()
 county_detail_view = CountyDetailView.as_view()
 spending_set_view = SpendingSetView.as_view()
+minimum_wage_set_view = MinimumWageSetView.as_view()

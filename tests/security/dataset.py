@@ -106,6 +106,8 @@ def build_county(h, *, county, township_code: str, tag: str, credit_body: str, i
                                                 reference=f"{tag}付款凭证")
     project_services.spending_set(actor=c.staff, region=county, year=2024, amount=D("9000000.00"),
                                   source=f"{tag}决算")
+    project_services.minimum_wage_set(actor=c.staff, region=county, year=2024, monthly_amount=D("1900.00"),
+                                      source=f"{tag}最低工资标准")
     c.old_contract = pb.contract(county, c.org, actor=c.staff, number=f"{contract_number}-OLD",
                                  title=f"{tag}旧项目", starts_on=datetime.date(2024, 1, 1))
     project_services.contract_mark_not_renewable(actor=c.staff, contract=c.old_contract, reason=f"{tag}不续约")

@@ -170,6 +170,7 @@ FIELDS = {
         "52420103MJC000027"), "region": lambda w: w.h.county_b.pk},
     "projects:payment-create": {"paid_on": "2025-06-01", "amount": "100.00", "reference": "巡检付款"},
     "projects:spending-set": {"year": "2023", "amount": "123456.00", "source": "巡检决算"},
+    "projects:minimum-wage-set": {"year": "2023", "monthly_amount": "1800.00", "source": "巡检最低工资标准"},
     "workforce:person-create": {
         "name": "金丝雀CANARY新社工", "id_number": lambda w: wb.id_number("420103", "19920202", "456"), "gender": "F",
         "birth_date": "1992-02-02", "education": "4", "station": lambda w: w.canary.station.pk, "role": "resident",
@@ -211,6 +212,8 @@ FIELDS = {
                                               "organisation": lambda w: w.canary.evaluator_org.pk},
     "admin:projects_socialassistancespending_add": {"region": lambda w: w.h.county_b.pk, "year": "2022",
                                                     "amount": "1000.00", "source": "巡检决算"},
+    "admin:projects_minimumwage_add": {"region": lambda w: w.h.county_b.pk, "year": "2022",
+                                       "monthly_amount": "1000.00", "source": "巡检最低工资标准"},
     "admin:workforce_person_add": {"name": "巡检社工", "gender": "M", "birth_date": "1991-01-01",
                                    "id_number": lambda w: wb.id_number("420103", "19910101", "789"),
                                    "registered_region": lambda w: w.h.county_b.pk, "employments-TOTAL_FORMS": "1",
@@ -237,6 +240,7 @@ FORM_PAGES = {
     "stations:report-create": lambda w: "/stations/reports/",
     "projects:contract-create": lambda w: f"/projects/contracts/new/?renew={w.canary.contract.pk}",
     "projects:spending-set": lambda w: f"/projects/counties/{w.canary.county.code}/",
+    "projects:minimum-wage-set": lambda w: f"/projects/counties/{w.canary.county.code}/",
 }
 
 # Files the owner attaches: {route: {field: callable(world) -> (name, bytes)}}. Imports get an
