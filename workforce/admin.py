@@ -22,10 +22,11 @@ from workforce.models import (
     Employment,
     IdNumberDisclosure,
     Person,
+    ReportedFigure,
     StipendPolicy,
     TrainingRecord,
 )
-from workforce.permissions import can_edit_person
+from workforce.permissions import can_edit_person, can_enter_reported_figure
 from workforce.validators import birth_year, mask_id_number, normalise_id_number
 
 
@@ -225,6 +226,35 @@ class StipendPolicyAdmin(ScopedAdminMixin, AuditedAdminMixin, SimpleHistoryAdmin
     autocomplete_fields = ("region",)
     list_select_related = ("region", "document")
     fields = ("document", "region", "kind", "level", "amount", "effective_from", "effective_to", "clause", "quote")
+
+
+@admin.register(ReportedFigure)
+class ReportedFigureAdmin(ScopedAdminMixin, ServiceWritesAdminMixin, ConcurrentEditAdminMixin, SimpleHistoryAdmin):
+    """The workforce figures a province reports (填报数), compared with its targets on the workforce
+    dashboard; entered and corrected by its provincial officials through ``reported_figure_set``."""
+
+    list_display = ("region", "metric", "year", "value", "source")
+    list_filter = ("metric", "year")
+    search_fields = ("region__name", "region__code", "source")
+    autocomplete_fields = ("region",)
+    list_select_related = ("region",)
+    fields = ("region", "metric", "year", "value", "source")
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and can_enter_reported_figure(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and can_enter_reported_figure(
+            request.user, obj.region if obj is not None else None)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A figure is corrected in its value and source; one of another region, metric or year is added.
+        return ("region", "metric", "year") if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        saved = services.reported_figure_set(actor=request.user, region=obj.region, metric=obj.metric,
+                                             year=obj.year, value=obj.value, source=obj.source)
+        obj.pk = saved.pk
 
 
 @admin.register(IdNumberDisclosure)

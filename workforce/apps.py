@@ -14,12 +14,17 @@ class WorkforceConfig(AppConfig):
         packs.register()
 
         # stations cannot import workforce; it reads staff counts through its metric registry.
-        from stations.metrics import register_station_metric
+        # A roster figure is also checked by role against the documents' staffing rules.
+        from stations.metrics import register_staffing_check, register_station_metric
         from workforce.selectors import staffing
 
-        register_station_metric("resident_social_workers", _("驻站社工人数"), staffing.resident_social_workers_metric)
-        register_station_metric("station_heads", _("站长人数"), staffing.station_heads_metric)
-        register_station_metric("staff_total", _("在岗人员总数"), staffing.staff_total_metric)
+        no_roster = _("站点尚未登记人员名册")
+        for key, label, compute in (
+                ("resident_social_workers", _("驻站社工人数"), staffing.resident_social_workers_metric),
+                ("station_heads", _("站长人数"), staffing.station_heads_metric),
+                ("staff_total", _("在岗人员总数"), staffing.staff_total_metric)):
+            register_station_metric(key, label, compute, missing=no_roster, staffing=True)
+        register_staffing_check(staffing.staffing_shortfalls_check)
 
         # Stored placements follow a station to its new township, told by the stations services.
         from stations.services.summaries import on_stations_moved

@@ -27,3 +27,14 @@ def can_import_person(user, obj=None) -> bool:
     """The Excel imports of people, assignments, certificates and training: whoever keeps the
     registry on the screens (rows are scoped row by row)."""
     return can_edit_person(user)
+
+
+def can_enter_reported_figure(user, region=None) -> bool:
+    """The workforce figures a province reports (``ReportedFigure``) are entered by its provincial
+    officials (and superusers); with ``region``: a region of their province."""
+    scope = scope_of(user)
+    if scope.everything:
+        return True
+    if not (scope.prefix and user.role == Role.PROVINCE):
+        return False
+    return region is None or region.code.startswith(scope.prefix)

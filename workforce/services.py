@@ -18,9 +18,10 @@ from workforce.models import (
     Employment,
     IdNumberDisclosure,
     Person,
+    ReportedFigure,
     TrainingRecord,
 )
-from workforce.permissions import can_edit_person
+from workforce.permissions import can_edit_person, can_enter_reported_figure
 from workforce.placement import refresh_placements
 from workforce.validators import birth_date_from_id, mask_id_numbers_in_text, normalise_id_number
 
@@ -189,3 +190,15 @@ def record_disclosure(*, user, kind: str, subject: str, person: Person | None = 
     """Record one showing or export of full ID numbers (the caller has checked the permission)."""
     IdNumberDisclosure.objects.create(user=user, kind=kind, person=person, count=count,
                                       subject=mask_id_numbers_in_text(subject)[:200])
+
+
+@transaction.atomic
+def reported_figure_set(*, actor, region: Region, metric: str, year: int, value: int, source: str) -> ReportedFigure:
+    """Enter or correct the figure a province reports for a region, metric and year, with its source."""
+    if not can_enter_reported_figure(actor, region):
+        raise PermissionDenied(_("填报数由省级民政部门录入本省区划的数据。"))
+    figure = ReportedFigure.objects.filter(region=region, metric=metric, year=year).first() or ReportedFigure(
+        region=region, metric=metric, year=year)
+    figure.value, figure.source = value, source
+    save_audited(figure, actor=actor, reason=_("人才队伍填报数"))
+    return figure

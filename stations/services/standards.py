@@ -4,7 +4,7 @@ item. Checklists come from policy documents (packs, or the admin); none is built
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import save_audited
-from stations.metrics import station_metric
+from stations.metrics import Shortfall, staffing_shortfalls, station_metric, station_metric_spec
 from stations.models import (
     AcceptanceItemResult,
     ItemSource,
@@ -30,8 +30,10 @@ from stations.services.stations import ensure_region_in_scope, require_station_m
 class ItemCheck:
     item: StandardItem
     measured: Decimal | int | None
-    from_data: bool
+    from_data: bool  # decided by the data, never by a tick: every item with a numeric minimum
     met: bool | None  # None: to be ticked by hand
+    missing: str = ""  # the figure the item needs is not recorded: not met, and this says why
+    shortfalls: list[Shortfall] = field(default_factory=list)  # roster by role against the staffing rules
 
 
 def checklists_in_force(province_code: str, on_date: datetime.date) -> list[StandardChecklist]:
@@ -51,14 +53,26 @@ def station_checklist(station: Station, on_date: datetime.date | None = None) ->
 
 
 def checklist_preview(*, station: Station, checklist: StandardChecklist, on_date: datetime.date) -> list[ItemCheck]:
-    """Each item, with the figure from the data where an app provides it (None: tick by hand)."""
+    """Each item with the verdict of the data, or None for an item without a numeric minimum (ticked
+    by hand). An item with a minimum is decided by the data alone: where the figure is not recorded
+    (no roster, no site area) it is not met and says why. A roster figure is also checked by role
+    against the staffing rules in force for the station's region (a station head, N social workers),
+    so a head count of any role cannot meet it."""
     checks = []
     for item in checklist.items.order_by("position", "pk"):
-        measured = station_metric(item.metric, station, on_date) if item.metric else None
-        if measured is None:
+        if not item.metric:
             checks.append(ItemCheck(item=item, measured=None, from_data=False, met=None))
-        else:
-            checks.append(ItemCheck(item=item, measured=measured, from_data=True, met=measured >= item.minimum))
+            continue
+        spec = station_metric_spec(item.metric)
+        measured = station_metric(item.metric, station, on_date)
+        if measured is None:
+            missing = (spec.missing if spec and spec.missing else
+                       _("系统没有“%(label)s”数据") % {"label": item.get_metric_display()})
+            checks.append(ItemCheck(item=item, measured=None, from_data=True, met=False, missing=str(missing)))
+            continue
+        shortfalls = staffing_shortfalls(station, on_date) if spec and spec.staffing else []
+        checks.append(ItemCheck(item=item, measured=measured, from_data=True,
+                                met=measured >= item.minimum and not shortfalls, shortfalls=shortfalls))
     return checks
 
 
@@ -66,7 +80,7 @@ def checklist_preview(*, station: Station, checklist: StandardChecklist, on_date
 def station_check_standard(*, actor, station: Station, checklist: StandardChecklist, checked_on: datetime.date,
                            ticks: dict[int, bool], notes: str = "") -> StationAcceptance:
     """Record a dated acceptance check item by item. Items with a numeric minimum are decided by the
-    data when it exists (a hand tick cannot override it); the rest by the ticks given."""
+    data (a hand tick cannot override it; missing data is not met); the rest by the ticks given."""
     require_station_manager(actor, station)
     ensure_region_in_scope(actor, station.region)
     if checklist.province.code[:2] != station.region.code[:2]:
@@ -89,6 +103,6 @@ def station_check_standard(*, actor, station: Station, checklist: StandardCheckl
         save_audited(AcceptanceItemResult(
             acceptance=acceptance, item=check.item, met=met,
             source=ItemSource.DATA if check.from_data else ItemSource.MANUAL,
-            measured=Decimal(check.measured) if check.from_data else None,
+            measured=Decimal(check.measured) if check.measured is not None else None,
         ), actor=actor)
     return acceptance

@@ -33,7 +33,7 @@ from tests.stations import policy_builders as policies
 from tests.stations import report_builders as rb
 from tests.workforce import builders as wb
 from workforce import services as workforce_services
-from workforce.models import CertificateLevel, DisclosureKind, StipendKind, TrainingKind
+from workforce.models import CertificateLevel, DisclosureKind, ReportedMetric, StipendKind, TrainingKind
 
 D = Decimal
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -129,6 +129,9 @@ def build_county(h, *, county, township_code: str, tag: str, credit_body: str, i
                                          person=c.person)
     c.training = wb.train(c.person, datetime.date(2025, 2, 1), 20, kind=TrainingKind.CONTINUING,
                           title=f"{tag}培训班", actor=c.staff)
+    c.reported_figure = workforce_services.reported_figure_set(
+        actor=root, region=county, metric=ReportedMetric.CERTIFIED_SOCIAL_WORKERS, year=2024, value=321,
+        source=f"{tag}统计年报")
     # assessments: an evaluator organisation of the county scores, the county finalises
     c.evaluator_org = ab.organisation(county, name=f"{tag}评估中心")
     c.evaluator = builders.user(f"eval_{county.code[:6]}", Role.EVALUATOR, county, last_name=tag)

@@ -228,6 +228,8 @@ FIELDS = {
     "admin:workforce_stipendpolicy_add": {"document": lambda w: w.canary.workforce_document.pk,
                                           "region": lambda w: w.h.county_b.pk, "kind": "monthly_level", "level": "2",
                                           "amount": "200.00", "effective_from": "2025-01-01", "quote": "巡检补贴文件"},
+    "admin:workforce_reportedfigure_add": {"region": lambda w: w.h.county_b.pk, "metric": "social_work_professionals",
+                                           "year": "2023", "value": "9", "source": "巡检统计"},
     "admin:assessments_evaluationtemplate_add": {"province": lambda w: w.h.province.pk, "kind": "annual",
                                                  "name": "巡检年度模板"},
     "admin:assessments_dimension_add": {"template": lambda w: w.h.draft_template.pk, "name": "巡检维度", "weight": "10",

@@ -165,6 +165,14 @@ def test_dashboard_counts_and_per_10k(client, people, county_a_user, django_asse
     assert response.context["dashboard"].region == people.county_a
 
 
+def _report(region, value):
+    from workforce.models import ReportedMetric
+    from workforce.services import reported_figure_set
+
+    reported_figure_set(actor=builders.superuser(), region=region, metric=ReportedMetric.CERTIFIED_SOCIAL_WORKERS,
+                        year=TODAY.year - 1, value=value, source="统计年报")
+
+
 def test_dashboard_compares_workforce_with_the_regions_own_targets(client, people, county_a_user, county_b_user):
     from stations.models import Target, TargetMetric, TargetUnit
 
@@ -173,7 +181,10 @@ def test_dashboard_compares_workforce_with_the_regions_own_targets(client, peopl
                           unit=TargetUnit.COUNT)
     client.force_login(county_a_user)
     page = client.get(reverse("workforce:dashboard")).content.decode()
-    assert "持证社会工作者人数" in page and "还差 4 人" in page
+    assert "持证社会工作者人数" in page and "尚未填报该项数据，无法与目标比较" in page and "还差" not in page
+    _report(people.county_a, 2)
+    page = client.get(reverse("workforce:dashboard")).content.decode()
+    assert "还差 3 人" in page  # from the reported 2, not the roster's 1
     client.force_login(county_b_user)
     other = client.get(reverse("workforce:dashboard")).content.decode()
     assert "还差 4 人" not in other and "尚未设定人才队伍目标" in other
@@ -185,6 +196,7 @@ def test_a_workforce_target_met_after_its_due_date_is_not_shown_overdue(client, 
     target = Target.objects.create(region=people.county_a, metric=TargetMetric.CERTIFIED_SOCIAL_WORKERS,
                                    document=wb.document(people.county_a), due_on=datetime.date(2025, 12, 31), value=1,
                                    unit=TargetUnit.COUNT)
+    _report(people.county_a, 1)
     client.force_login(county_a_user)
     met = client.get(reverse("workforce:dashboard")).content.decode()
     assert "已达标" in met and "已逾期" not in met.split("人才队伍目标", 1)[1].split("</section>", 1)[0]

@@ -1,6 +1,6 @@
-"""People who staff the stations, their assignments, certificates and training, and the
-stipend rates policy documents set. The other workforce rules are policy rules
-(``workforce.rules``). One module per topic; everything is importable from ``workforce.models``."""
+"""People who staff the stations, their assignments, certificates and training, the stipend
+rates policy documents set, and the workforce figures a province reports. The other workforce
+rules are policy rules (``workforce.rules``). One module per topic; everything is importable from ``workforce.models``."""
 
 from workforce.models.choices import (
     CONTINUING_EDUCATION_KINDS,
@@ -28,6 +28,7 @@ from workforce.models.people import (
 from workforce.models.placements import Placement, PlacementQuerySet, placement_expressions
 from workforce.models.policies import RegionPolicyQuerySet, StipendPolicy
 from workforce.models.records import CERTIFICATE_NUMBER_TAKEN, Certificate, TrainingRecord
+from workforce.models.reported import ReportedFigure, ReportedFigureQuerySet, ReportedMetric
 
 __all__ = [
     "CERTIFICATE_NUMBER_TAKEN",
@@ -53,6 +54,9 @@ __all__ = [
     "Placement",
     "PlacementQuerySet",
     "RegionPolicyQuerySet",
+    "ReportedFigure",
+    "ReportedFigureQuerySet",
+    "ReportedMetric",
     "StipendKind",
     "StipendPolicy",
     "TrainingKind",

@@ -29,12 +29,13 @@ from workforce.selectors.staffing import (
     under_staffed_stations,
 )
 from workforce.selectors.stipends import person_stipend_total, person_stipends, region_stipends, stipend_lines
+from workforce.selectors.supervisors import project_supervisor_violations
 
 __all__ = [
     "NOT_SET", "QualificationRules", "RuleBook", "WorkforceDashboard", "add_years", "assignable_stations",
     "attach_placing_station", "certificate_list", "continuing_education_shortfall", "employment_list",
     "hiring_flag_list", "people_with_rule_data", "person_list", "person_qualification", "person_rules",
-    "person_stipend_total", "person_stipends", "qualification_deadlines", "qualification_on", "qualification_rules",
+    "person_stipend_total", "person_stipends", "project_supervisor_violations", "qualification_deadlines", "qualification_on", "qualification_rules",
     "region_stipends", "station_roster", "station_staffing", "station_staffing_row", "stipend_lines",
     "supervisor_level_violations", "training_list", "under_staffed_stations", "workforce_dashboard",
 ]

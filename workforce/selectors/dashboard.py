@@ -19,6 +19,7 @@ from workforce.models import (
     Employment,
     EmploymentRole,
     Person,
+    ReportedFigure,
     TrainingRecord,
 )
 from workforce.selectors.policies import (
@@ -41,13 +42,25 @@ class ChildRow:
 
 @dataclass
 class TargetRow:
+    """A workforce target beside two figures: the province's reported figure (填报数), which the
+    target is measured against, and the registry's own count (系统统计数), which covers only the
+    people on the stations' rosters and so is shown, never compared."""
+
     label: str
-    actual: int
+    system_count: int
     target: ApplicableTarget
+    reported: ReportedFigure | None  # None: no figure entered for the region up to the date's year
 
     @property
-    def gap(self) -> int:
-        """People still needed to reach the target; never negative."""
+    def actual(self) -> int | None:
+        return self.reported.value if self.reported is not None else None
+
+    @property
+    def gap(self) -> int | None:
+        """People still needed to reach the target by the reported figure; never negative; None
+        with no reported figure (nothing to compare)."""
+        if self.actual is None:
+            return None
         return max(int(self.target.value.to_integral_value(rounding=ROUND_CEILING)) - self.actual, 0)
 
 
@@ -123,15 +136,16 @@ def workforce_dashboard(*, region: Region, on_date: datetime.date) -> WorkforceD
 
 
 def _targets(region: Region, on_date: datetime.date, *, certified: int, qualified: int) -> list[TargetRow]:
-    """The region's workforce targets against the actual figures: certified social workers, and
-    social work professionals (people with a professional qualification)."""
-    rows = []
-    for metric, actual in ((TargetMetric.CERTIFIED_SOCIAL_WORKERS, certified),
-                           (TargetMetric.SOCIAL_WORK_PROFESSIONALS, qualified)):
-        target = region_target(region=region, metric=metric, on_date=on_date)
-        if target is not None:
-            rows.append(TargetRow(label=str(TargetMetric(metric).label), actual=actual, target=target))
-    return rows
+    """The region's workforce targets against the figure the province reports for the region
+    (the latest year up to the date's), with the registry's own count beside it: certified
+    social workers, and social work professionals (people with a professional qualification)."""
+    found = [(metric, system_count, region_target(region=region, metric=metric, on_date=on_date))
+             for metric, system_count in ((TargetMetric.CERTIFIED_SOCIAL_WORKERS, certified),
+                                          (TargetMetric.SOCIAL_WORK_PROFESSIONALS, qualified))]
+    found = [row for row in found if row[2] is not None]
+    reported = ReportedFigure.objects.latest_by_metric(region, on_date.year) if found else {}
+    return [TargetRow(label=str(TargetMetric(metric).label), system_count=system_count, target=target,
+                      reported=reported.get(metric)) for metric, system_count, target in found]
 
 
 def _children(region: Region, on_date: datetime.date) -> list[ChildRow]:

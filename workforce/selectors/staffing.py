@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
+from stations.metrics import Shortfall
 from stations.models import COVERING_STATUSES, Station, StationKind, StationStatus
 from workforce.models import SOCIAL_WORKER_ROLES, Certificate, CertificateLevel, Employment, EmploymentRole
 from workforce.selectors.policies import RuleBook, RuleInForce
@@ -200,6 +201,15 @@ def _count(station: Station, on_date: datetime.date, roles=None) -> int | None:
     if roles is not None:
         rows = rows.filter(role__in=roles)
     return rows.values("person_id").distinct().count()
+
+
+def staffing_shortfalls_check(station, on_date) -> list[Shortfall]:
+    """The station's gaps by role against the staffing rules in force for its region on the date,
+    as the staffing page shows them, for the standards check (``stations.metrics``). Empty where
+    no roster is recorded: the item's own figure is then missing and says so."""
+    if not Employment.objects.filter(station=station).exists():
+        return []
+    return [Shortfall(str(gap), gap.citation) for gap in station_staffing_row(station=station, on_date=on_date).gaps]
 
 
 def resident_social_workers_metric(station, on_date):

@@ -61,6 +61,7 @@ class DeadlineView(LoginRequiredMixin, TemplateView):
             on_date=on_date, overdue=[r for r in deadlines if r.overdue], due=[r for r in deadlines if not r.overdue],
             deadline_total=len(deadlines), warning_days=settings.QUALIFICATION_WARNING_DAYS,
             supervisors=selectors.supervisor_level_violations(user=user, on_date=on_date, book=book),
+            projects=selectors.project_supervisor_violations(user=user, on_date=on_date, book=book),
             flags=selectors.hiring_flag_list(user=user, on_date=on_date, book=book),
             levels=CertificateLevel.choices, **kwargs)
 
