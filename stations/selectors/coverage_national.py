@@ -39,8 +39,8 @@ def _counted_nationwide(settings, kind: str = "kind", code: str = "code") -> Q:
 
 
 def _national_counts(dates: list[datetime.date]) -> dict[str, tuple[list[int], list[int], list[int]]]:
-    """Province prefix → (counted townships on each date, covered on each date, 达标 on each date), in
-    one query (plus the settings).
+    """Province prefix → (counted townships on each date, covered on each date, 达标 on the last date
+    (the one the table shows; 0 on the others)), in one query (plus the settings).
 
     Replaying every status history nationwide takes several times the page's budget, so the covered
     townships are counted from the stations' coverage periods (:class:`CoveragePeriod`, kept by the
@@ -48,7 +48,7 @@ def _national_counts(dates: list[datetime.date]) -> dict[str, tuple[list[int], l
     settings = list(CoverageSetting.objects.select_related("province"))
     return dated_counts_with_standard(prefix="", dates=dates,
                                       counted=lambda kind, code: _counted_nationwide(settings, kind, code),
-                                      group_length=PREFIX_LENGTH[RegionLevel.PROVINCE])
+                                      group_length=PREFIX_LENGTH[RegionLevel.PROVINCE], standard_on=dates[-1:])
 
 
 def national_dashboard(*, on_date: datetime.date) -> CoverageDashboard:

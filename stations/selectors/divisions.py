@@ -52,20 +52,23 @@ def dated_counts(*, prefix: str, dates: Sequence[datetime.date], counted: Counte
     """Group (the first ``group_length`` digits of the township code) → (counted townships on each
     date, covered townships on each date), for the townships whose code starts with ``prefix``.
     One query; groups without any township are absent."""
-    counts = _counts(prefix=prefix, dates=dates, counted=counted, group_length=group_length, standard=False)
+    counts = _counts(prefix=prefix, dates=dates, counted=counted, group_length=group_length, standard_on=())
     return {group: (totals, covered) for group, (totals, covered, _standard) in counts.items()}
 
 
-def dated_counts_with_standard(*, prefix: str, dates: Sequence[datetime.date], counted: Counted,
-                               group_length: int) -> dict[str, tuple[list[int], list[int], list[int]]]:
+def dated_counts_with_standard(*, prefix: str, dates: Sequence[datetime.date], counted: Counted, group_length: int,
+                               standard_on: Sequence[datetime.date] | None = None,
+                               ) -> dict[str, tuple[list[int], list[int], list[int]]]:
     """As :func:`dated_counts`, with a third list: the townships covered on each date by a station
-    whose latest acceptance check on or before that date passed (达标). Never more than the covered
-    ones: the same coverage periods, fewer of them. Still one query."""
-    return _counts(prefix=prefix, dates=dates, counted=counted, group_length=group_length, standard=True)
+    whose latest acceptance check on or before that date passed (达标), for the dates of
+    ``standard_on`` (all by default; 0 on the others). Never more than the covered ones: the same
+    coverage periods, fewer of them. Still one query."""
+    return _counts(prefix=prefix, dates=dates, counted=counted, group_length=group_length,
+                   standard_on=dates if standard_on is None else standard_on)
 
 
 def _counts(*, prefix: str, dates: Sequence[datetime.date], counted: Counted, group_length: int,
-            standard: bool) -> dict[str, tuple[list[int], list[int], list[int]]]:
+            standard_on: Sequence[datetime.date]) -> dict[str, tuple[list[int], list[int], list[int]]]:
     n = len(dates)
 
     def grouped(queryset, part: str, code: str, counts: list):
@@ -98,12 +101,13 @@ def _counts(*, prefix: str, dates: Sequence[datetime.date], counted: Counted, gr
         grouped(periods.filter(merged_in=True), "c", "township_code",
                 [Count("township_code", distinct=True, filter=_not_held_by_own(day)) for day in dates]),
     ]
-    if standard:
+    if standard_on:
         # Townships covered by a station (its own or a merged one's) whose latest check then passed:
         # only stations that ever passed one need looking at.
         passed_once = Exists(StationAcceptance.objects.filter(station_id=OuterRef("station_id"), passed=True))
-        parts.append(grouped(periods.filter(passed_once), "s", "township_code",
-                             [Count("township_code", distinct=True, filter=_held_by_passed(day)) for day in dates]))
+        parts.append(grouped(periods.filter(passed_once), "s", "township_code", [
+            Count("township_code", distinct=True, filter=_held_by_passed(day)) if day in standard_on else Value(0)
+            for day in dates]))
     result: dict[str, tuple[list[int], list[int], list[int]]] = {}
     for row in parts[0].union(*parts[1:], all=True):
         totals, covering, meeting = result.setdefault(row["group"], ([0] * n, [0] * n, [0] * n))
