@@ -111,6 +111,8 @@ class ChainReport:
             (_("已覆盖乡镇（街道）（个）"), cov.covered),
             (_("乡镇（街道）总数（个）"), cov.townships),
             (_("乡镇（街道）社工站覆盖率（%）"), cov.coverage_pct),
+            (_("由验收达标社工站覆盖的乡镇（街道）（个）"), cov.standard_covered if cov.standard_set else "—"),
+            (_("达标率（%）"), cov.standard_pct_shown),
             (_("适用覆盖率目标（%）"), target.value if target else "—"),
             (_("目标期限"), target.due_on if target else "—"),
             (_("距目标尚缺社工站（个）"), cov.gap_stations if target else "—"),

@@ -63,20 +63,30 @@ def _coverage_sheet(sheet, report: ChainReport) -> None:
     cov_meta = [(_("覆盖率（%）"), cov.coverage_pct), (_("适用目标（%）"), cov.target.value if cov.target else "—"),
                 (_("距目标尚缺社工站（个）"), cov.gap_stations if cov.target else "—"),
                 (_("覆盖率对照目标的状态"), cov.light.label),
-                (_("依据"), cov.target.citation if cov.target else "—"), (_("状态说明"), light_legend_text())]
+                (_("依据"), cov.target.citation if cov.target else "—"), (_("状态说明"), light_legend_text()),
+                (_("达标率（%）"), cov.standard_pct_shown),
+                (_("建设标准（达标率依据）"), f"“{cov.standard.name}”{cov.standard.citation}" if cov.standard else str(NOT_SET))]
     children = sorted(report.coverage_children, key=lambda r: r.code)
     if report.is_county_report:
-        paint_lights(sheet(_("覆盖率"), [_("区划代码"), _("乡镇（街道）"), _("已建成运营社工站")],
-                           [*[[r.code, r.name, _yes_no(r.covered > 0)] for r in children],
-                            [cov.code, _("合计"), f"{cov.covered} / {cov.townships}"]], cov_meta), 2)
+        paint_lights(sheet(_("覆盖率"), [_("区划代码"), _("乡镇（街道）"), _("已建成运营社工站"), _("由验收达标社工站覆盖")],
+                           [*[[r.code, r.name, _yes_no(r.covered > 0), _standard_covers(r)] for r in children],
+                            [cov.code, _("合计"), f"{cov.covered} / {cov.townships}",
+                             f"{cov.standard_covered} / {cov.townships}" if cov.standard_set else str(NOT_SET)]],
+                           cov_meta), 2)
         return
     paint_lights(sheet(_("覆盖率"), [_("区划代码"), _("区划"), _("乡镇（街道）数"), _("已覆盖"), _("覆盖率（%）"),
                                   _("适用目标（%）"), _("目标期限"), _("距目标尚缺社工站"), _("状态"),
-                                  _("每县至少建站数"), _("尚差站数"), _("依据")],
+                                  _("每县至少建站数"), _("尚差站数"), _("达标站覆盖"), _("达标率（%）"), _("依据")],
                        [[r.code, r.name, r.townships, r.covered, r.coverage_pct, *_target_cells(r),
                          r.count_target.value if r.count_target else "—", "—" if r.count_gap is None else r.count_gap,
+                         r.standard_covered if r.standard_set else "—", r.standard_pct_shown,
                          "；".join(target_bases([r.target, r.count_target])) or "—"]
                         for r in [*children, cov]], cov_meta), 2, 9)
+
+
+def _standard_covers(row: CoverageRow) -> str:
+    """Whether a township's station had passed the standard (本地政策未规定 where none was in force)."""
+    return _yes_no(row.standard_covered > 0) if row.standard_set else str(NOT_SET)
 
 
 def _contracts_sheet(sheet, report: ChainReport) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.db.models import Q
 from django.http import Http404
@@ -27,11 +27,13 @@ from stations.models import (
     TARGET_LEVELS,
     Region,
     RegionLevel,
+    StandardChecklist,
     TargetMetric,
     counted_kinds_for,
 )
-from stations.selectors.divisions import counted_kinds, dated_counts, regions_on
+from stations.selectors.divisions import counted_kinds, dated_counts, dated_counts_with_standard, regions_on
 from stations.selectors.lights import Light, coverage_light
+from stations.selectors.standards import StandardFigures, share_pct, standards_in_force
 from stations.selectors.targets import ApplicableTarget, chain_codes, count_gap, resolve_target, targets_by_region
 
 DASHBOARD_LEVELS = (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY)
@@ -43,11 +45,10 @@ NATIONAL_CODE = "000000000000"
 CHART_FIRST_YEAR = 2020
 
 
-ONE_DECIMAL = Decimal("0.1")
 
 
 @dataclass
-class CoverageRow:
+class CoverageRow(StandardFigures):
     code: str
     name: str
     level: str
@@ -59,6 +60,12 @@ class CoverageRow:
     # against it: for a county its own shortfall, for a city the sum over its counties.
     count_target: ApplicableTarget | None = None
     count_gap: int | None = None
+    # The 达标率: townships covered by a station whose latest acceptance check by the date passed its
+    # province's standard, out of the townships where a standard was in force then. None where the
+    # province's documents set no standard in force on the date (本地政策未规定), never 0.
+    standard: StandardChecklist | None = None
+    standard_covered: int | None = None
+    standard_townships: int | None = None
 
     @property
     def uncovered(self) -> int:
@@ -66,9 +73,8 @@ class CoverageRow:
 
     @property
     def coverage_pct(self) -> Decimal | None:
-        if not self.townships:
-            return None
-        return (Decimal(self.covered) * 100 / Decimal(self.townships)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+        return share_pct(self.covered, self.townships)
+
 
     @property
     def needed_for_target(self) -> int | None:
@@ -103,9 +109,7 @@ class ChartPoint:
 
     @property
     def coverage_pct(self) -> Decimal | None:
-        if not self.townships:
-            return None
-        return (Decimal(self.covered) * 100 / Decimal(self.townships)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+        return share_pct(self.covered, self.townships)
 
 
 @dataclass
@@ -187,7 +191,8 @@ def dashboard_region(*, user, code: str) -> Region:
 
 def coverage_rows(*, region: Region, on_date: datetime.date, kinds=None) -> tuple[CoverageRow, list[CoverageRow]]:
     """The region's own coverage row and one row per child region (cities, counties or townships)
-    as the divisions were on the date, in three queries whatever the number of children."""
+    as the divisions were on the date, with their 达标 figures, in four queries whatever the number
+    of children."""
     kinds = kinds or counted_kinds_for(region)
     child_level = CHILD_LEVEL[region.level]
     # The region's own name on the date comes with its children's, in the same query.
@@ -197,8 +202,11 @@ def coverage_rows(*, region: Region, on_date: datetime.date, kinds=None) -> tupl
     if child_level == RegionLevel.TOWNSHIP:
         children = [child for child in children if child.kind in kinds]
     n = PREFIX_LENGTH[child_level]
-    groups = dated_counts(prefix=region.prefix, dates=[on_date], counted=counted_kinds(kinds), group_length=n)
-    counts = {group: (totals[0], covered[0]) for group, (totals, covered) in groups.items()}
+    groups = dated_counts_with_standard(prefix=region.prefix, dates=[on_date], counted=counted_kinds(kinds),
+                                        group_length=n)
+    counts = {group: (totals[0], covered[0]) for group, (totals, covered, _meeting) in groups.items()}
+    meeting = {group: standard[0] for group, (_totals, _covered, standard) in groups.items()}
+    standard = standards_in_force(on_date, prefix=region.code[:2]).get(region.code[:2])
     chain = chain_codes(region.code, region.level)
     codes = set(chain) | {child.code for child in children if child.level in TARGET_LEVELS}
     by_metric = targets_by_region(codes, TargetMetric.TOWNSHIP_COVERAGE_PCT, TargetMetric.STATIONS_PER_COUNTY_MIN)
@@ -208,12 +216,14 @@ def coverage_rows(*, region: Region, on_date: datetime.date, kinds=None) -> tupl
                           townships=sum(total for total, _ in counts.values()),
                           covered=sum(covered for _, covered in counts.values()),
                           target=resolve_target(chain, targets, on_date))
+    summary.set_standard(standard, sum(meeting.values()))
     rows = []
     for child in children:
         total, covered = counts.get(child.prefix, (0, 0))
         child_chain = [child.code, *chain] if child.level in TARGET_LEVELS else chain
         row = CoverageRow(code=child.code, name=child.name, level=child.level, region=child,
                           townships=total, covered=covered, target=resolve_target(child_chain, targets, on_date))
+        row.set_standard(standard, meeting.get(child.prefix, 0))
         if child.level == RegionLevel.COUNTY:
             row.count_target = resolve_target(child_chain, count_targets, on_date)
             row.count_gap = count_gap(row.count_target, covered)

@@ -9,7 +9,9 @@ merge on (:mod:`stations.services.coverage_periods`).
 
 :func:`dated_counts` gives both numbers for any number of dates and groups of townships in one
 query: townships by their present kind, corrected by their few versions, and the covered ones
-from the coverage periods, as grouped selects joined by ``UNION ALL``.
+from the coverage periods, as grouped selects joined by ``UNION ALL``;
+:func:`dated_counts_with_standard` adds, in the same query, the covered townships whose station had
+passed its latest acceptance check against the province's standard by the date (达标).
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ import datetime
 from collections.abc import Callable, Sequence
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Q, Value
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
 
-from stations.models import CoveragePeriod, Region, RegionLevel, RegionVersion
+from stations.models import CoveragePeriod, Region, RegionLevel, RegionVersion, StationAcceptance
 
 # counted(kind_field, code_field) -> the condition on a row's kind (and code, where provinces differ)
 Counted = Callable[[str, str], Q]
@@ -50,6 +52,23 @@ def dated_counts(*, prefix: str, dates: Sequence[datetime.date], counted: Counte
     """Group (the first ``group_length`` digits of the township code) → (counted townships on each
     date, covered townships on each date), for the townships whose code starts with ``prefix``.
     One query; groups without any township are absent."""
+    counts = _counts(prefix=prefix, dates=dates, counted=counted, group_length=group_length, standard_on=())
+    return {group: (totals, covered) for group, (totals, covered, _standard) in counts.items()}
+
+
+def dated_counts_with_standard(*, prefix: str, dates: Sequence[datetime.date], counted: Counted, group_length: int,
+                               standard_on: Sequence[datetime.date] | None = None,
+                               ) -> dict[str, tuple[list[int], list[int], list[int]]]:
+    """As :func:`dated_counts`, with a third list: the townships covered on each date by a station
+    whose latest acceptance check on or before that date passed (达标), for the dates of
+    ``standard_on`` (all by default; 0 on the others). Never more than the covered ones: the same
+    coverage periods, fewer of them. Still one query."""
+    return _counts(prefix=prefix, dates=dates, counted=counted, group_length=group_length,
+                   standard_on=dates if standard_on is None else standard_on)
+
+
+def _counts(*, prefix: str, dates: Sequence[datetime.date], counted: Counted, group_length: int,
+            standard_on: Sequence[datetime.date]) -> dict[str, tuple[list[int], list[int], list[int]]]:
     n = len(dates)
 
     def grouped(queryset, part: str, code: str, counts: list):
@@ -82,11 +101,18 @@ def dated_counts(*, prefix: str, dates: Sequence[datetime.date], counted: Counte
         grouped(periods.filter(merged_in=True), "c", "township_code",
                 [Count("township_code", distinct=True, filter=_not_held_by_own(day)) for day in dates]),
     ]
-    result: dict[str, tuple[list[int], list[int]]] = {}
+    if standard_on:
+        # Townships covered by a station (its own or a merged one's) whose latest check then passed:
+        # only stations that ever passed one need looking at.
+        passed_once = Exists(StationAcceptance.objects.filter(station_id=OuterRef("station_id"), passed=True))
+        parts.append(grouped(periods.filter(passed_once), "s", "township_code", [
+            Count("township_code", distinct=True, filter=_held_by_passed(day)) if day in standard_on else Value(0)
+            for day in dates]))
+    result: dict[str, tuple[list[int], list[int], list[int]]] = {}
     for row in parts[0].union(*parts[1:], all=True):
-        totals, covering = result.setdefault(row["group"], ([0] * n, [0] * n))
+        totals, covering, meeting = result.setdefault(row["group"], ([0] * n, [0] * n, [0] * n))
         counts = [row["n0"]] * n if row["part"] == "=" else [row[f"n{i}"] for i in range(n)]
-        target, sign = (covering, 1) if row["part"] == "c" else (totals, -1 if row["part"] == "-" else 1)
+        target, sign = {"c": (covering, 1), "s": (meeting, 1), "-": (totals, -1)}.get(row["part"], (totals, 1))
         for i in range(n):
             target[i] += sign * counts[i]
     return result
@@ -115,6 +141,17 @@ def _not_held_by_own(day: datetime.date):
            f"WHERE own.township_code = {code} AND own.merged_in = %s AND own.starts_on <= %s "
            f"AND (own.ends_on IS NULL OR own.ends_on > %s))")
     return RawSQL(sql, (day, day, False, day, day), output_field=BooleanField())
+
+
+def _held_by_passed(day: datetime.date):
+    """The period holds the date, and its station's latest acceptance check on or before the date
+    passed: a check dated after the date plays no part in it, so the figure for a past date stays."""
+    table = connection.ops.quote_name(StationAcceptance._meta.db_table)
+    sql = (f"{_column(CoveragePeriod, 'starts_on')} <= %s AND ({_column(CoveragePeriod, 'ends_on')} IS NULL OR "
+           f"{_column(CoveragePeriod, 'ends_on')} > %s) AND (SELECT latest.passed FROM {table} latest "
+           f"WHERE latest.station_id = {_column(CoveragePeriod, 'station_id')} AND latest.checked_on <= %s "
+           f"ORDER BY latest.checked_on DESC, latest.id DESC LIMIT 1) = %s")
+    return RawSQL(sql, (day, day, day, True), output_field=BooleanField())
 
 
 def regions_on(queryset, on_date: datetime.date) -> list[Region]:

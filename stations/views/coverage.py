@@ -23,6 +23,7 @@ from stations.selectors.coverage import (
 )
 from stations.selectors.coverage_trends import ORDERS, TREND_LEVELS, coverage_trends
 from stations.selectors.lights import light_legend_text
+from stations.selectors.policies import NOT_SET
 from stations.selectors.status_corrections import status_corrections_after
 
 
@@ -92,12 +93,29 @@ COVERAGE_HEADERS = (
 
 
 COUNT_HEADERS = (gettext_lazy("每县最低站数"), gettext_lazy("尚差站数"))
+STANDARD_HEADERS = (gettext_lazy("达标站覆盖"), gettext_lazy("达标率（%）"))
 BASIS_HEADER = gettext_lazy("依据")
+
+
+def standard_cells(row) -> list:
+    """Townships covered by a station that passed the standard, and their share (本地政策未规定 where the
+    province had no standard in force: no figure, not 0)."""
+    return [row.standard_covered, row.standard_pct_shown]
+
+
+def standard_meta(dashboard) -> tuple[str, str]:
+    """The standard the 达标率 is measured against, for a sheet's heading."""
+    standard = dashboard.summary.standard
+    if standard is not None:
+        return _("建设标准（达标率依据）"), f"“{standard.name}”{standard.citation}"
+    if dashboard.national and dashboard.summary.standard_set:
+        return _("建设标准（达标率依据）"), _("只计有施行中建设标准的省份，各省按本省标准验收")
+    return _("建设标准（达标率依据）"), str(NOT_SET)
 
 
 def coverage_table_rows(rows, *, count_columns=False):
     """The dashboard table's cells, as on screen (empty where the screen shows —); the light after the
-    gap, the targets' basis last."""
+    gap, then the 达标 figures, the targets' basis last."""
     table = []
     for row in rows:
         cells = [row.name, row.code, row.townships, row.covered, row.coverage_pct,
@@ -105,7 +123,8 @@ def coverage_table_rows(rows, *, count_columns=False):
                  row.gap_stations, row.light.label]
         if count_columns:
             cells += [row.count_target.value if row.count_target else None, row.count_gap]
-        table.append([*cells, "；".join(target_bases([row.target, row.count_target if count_columns else None]))])
+        table.append([*cells, *standard_cells(row),
+                      "；".join(target_bases([row.target, row.count_target if count_columns else None]))])
     return table
 
 
@@ -116,18 +135,20 @@ class CoverageExportView(CoverageDashboardMixin, View):
         _form, dashboard = self.get_dashboard()
         region, on_date = dashboard.region, dashboard.on_date
         meta = [(_("区划"), region.name if dashboard.national else f"{region.name}（{region.code}）"),
-                (_("统计日期"), on_date), (_("状态说明"), light_legend_text())]
+                (_("统计日期"), on_date), (_("状态说明"), light_legend_text()), standard_meta(dashboard)]
         if dashboard.national:
             meta.append((_("各省距本省目标还需建站合计"), dashboard.children_gap))
         book = XlsxBook()
         headers = [str(h) for h in COVERAGE_HEADERS]
         light_column = len(headers)
-        paint_lights(book.add_sheet(title=_("覆盖率汇总"), headers=[*headers, str(BASIS_HEADER)],
+        standard_headers = [str(h) for h in STANDARD_HEADERS]
+        paint_lights(book.add_sheet(title=_("覆盖率汇总"), headers=[*headers, *standard_headers, str(BASIS_HEADER)],
                                     rows=coverage_table_rows([dashboard.summary]), meta=meta), light_column)
         count_columns = dashboard.has_count_targets
         paint_lights(book.add_sheet(
             title=_("下级区划"),
-            headers=[*headers, *([str(h) for h in COUNT_HEADERS] if count_columns else []), str(BASIS_HEADER)],
+            headers=[*headers, *([str(h) for h in COUNT_HEADERS] if count_columns else []), *standard_headers,
+                     str(BASIS_HEADER)],
             rows=coverage_table_rows(dashboard.children, count_columns=count_columns), meta=meta), light_column)
         if region.level == "county":
             book.add_sheet(title=_("未覆盖乡镇（街道）"), headers=[_("乡镇（街道）"), _("代码")],

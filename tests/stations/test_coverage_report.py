@@ -8,7 +8,8 @@ from django.core.management import CommandError, call_command
 
 from tests.stations.coverage_builders import build_coverage_story
 
-HEADER = "region_code,name,level,townships,covered,coverage_pct,target_pct,target_due,gap_stations"
+HEADER = ("region_code,name,level,townships,covered,coverage_pct,target_pct,target_due,gap_stations,"
+          "standard_covered,standard_pct")
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def test_province_by_prefix_then_its_cities(story):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows[0] == {"region_code": "420000000000", "name": "湖北省", "level": "province", "townships": "7",
                        "covered": "3", "coverage_pct": "42.9", "target_pct": "50", "target_due": "2022-12-31",
-                       "gap_stations": "1"}
+                       "gap_stations": "1", "standard_covered": "", "standard_pct": "本地政策未规定"}  # no checklist
     assert [row["region_code"] for row in rows[1:]] == ["420500000000", "420100000000"]  # 宜昌 holds back most
     assert rows[2]["covered"] == "3" and rows[2]["gap_stations"] == "0"
 

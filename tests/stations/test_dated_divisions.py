@@ -135,8 +135,9 @@ def test_a_reloaded_division_file_changes_figures_from_its_date_on_and_never_bef
     assert county_rows(AFTER) == ((3, 2), {"临河镇": 1, "白土岗乡": 1, "城区街道": 0})
     after = figures(AFTER, world)
     assert after["coverage_report county"].decode().splitlines()[0:2] == [
-        "region_code,name,level,townships,covered,coverage_pct,target_pct,target_due,gap_stations",
-        "640181000000,灵武市,county,3,2,66.7,80,2025-12-31,1"]
+        "region_code,name,level,townships,covered,coverage_pct,target_pct,target_due,gap_stations,standard_covered,"
+        "standard_pct",
+        "640181000000,灵武市,county,3,2,66.7,80,2025-12-31,1,,本地政策未规定"]  # Ningxia sets no standard here
     assert after["national"][0] == ("000000000000", 3, 2)
     assert after["dashboard county"][2] == ["城区街道"]
     rows, missing = after["completeness"]
@@ -250,10 +251,10 @@ def test_a_merge_into_a_township_that_ends_too_or_does_not_exist_is_refused(ning
 
 def test_the_dashboard_queries_do_not_grow_with_dated_changes(ningxia, django_assert_num_queries):
     world = ningxia
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         coverage_dashboard(region=world["county"], on_date=AFTER)
     load(write(world["tmp_path"], "2025.csv", DIVISIONS_2025), "--effective", EFFECTIVE)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         coverage_dashboard(region=world["county"], on_date=AFTER)
 
 

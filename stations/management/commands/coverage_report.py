@@ -7,9 +7,12 @@ from django.core.management.base import BaseCommand, CommandError
 from core.csvout import write_csv
 from stations.models import Region
 from stations.selectors.coverage import DASHBOARD_LEVELS, coverage_rows
+from stations.selectors.policies import NOT_SET
 
+# The last two: townships covered by a station that passed its province's standard, and their share
+# (本地政策未规定 where the province had no standard in force on the date: no figure, not 0).
 HEADER = ["region_code", "name", "level", "townships", "covered", "coverage_pct", "target_pct", "target_due",
-          "gap_stations"]
+          "gap_stations", "standard_covered", "standard_pct"]
 
 
 class Command(BaseCommand):
@@ -36,4 +39,11 @@ class Command(BaseCommand):
             "" if row.target is None else row.target.value_display,
             "" if row.target is None else row.target.due_on.isoformat(),
             "" if row.gap_stations is None else row.gap_stations,
+            *_standard_cells(row),
         ] for row in [summary, *children]))
+
+
+def _standard_cells(row) -> list:
+    if not row.standard_set:
+        return ["", str(NOT_SET)]
+    return [row.standard_covered, "" if row.standard_pct is None else f"{row.standard_pct:.1f}"]
