@@ -120,8 +120,8 @@ class ContractResource(ScopedModelResource):
                             widget=ScopedForeignKeyWidget(Contract, "number", label="上一期合同"))
     filed_on = fields.Field(attribute="filed_on", column_name="备案日期", widget=DateWidget())
     filing_reference = fields.Field(attribute="filing_reference", column_name="备案编号", widget=widgets.CharWidget())
-    # The filing deadline is derived (read-only): marked where it counts through holiday arrangements
-    # not yet published.
+    # The filing deadline is derived: exported (marked where it counts through holiday arrangements not
+    # yet published), ignored when a file is imported again.
     filing_due_on = fields.Field(attribute="filing_due_on", column_name="备案截止日期", readonly=True,
                                  widget=DateWidget())
     filing_due_note = fields.Field(column_name="备案截止日期说明", readonly=True)

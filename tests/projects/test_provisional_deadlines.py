@@ -7,6 +7,7 @@ from io import BytesIO
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -108,3 +109,14 @@ def test_another_countys_provisional_deadlines_stay_out_of_sight(client, world, 
     client.force_login(world.user_b)
     assert client.get(reverse("projects:contract-detail", args=[signed_2027.pk])).status_code == 404
     assert client.get(reverse("projects:filing-update", args=[signed_2027.pk])).status_code in (403, 404)
+
+
+@time_machine.travel(TODAY)
+def test_an_exported_file_with_the_marked_deadline_imports_again_unchanged(client, world, signed_2027, settings,
+                                                                          tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(world.user_a)
+    export = client.get(reverse("projects:contract-export")).content
+    upload = SimpleUploadedFile("contracts.xlsx", export)
+    preview = client.post(reverse("projects:contract-import"), {"file": upload})
+    assert "未变 <strong>1</strong>" in preview.content.decode()
