@@ -56,6 +56,13 @@ class HolidayNoticeAdmin(SuperuserWritesMixin, ScopedAdminMixin, ServiceWritesAd
         services.adjusted_days_save(actor=request.user, notice=form.instance, days=days,
                                     deleted=formset.deleted_objects)
 
+    def get_deleted_objects(self, objs, request):
+        """A notice's days go with it (deleted one by one by the service, audited), though the days'
+        own admin is read-only."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed.discard(str(AdjustedDay._meta.verbose_name))
+        return deleted, counts, perms_needed, protected
+
     def delete_model(self, request, obj):
         services.holiday_notice_delete(actor=request.user, notice=obj)
 

@@ -12,6 +12,10 @@ class Migration(migrations.Migration):
     dependencies = [
         ('stations', '0010_policy_documents_required'),
     ]
+    # Due dates derived while migrating (projects 0006) count working days on this calendar.
+    run_before = [
+        ('projects', '0006_policy_rules_from_documents'),
+    ]
 
     operations = [
         migrations.CreateModel(

@@ -14,6 +14,7 @@ from stations.reports.services import (  # noqa: F401
 from stations.services.calendar import (  # noqa: F401
     adjusted_days_save,
     holiday_calendar_enter,
+    holiday_calendar_seed,
     holiday_notice_delete,
     holiday_notice_save,
 )

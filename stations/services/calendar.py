@@ -8,8 +8,9 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from core.audit import delete_audited, save_audited
 from stations import permissions
@@ -86,3 +87,47 @@ def holiday_calendar_enter(*, actor, year: int, title: str, number: str = "",
     days += [AdjustedDay(day=day, kind=DayKind.WORKDAY, name=name) for day in workdays]
     adjusted_days_save(actor=actor, notice=notice, days=days)
     return notice
+
+
+SEED_NOTE = "由 chinesecalendar 程序包导入；文号待补录。"  # stored data, in the records' language
+
+
+def _library_days() -> dict[int, list[tuple[datetime.date, str, str]]]:
+    """The days the chinesecalendar package moves, by year: (day, kind, holiday name)."""
+    import chinese_calendar
+
+    def name(value):
+        return chinese_calendar.Holiday(value).chinese if value else ""
+
+    by_year: dict[int, list] = {}
+    for source, kind, moved in ((chinese_calendar.holidays, DayKind.HOLIDAY, lambda day: day.weekday() < 5),
+                                (chinese_calendar.workdays, DayKind.WORKDAY, lambda day: day.weekday() >= 5)):
+        for day, value in source.items():
+            by_year.setdefault(day.year, [])
+            if moved(day):
+                by_year[day.year].append((day, kind, name(value)))
+    return by_year
+
+
+@transaction.atomic
+def holiday_calendar_seed() -> list[int]:
+    """Enter the years the chinesecalendar package knows and the calendar lacks, one notice a year
+    with the days it moves (the notices' numbers are not in the package: an administrator completes
+    them). Run after every ``migrate`` (and a test database's flush); a year already entered is left
+    as it is. Returns the years entered; the deadlines counted through them are derived again."""
+    if HolidayNotice._meta.db_table not in connection.introspection.table_names():
+        return []  # migrated to a state before the calendar existed
+    known = set(HolidayNotice.objects.values_list("year", flat=True))
+    taken = set(AdjustedDay.objects.values_list("day", flat=True))
+    added = []
+    for year, moved in sorted(_library_days().items()):
+        if year in known:
+            continue
+        notice = HolidayNotice(year=year, title=f"国务院办公厅关于{year}年部分节假日安排的通知", note=SEED_NOTE)
+        save_audited(notice, actor=None, reason=SEED_NOTE)
+        bulk_create_with_history([AdjustedDay(notice=notice, day=day, kind=kind, name=name)
+                                  for day, kind, name in sorted(moved) if day not in taken],
+                                 AdjustedDay, default_change_reason=SEED_NOTE)
+        added.append(year)
+    _announce(None, added)
+    return added

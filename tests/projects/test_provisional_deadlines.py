@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from projects import services
 from projects.models import InstallmentTrigger
 from stations import services as station_services
 from tests.projects import builders as pb

@@ -108,3 +108,29 @@ def test_a_superuser_adds_a_notice_with_its_days_in_the_admin(client):
     assert notice.history.get().history_user == root
     assert list(notice.days.values_list("day", "kind")) == [(D(2027, 10, 1), "holiday"), (D(2027, 10, 9), "workday")]
     assert 2027 in official_calendar(2027, 2027).published
+
+
+def test_a_superuser_deletes_a_notice_in_the_admin_and_its_year_is_unpublished_again(client):
+    root = builders.superuser()
+    notice = services.holiday_calendar_enter(actor=root, year=2027, title=NOTICE_2027, name="国庆节",
+                                             holidays=[D(2027, 10, 1)])
+    client.force_login(root)
+    response = client.post(f"/admin/stations/holidaynotice/{notice.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not AdjustedDay.objects.filter(day=D(2027, 10, 1)).exists()
+    assert 2027 not in official_calendar(2027, 2027).published
+    assert HolidayNotice.history.filter(year=2027, history_type="-").get().history_user == root
+
+
+def test_migrate_enters_only_the_years_the_calendar_lacks():
+    assert services.holiday_calendar_seed() == []  # migrate has entered them all
+    root = builders.superuser()
+    services.holiday_notice_delete(actor=root, notice=HolidayNotice.objects.get(year=2025))
+    kept = HolidayNotice.objects.get(year=2024)
+    kept.number = "国办发明电〔2023〕7号"
+    services.holiday_notice_save(actor=root, notice=kept)
+    assert services.holiday_calendar_seed() == [2025]
+    assert HolidayNotice.objects.get(year=2024).number == "国办发明电〔2023〕7号"
+    assert AdjustedDay.objects.filter(notice__year=2025).count() == len(
+        [d for d in AdjustedDay.history.filter(history_type="-", day__year=2025)])
+    assert official_calendar().is_working_day(D(2025, 10, 11)) and not official_calendar().is_working_day(D(2025, 10, 8))
