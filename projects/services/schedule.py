@@ -156,6 +156,7 @@ def installments_redate(*, actor, prefix: str = "", years=None) -> int:
     installments = PaymentInstallment.objects.filter(
         counted_through(years, "triggered_on", "due_on"), triggered_on__isnull=False,
         contract__purchaser__code__startswith=prefix).select_related("contract__purchaser")
+    reason = _("付款期限依据变更") if years is None else _("节假日安排变更")
     changed = 0
     with calendar_held():
         for installment in installments:
@@ -163,8 +164,7 @@ def installments_redate(*, actor, prefix: str = "", years=None) -> int:
                               installment.triggered_on)
             if due_on != installment.due_on:
                 installment.due_on = due_on
-                save_audited(installment, actor=actor, update_fields=["due_on"], reason=_(
-                    "付款期限依据变更") if years is None else _("节假日安排变更"))
+                save_audited(installment, actor=actor, update_fields=["due_on"], reason=reason)
                 changed += 1
     return changed
 
