@@ -10,6 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
+from core.dates import PROVISIONAL_NOTE, is_provisional, official_calendar
 from core.importing import (
     BooleanWidget,
     ChoiceWidget,
@@ -123,6 +124,11 @@ class ContractResource(ScopedModelResource):
                             widget=ScopedForeignKeyWidget(Contract, "number", label="上一期合同"))
     filed_on = fields.Field(attribute="filed_on", column_name="备案日期", widget=DateWidget())
     filing_reference = fields.Field(attribute="filing_reference", column_name="备案编号", widget=widgets.CharWidget())
+    # The filing deadline is derived: exported (marked where it counts through holiday arrangements not
+    # yet published), ignored when a file is imported again.
+    filing_due_on = fields.Field(attribute="filing_due_on", column_name="备案截止日期", readonly=True,
+                                 widget=DateWidget())
+    filing_due_note = fields.Field(column_name="备案截止日期说明", readonly=True)
     # Funding lines: one column per source, read from the row by save_instance.
     funding_social_assistance = fields.Field(column_name=FUNDING_COLUMNS["social_assistance"], readonly=True)
     funding_welfare_lottery = fields.Field(column_name=FUNDING_COLUMNS["welfare_lottery"], readonly=True)
@@ -138,7 +144,13 @@ class ContractResource(ScopedModelResource):
                   "signed_on", "starts_on", "ends_on", "amount", "funding_social_assistance",
                   "funding_welfare_lottery", "funding_general_budget", "funding_city_subsidy", "funding_charity",
                   "funding_other", "personnel_cost", "operations_cost", "other_cost", "monthly_wage",
-                  "social_workers_per_station", "previous", "filed_on", "filing_reference")
+                  "social_workers_per_station", "previous", "filed_on", "filing_reference", "filing_due_on",
+                  "filing_due_note")
+
+    def dehydrate_filing_due_note(self, contract):
+        if not hasattr(self, "_calendar"):
+            self._calendar = official_calendar()  # read once for the whole export
+        return str(PROVISIONAL_NOTE) if is_provisional(contract.signed_on, contract.filing_due_on, self._calendar) else ""
 
     def _funding_amount(self, contract: Contract, source: str):
         if contract.pk is None:

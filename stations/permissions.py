@@ -61,3 +61,8 @@ def can_view_regional_figures(user, obj=None) -> bool:
     workforce dashboard) are for province, city and county staff with a region, and superusers."""
     scope = scope_of(user)
     return scope.everything or (bool(scope.prefix) and is_official(user))
+
+
+def can_edit_holiday_calendar(user, obj=None) -> bool:
+    """The official holiday calendar is national: superusers keep it; everyone reads it."""
+    return bool(user.is_active and user.is_superuser)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.dates import add_working_days
+from core.dates import Deadline, working_day_deadline
 from core.scope import Scope, ScopedQuerySet
 from projects.models.organisations import Organisation
 
@@ -191,9 +191,15 @@ class Contract(models.Model):
             return book.rule(self.purchaser.code, FILING_DUE, self.signed_on)
         return rule_in_force(self.purchaser, FILING_DUE, self.signed_on)
 
-    def filing_due_date(self, book=None) -> datetime.date | None:
+    def filing_deadline(self, book=None) -> Deadline | None:
+        """The filing deadline, provisional while the holiday arrangements it counts through are
+        not published (None: no filing period applies)."""
         rule = self.filing_rule(book)
-        return add_working_days(self.signed_on, rule.value) if rule is not None else None
+        return working_day_deadline(self.signed_on, rule.value) if rule is not None else None
+
+    def filing_due_date(self, book=None) -> datetime.date | None:
+        deadline = self.filing_deadline(book)
+        return deadline.due_on if deadline is not None else None
 
     @property
     def effective_on(self) -> datetime.date | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from core.dates import provisional_flags
 from projects.models import Contract, PaymentInstallment
 from projects.rules import INSTALLMENTS, PAYMENT_DUE, SIGNING_WITHIN_DAYS
 from projects.selectors.policies import AssistanceShare, assistance_share, county_of, rule_book
@@ -50,6 +51,7 @@ def payment_due_rule(contract: Contract, triggered_on: datetime.date, book: Rule
 class InstallmentBasis:
     installment: PaymentInstallment
     rule: RuleInForce | None  # None: not triggered yet, or no document sets a payment period
+    provisional: bool = False  # its due date counts through unpublished holiday arrangements
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class ContractBasis:
     filing: RuleInForce | None  # the filing period in force on the signing date
     installments: list[InstallmentBasis]
     share: AssistanceShare | None
+    filing_provisional: bool = False  # the filing deadline counts through unpublished holiday arrangements
 
 
 def contract_basis(contract: Contract, installments: list[PaymentInstallment], *, today: datetime.date) -> ContractBasis:
@@ -70,11 +73,13 @@ def contract_basis(contract: Contract, installments: list[PaymentInstallment], *
     waited = ((contract.signed_on - contract.award_notice_on).days
               if contract.signed_on and contract.award_notice_on else None)
     book = rule_book(PAYMENT_DUE)
-    rows = [InstallmentBasis(i, payment_due_rule(contract, i.triggered_on, book) if i.triggered_on else None)
-            for i in installments]
+    filing_provisional, *provisional = provisional_flags(
+        [(contract.signed_on, contract.filing_due_on), *((i.triggered_on, i.due_on) for i in installments)])
+    rows = [InstallmentBasis(i, payment_due_rule(contract, i.triggered_on, book) if i.triggered_on else None, flag)
+            for i, flag in zip(installments, provisional, strict=True)]
     county = county_of(contract.purchaser)
     share = (assistance_share(county=county, year=contract.starts_on.year, on_date=contract.starts_on)
              if county is not None else None)
     return ContractBasis(signing=signing, signed_after_days=waited, split=region_split(contract),
                          payment_due_today=payment_due_rule(contract, today, book), installments=rows, share=share,
-                         filing=contract.filing_rule())
+                         filing=contract.filing_rule(), filing_provisional=filing_provisional)

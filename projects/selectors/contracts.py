@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from core.dates import provisional_flags
 from projects import permissions
 from projects.models import (
     Contract,
@@ -69,6 +71,16 @@ def contract_filings(*, user, today: datetime.date) -> QuerySet[Contract]:
     return (Contract.objects.visible_to(user).filter(signed_on__isnull=False)
             .select_related("purchaser", "contractor").with_filing_status(today)
             .order_by(F("filed_on").asc(nulls_first=True), "filing_due_on", "number"))
+
+
+def mark_provisional_filings(contracts: Iterable[Contract]) -> list[Contract]:
+    """Set ``filing_provisional`` on each contract: its filing deadline counts through a year whose
+    holiday arrangements are not published yet (the calendar is read once)."""
+    contracts = list(contracts)
+    flags = provisional_flags((contract.signed_on, contract.filing_due_on) for contract in contracts)
+    for contract, flag in zip(contracts, flags, strict=True):
+        contract.filing_provisional = flag
+    return contracts
 
 
 def contract_detail(*, user, pk: int) -> Contract:

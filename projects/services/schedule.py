@@ -12,10 +12,11 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.audit import delete_audited, save_audited
-from core.dates import add_working_days
+from core.dates import add_working_days, calendar_held
 from projects.models import Contract, InstallmentTrigger, Payment, PaymentInstallment
 from projects.rules import FILING_DUE, PAYMENT_DUE
 from projects.selectors.contract_rules import payment_due_rule
@@ -139,38 +140,51 @@ def release_on_taking_effect(*, actor, contract: Contract) -> None:
                      reason=_("合同生效") if effective_on else _("合同未签订"))
 
 
-def installments_redate(*, actor, prefix: str = "") -> int:
+def counted_through(years, start: str, due: str) -> Q:
+    """Deadlines (from ``start`` to ``due``) whose count runs through any of ``years`` (all: None)."""
+    if years is None:
+        return Q()
+    years = sorted(years)
+    return Q(**{f"{start}__lte": datetime.date(years[-1], 12, 31), f"{due}__gte": datetime.date(years[0], 1, 1)})
+
+
+def installments_redate(*, actor, prefix: str = "", years=None) -> int:
     """Derive again the due dates of the triggered installments of purchasers under ``prefix``
     from the rule in force on each one's trigger date, after a document setting that rule was
-    added, changed or removed. Returns how many changed."""
+    added, changed or removed, or the holiday arrangements of ``years`` were. Returns how many changed."""
     book = rule_book(PAYMENT_DUE)
     installments = PaymentInstallment.objects.filter(
-        triggered_on__isnull=False, contract__purchaser__code__startswith=prefix).select_related("contract__purchaser")
+        counted_through(years, "triggered_on", "due_on"), triggered_on__isnull=False,
+        contract__purchaser__code__startswith=prefix).select_related("contract__purchaser")
+    reason = _("付款期限依据变更") if years is None else _("节假日安排变更")
     changed = 0
-    for installment in installments:
-        due_on = due_date(payment_due_rule(installment.contract, installment.triggered_on, book),
-                          installment.triggered_on)
-        if due_on != installment.due_on:
-            installment.due_on = due_on
-            save_audited(installment, actor=actor, update_fields=["due_on"], reason=_("付款期限依据变更"))
-            changed += 1
+    with calendar_held():
+        for installment in installments:
+            due_on = due_date(payment_due_rule(installment.contract, installment.triggered_on, book),
+                              installment.triggered_on)
+            if due_on != installment.due_on:
+                installment.due_on = due_on
+                save_audited(installment, actor=actor, update_fields=["due_on"], reason=reason)
+                changed += 1
     return changed
 
 
-def filings_redate(*, actor, prefix: str = "") -> int:
+def filings_redate(*, actor, prefix: str = "", years=None) -> int:
     """Derive again the filing deadlines of the signed contracts of purchasers under ``prefix`` from
     the filing period in force on each one's signing date, after a document setting it was added,
-    changed or removed. Returns how many changed."""
+    changed or removed, or the holiday arrangements of ``years`` were. Returns how many changed."""
     book = rule_book(FILING_DUE)
-    contracts = Contract.objects.filter(signed_on__isnull=False, purchaser__code__startswith=prefix).select_related(
-        "purchaser")
+    contracts = Contract.objects.filter(
+        counted_through(years, "signed_on", "filing_due_on"), signed_on__isnull=False,
+        purchaser__code__startswith=prefix).select_related("purchaser")
     changed = 0
-    for contract in contracts:
-        due_on = contract.filing_due_date(book)
-        if due_on != contract.filing_due_on:
-            contract.filing_due_on = due_on
-            contract._history_user = actor
-            contract._change_reason = _("备案期限依据变更")
-            contract.save(update_fields=["filing_due_on"])
-            changed += 1
+    with calendar_held():
+        for contract in contracts:
+            due_on = contract.filing_due_date(book)
+            if due_on != contract.filing_due_on:
+                contract.filing_due_on = due_on
+                contract._history_user = actor
+                contract._change_reason = _("备案期限依据变更") if years is None else _("节假日安排变更")
+                contract.save(update_fields=["filing_due_on"])
+                changed += 1
     return changed

@@ -11,6 +11,7 @@ from django.views.generic import FormView
 from django_filters.views import FilterView
 
 from core.access import RuleRequiredMixin
+from core.dates import is_provisional
 from core.scope import get_visible_or_404
 from projects import permissions, services
 from projects.forms import FilingForm, PaymentForm
@@ -55,7 +56,10 @@ class FilingListView(RuleRequiredMixin, FilterView):
         return selectors.contract_filings(user=self.request.user, today=today())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(may_record=permissions.can_record_contract_filing(self.request.user), **kwargs)
+        context = super().get_context_data(may_record=permissions.can_record_contract_filing(self.request.user),
+                                           **kwargs)
+        context["contracts"] = selectors.mark_provisional_filings(context["contracts"])
+        return context
 
 
 class PaymentCreateView(CountyStaffRequiredMixin, FormView):
@@ -115,7 +119,8 @@ class FilingUpdateView(LoginRequiredMixin, FormView):
         return redirect(self.contract)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(contract=self.contract, **kwargs)
+        provisional = is_provisional(self.contract.signed_on, self.contract.filing_due_on)
+        return super().get_context_data(contract=self.contract, filing_provisional=provisional, **kwargs)
 
 
 payment_create_view = PaymentCreateView.as_view()

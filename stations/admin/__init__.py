@@ -1,6 +1,7 @@
 """Admin registrations, one module per topic; the monthly reports' admin lives with them."""
 
 from stations.admin import (  # noqa: F401
+    calendar,
     policies,
     regions,
     standards,

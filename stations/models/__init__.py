@@ -1,5 +1,6 @@
 """Models of the backbone app, one module per topic."""
 
+from stations.models.calendar import AdjustedDay, DayKind, HolidayNotice  # noqa: F401
 from stations.models.policies import PolicyDocument, PolicyDocumentQuerySet, PolicyRule  # noqa: F401
 from stations.models.regions import (  # noqa: F401
     CHILD_LEVEL,

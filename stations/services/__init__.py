@@ -11,6 +11,13 @@ from stations.reports.services import (  # noqa: F401
     report_save,
     report_submit,
 )
+from stations.services.calendar import (  # noqa: F401
+    adjusted_days_save,
+    holiday_calendar_enter,
+    holiday_calendar_seed,
+    holiday_notice_delete,
+    holiday_notice_save,
+)
 from stations.services.coverage import coverage_setting_set, target_set  # noqa: F401
 from stations.services.policies import (  # noqa: F401
     policy_document_save,

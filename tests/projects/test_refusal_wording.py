@@ -123,7 +123,8 @@ def test_contract_numbers_are_refused_alike_in_sight_or_not_on_the_form_and_in_t
            "服务结束日期": "2026-12-31", "合同金额（元）": "100000.00", "社会救助资金（元）": "", "福彩公益金（元）": "",
            "一般公共预算（元）": "100000.00", "慈善资金（元）": "", "其他资金（元）": "", "每站驻站社工人数": 2,
            "市级补助资金（元）": "", "人员费用（元）": "", "运营费用（元）": "", "其他费用（元）": "",
-           "驻站社工月工资（元/人）": "", "续签自合同编号": "", "备案日期": "", "备案编号": ""}
+           "驻站社工月工资（元/人）": "", "续签自合同编号": "", "备案日期": "", "备案编号": "",
+           "备案截止日期": "", "备案截止日期说明": ""}
     preview = client.post(reverse("projects:contract-import"),
                           {"file": xlsx([CONTRACT_HEADERS, [row[column] for column in CONTRACT_HEADERS]])})
     assert [row.errors for row in preview.context["report"].error_rows] == [[f"合同编号：{NUMBER_TAKEN}"]]

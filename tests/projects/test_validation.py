@@ -26,6 +26,7 @@ def test_corrupted_credit_codes_are_refused_with_the_reason(code, message):
     assert message in caught.value.messages[0]
 
 
+@pytest.mark.django_db  # the official calendar is data (seeded by a migration)
 def test_fifteen_working_days_skip_the_national_day_holiday_and_count_the_swapped_saturday():
     # 2024: 1-7 October off; Sunday 29 September and Saturday 12 October are working days.
     assert add_working_days(datetime.date(2024, 9, 27), 15) == datetime.date(2024, 10, 23)

@@ -25,7 +25,7 @@ from core.audit import save_audited
 from projects import services as project_services
 from projects.models import FundingSource, Organisation, OrganisationMember
 from stations import services as station_services
-from stations.models import RegionLevel, ReportDeadline, Role, ServiceDomain, TargetGroup
+from stations.models import AdjustedDay, HolidayNotice, RegionLevel, ReportDeadline, Role, ServiceDomain, TargetGroup
 from tests import builders
 from tests.assessments import builders as ab
 from tests.projects import builders as pb
@@ -47,6 +47,13 @@ def build_shared(h) -> None:
     policies.checklist(h.other_province, ["有场地", "有设备", "有人员", "有服务功能", "有工作流程", "有规章制度"], name="六有")
     station_services.coverage_setting_set(actor=h.root, province=h.province, include_other_township=True)
     h.midterm = ab.template(h.province)
+
+
+def national_records() -> dict:
+    """The national holiday calendar, read by everyone and kept by superusers (no county's record):
+    its admin pages are tried on the 2026 notice ``migrate`` enters and the first day it moves."""
+    notice = HolidayNotice.objects.get(year=2026)
+    return {HolidayNotice: notice.pk, AdjustedDay: notice.days.order_by("day").first().pk}
 
 
 def build_county(h, *, county, township_code: str, tag: str, credit_body: str, id_region: str,

@@ -193,6 +193,7 @@ FIELDS = {
                                   "document": lambda w: w.canary.policy_document.pk},
     "admin:stations_standardchecklist_add": {"province": lambda w: w.h.province.pk, "name": "巡检标准",
                                              "document": lambda w: w.h.province_document.pk},
+    "admin:stations_holidaynotice_add": {"year": "2031", "title": "巡检节假日安排通知"},
     "admin:stations_policydocument_add": {"key": "SWEEP-DOC", "title": "巡检文件", "effective_from": "2025-01-01",
                                           "region": lambda w: w.h.county_b.pk},
     "admin:stations_region_add": {"code": "420103009000", "name": "巡检街道", "level": "township", "kind": "jiedao",
@@ -311,6 +312,8 @@ EXCUSED = {
        "a record of what happened" for name in ("stations_monthlyreport", "projects_payment",
                                                 "projects_contractevaluation", "workforce_idnumberdisclosure",
                                                 "assessments_evaluation") for view in ("add", "change", "delete")},
+    **{f"admin:stations_adjustedday_{view}": "read-only in the admin (ReadOnlyAdminMixin): a day is kept on its "
+       "notice's page" for view in ("add", "change", "delete")},
     "admin:projects_contract_add": "contracts are entered on the site (with their funding and schedule), not in "
                                    "the admin",
     "admin:stations_coveragesetting_add": "one setting per province (OneToOne) and Hubei has its own: a new one "
@@ -438,6 +441,7 @@ def admin_records(world_records: dict, users: dict, h) -> dict:
     records[TOTPDevice] = TOTPDevice.objects.get(user=canary, confirmed=True).pk
     records[StaticDevice] = StaticDevice.objects.get(user=canary).pk
     records[SecondFactor] = SecondFactor.objects.get(user=canary).pk
+    records.update(dataset.national_records())
     gansu = users["other_province"]
     for model in admin.site._registry:
         manager = model._default_manager
