@@ -15,6 +15,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from projects.models import Contract, ContractEvaluation
 from stations.selectors.policies import RuleInForce, rule_in_force
@@ -126,7 +127,7 @@ def cycle_refusal(contract: Contract) -> str | None:
         return None
     return _("续签链自合同 %(first)s（%(start)s 开始）至 %(end)s，超过 %(region)s 规定的 %(years)s 年服务周期"
              "（周期至 %(cycle_end)s），周期届满须重新采购（%(citation)s）。") % {
-        "first": chain[0].number or _("本合同"), "start": state.starts_on, "end": last.ends_on,
+        "first": chain[0].number or pgettext("unnumbered contract", "（未编号）"), "start": state.starts_on, "end": last.ends_on,
         "region": rule.region.name, "years": rule.value, "cycle_end": state.ends_on, "citation": rule.citation}
 
 

@@ -24,6 +24,7 @@ class TargetMetric(models.TextChoices):
     CERTIFIED_SOCIAL_WORKERS = "certified_social_workers", _("持证社会工作者人数")
     SOCIAL_WORK_PROFESSIONALS = "social_work_professionals", _("社会工作专业人才人数")
     LOCAL_ORGANISATIONS_PER_COUNTY = "local_organisations_per_county", _("每县本地登记社会工作服务机构数")
+    SOCIAL_WORK_ORGANISATIONS = "social_work_organisations", _("社会工作服务机构数")
     VILLAGE_COVERAGE_PCT = "village_coverage_pct", _("村（社区）社会工作服务覆盖率")
 
 

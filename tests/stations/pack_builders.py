@@ -58,7 +58,8 @@ EXPECTED = {
     },
     "d2_gansu_14fyp.toml": {
         "key": "GANSU-PROV-14FYP", "region": "620000000000",
-        "targets": {("social_work_professionals", "2025-12-31", 24000), ("certified_social_workers", "2025-12-31", 10000)},
+        "targets": {("social_work_professionals", "2025-12-31", 24000), ("certified_social_workers", "2025-12-31", 10000),
+                    ("social_work_organisations", "2025-12-31", 380)},
         "rules": {"training.cumulative_hours": "120"},
         "checklists": {"六有": ({}, 6)},
     },

@@ -113,3 +113,36 @@ def test_entered_in_the_admin_by_the_province_and_not_seen_by_another(client, ga
     response = client.get(reverse("workforce:dashboard"), {"region": "62", "on": ON.isoformat()})
     assert response.context["dashboard"].region.code == "420000000000"  # asked for Gansu, shown Hubei
     assert "8650" not in response.content.decode()
+
+
+def test_the_organisation_target_is_measured_by_the_registrys_own_count_on_the_date(client, gansu):
+    from projects.models import Organisation
+    from tests.projects import builders as pb
+
+    for _ in range(3):
+        pb.organisation(gansu["county"])
+    pb.organisation(builders.region("420102", "江岸区", RegionLevel.COUNTY))  # Hubei: not Gansu's
+    today = datetime.date.today()
+    client.force_login(gansu["official"])
+
+    def organisations_row(on):
+        response = client.get(reverse("workforce:dashboard"), {"on": on.isoformat()})
+        row = next(row for row in response.context["dashboard"].targets if row.target.value == 380)
+        section = response.content.decode().split("人才队伍目标", 1)[1].split("</section>", 1)[0]
+        return row, section.split("社会工作服务机构数", 1)[1].split("</tr>", 1)[0]
+
+    row, cells = organisations_row(today)
+    assert (row.system_count, row.actual, row.gap) == (3, 3, 377)
+    assert "还差 377 家（按系统统计数）" in cells and "不需填报" in cells and "尚未填报" not in cells
+    # a day before any of them was entered, the figure is what the registry held then
+    row, cells = organisations_row(today - datetime.timedelta(days=1))
+    assert (row.system_count, row.gap) == (0, 380)
+    # one deleted today: today's figure drops, yesterday's does not move
+    Organisation.objects.filter(region=gansu["county"]).first().delete()
+    assert organisations_row(today)[0].system_count == 2
+    assert organisations_row(today - datetime.timedelta(days=1))[0].system_count == 0
+    # Hubei's official sees neither Gansu's target nor its organisations
+    client.force_login(gansu["hubei"])
+    response = client.get(reverse("workforce:dashboard"), {"region": "62"})
+    assert response.context["dashboard"].region.code == "420000000000" and response.context["dashboard"].targets == []
+    assert "还差 377 家" not in response.content.decode()

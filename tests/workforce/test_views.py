@@ -209,11 +209,11 @@ def test_a_workforce_target_met_after_its_due_date_is_not_shown_overdue(client, 
 def test_dashboard_query_count_does_not_grow_with_regions(people, django_assert_num_queries):
     from workforce.selectors import workforce_dashboard
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         workforce_dashboard(region=people.province, on_date=TODAY)
     for township in (people.a3, people.b2, people.b3):
         wb.person(station=builders.station(township), name="加人")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         workforce_dashboard(region=people.province, on_date=TODAY)
 
 

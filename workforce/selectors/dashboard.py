@@ -7,11 +7,13 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Substr
+from django.utils import timezone
 
+from projects.models import Organisation
 from stations.models import PREFIX_LENGTH, Region, TargetMetric
-from stations.selectors.targets import ApplicableTarget, region_target
+from stations.selectors.targets import ApplicableTarget, resolve_target, targets_by_region
 from workforce.models import (
     RECOGNISED_TRAINING_KINDS,
     Certificate,
@@ -50,15 +52,20 @@ class TargetRow:
     system_count: int
     target: ApplicableTarget
     reported: ReportedFigure | None  # None: no figure entered for the region up to the date's year
+    # True where the registry holds the whole population (organisations): the target is measured
+    # against the system count and no figure is entered.
+    by_system_count: bool = False
 
     @property
     def actual(self) -> int | None:
+        if self.by_system_count:
+            return self.system_count
         return self.reported.value if self.reported is not None else None
 
     @property
     def gap(self) -> int | None:
-        """People still needed to reach the target by the reported figure; never negative; None
-        with no reported figure (nothing to compare)."""
+        """People (or organisations) still needed to reach the target by the figure it is
+        measured against; never negative; None with no reported figure (nothing to compare)."""
         if self.actual is None:
             return None
         return max(int(self.target.value.to_integral_value(rounding=ROUND_CEILING)) - self.actual, 0)
@@ -136,16 +143,41 @@ def workforce_dashboard(*, region: Region, on_date: datetime.date) -> WorkforceD
 
 
 def _targets(region: Region, on_date: datetime.date, *, certified: int, qualified: int) -> list[TargetRow]:
-    """The region's workforce targets against the figure the province reports for the region
-    (the latest year up to the date's), with the registry's own count beside it: certified
-    social workers, and social work professionals (people with a professional qualification)."""
-    found = [(metric, system_count, region_target(region=region, metric=metric, on_date=on_date))
+    """The region's workforce targets. Certified social workers and social work professionals
+    (people with a professional qualification) are measured against the figure the province
+    reports for the region (the latest year up to the date's), with the registry's own count
+    beside it. Social work organisations are all registered here, so their target is measured
+    against the registry's count on the date."""
+    metrics = (TargetMetric.CERTIFIED_SOCIAL_WORKERS, TargetMetric.SOCIAL_WORK_PROFESSIONALS,
+               TargetMetric.SOCIAL_WORK_ORGANISATIONS)
+    # Head counts belong to the region they were set for: only the region's own targets apply.
+    by_metric = targets_by_region({region.code}, *metrics)
+    applying = {metric: resolve_target([region.code], by_metric[metric], on_date) for metric in metrics}
+    found = [(metric, system_count, applying[metric])
              for metric, system_count in ((TargetMetric.CERTIFIED_SOCIAL_WORKERS, certified),
                                           (TargetMetric.SOCIAL_WORK_PROFESSIONALS, qualified))]
     found = [row for row in found if row[2] is not None]
     reported = ReportedFigure.objects.latest_by_metric(region, on_date.year) if found else {}
-    return [TargetRow(label=str(TargetMetric(metric).label), system_count=system_count, target=target,
+    rows = [TargetRow(label=str(TargetMetric(metric).label), system_count=system_count, target=target,
                       reported=reported.get(metric)) for metric, system_count, target in found]
+    organisations = applying[TargetMetric.SOCIAL_WORK_ORGANISATIONS]
+    if organisations is not None:
+        rows.append(TargetRow(label=str(TargetMetric.SOCIAL_WORK_ORGANISATIONS.label),
+                              system_count=organisations_registered(region, on_date), target=organisations,
+                              reported=None, by_system_count=True))
+    return rows
+
+
+def organisations_registered(region: Region, on_date: datetime.date) -> int:
+    """Organisations registered in the region as the registry held them at the end of the date:
+    each organisation's latest change up to then, unless it was a deletion (one query). Entered
+    later, moved or deleted later, the figure for the date stays what it was."""
+    history = Organisation.history.model
+    next_day = timezone.make_aware(datetime.datetime.combine(on_date + datetime.timedelta(days=1), datetime.time.min))
+    latest = (history.objects.filter(id=OuterRef("id"), history_date__lt=next_day)
+              .order_by("-history_date", "-history_id").values("history_id")[:1])
+    return (history.objects.filter(history_date__lt=next_day, region__code__startswith=region.prefix)
+            .exclude(history_type="-").annotate(latest=Subquery(latest)).filter(history_id=F("latest")).count())
 
 
 def _children(region: Region, on_date: datetime.date) -> list[ChildRow]:
