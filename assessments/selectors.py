@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Avg, Case, Count, DecimalField, ExpressionWrapper, F, Q, Value, When
 
 from assessments.models import Evaluation, EvaluationKind, EvaluationOrigin, EvaluationStatus, Grade, Score
+from core.dates import provisional_flags
 from core.scope import get_visible_or_404
 from projects.models import Contract, PaymentInstallment
 from stations.models import Region
@@ -46,10 +47,17 @@ def evaluation_detail(*, user, pk) -> Evaluation:
 
 
 def contract_installments(*, user, evaluation: Evaluation):
-    """The evaluated contract's payment schedule, if the user may see it (evaluators may not)."""
+    """The evaluated contract's payment schedule, if the user may see it (evaluators may not), each
+    installment with ``provisional`` set."""
     if not evaluation.contract_id:
-        return PaymentInstallment.objects.none()
-    return PaymentInstallment.objects.visible_to(user).filter(contract_id=evaluation.contract_id).order_by("sequence")
+        return []
+    installments = list(PaymentInstallment.objects.visible_to(user).filter(
+        contract_id=evaluation.contract_id).order_by("sequence"))
+    # a due date counted through a year whose holiday arrangements are not published is marked
+    for installment, flag in zip(installments, provisional_flags(
+            (i.triggered_on, i.due_on) for i in installments), strict=True):
+        installment.provisional = flag
+    return installments
 
 
 @dataclass

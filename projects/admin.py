@@ -12,6 +12,7 @@ from core.admin import (
     ScopedAdminMixin,
     ServiceWritesAdminMixin,
 )
+from core.dates import PROVISIONAL_NOTE, is_provisional
 from projects import permissions, services
 from projects.models import (
     Contract,
@@ -107,11 +108,24 @@ class FundingLineInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
 
 
+def _with_provisional_note(start, due_on) -> str:
+    """A working-day deadline, marked where it counts through unpublished holiday arrangements."""
+    if due_on is None:
+        return "-"
+    if is_provisional(start, due_on):
+        return f"{due_on:%Y-%m-%d}（{PROVISIONAL_NOTE}）"
+    return f"{due_on:%Y-%m-%d}"
+
+
 class PaymentInstallmentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = PaymentInstallment
     extra = 0
-    fields = ("sequence", "trigger", "percentage", "amount", "triggered_on", "due_on")
+    fields = ("sequence", "trigger", "percentage", "amount", "triggered_on", "due_display")
     readonly_fields = fields
+
+    @admin.display(description=_("付款期限"))
+    def due_display(self, installment):
+        return _with_provisional_note(installment.triggered_on, installment.due_on)
 
 
 class PurchaserCountyFilter(admin.SimpleListFilter):
@@ -142,11 +156,15 @@ class ContractAdmin(ScopedAdminMixin, ServiceWritesAdminMixin, ConcurrentEditAdm
     search_fields = ("number", "title", "contractor__name", "purchaser__name")
     list_select_related = ("purchaser", "contractor")
     readonly_fields = ("purchaser", "contractor", "number", "stations", "amount", "award_notice_on", "signed_on",
-                       "starts_on", "ends_on", "previous", "filing_due_on", "service_domains", "target_groups")
+                       "starts_on", "ends_on", "previous", "filing_due_display", "service_domains", "target_groups")
     fields = (*readonly_fields, "title", "personnel_cost", "operations_cost", "other_cost", "monthly_wage",
               "social_workers_per_station", "filed_on", "filing_reference", "renewable", "not_renewable_reason")
     inlines = (FundingLineInline, PaymentInstallmentInline)
     dependants = ("funding_lines",)
+
+    @admin.display(description=_("备案截止日期"))
+    def filing_due_display(self, contract):
+        return _with_provisional_note(contract.signed_on, contract.filing_due_on)
 
     def has_add_permission(self, request):
         return False

@@ -11,6 +11,7 @@ import datetime
 import time
 from decimal import Decimal
 
+from core.dates import calendar_held
 from scripts.national import contracts, evaluations, people, reports, stations
 from scripts.national.plan import Plan, at, synthetic_rows
 from scripts.national.tables import POLICY_DOCUMENT, POLICY_RULE, TARGET
@@ -122,4 +123,5 @@ STEPS = (("regions", Generator.regions), ("stations", stations.write), ("targets
 
 
 def generate(plan: Plan, stdout=None) -> dict[str, int]:
-    return Generator(plan, stdout).run()
+    with calendar_held():  # one read of the holiday calendar for every installment's due date
+        return Generator(plan, stdout).run()

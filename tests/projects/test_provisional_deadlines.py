@@ -119,3 +119,14 @@ def test_an_exported_file_with_the_marked_deadline_imports_again_unchanged(clien
     upload = SimpleUploadedFile("contracts.xlsx", export)
     preview = client.post(reverse("projects:contract-import"), {"file": upload})
     assert "未变 <strong>1</strong>" in preview.content.decode()
+
+
+@time_machine.travel(TODAY)
+def test_the_contract_admin_marks_the_provisional_filing_and_payment_deadlines(client, world, signed_2027):
+    client.force_login(world.root)
+    url = reverse("admin:projects_contract_change", args=[signed_2027.pk])
+    page = client.get(url).content.decode()
+    assert "2027-10-15（按未公布的节假日安排估算）" in page and "2027-10-22（按未公布的节假日安排估算）" in page
+    enter_national_day_2027(world.root)
+    page = client.get(url).content.decode()
+    assert PROVISIONAL not in page and "2027-10-20" in page and "2027-10-27" in page
