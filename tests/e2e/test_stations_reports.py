@@ -29,6 +29,7 @@ def test_station_head_files_county_returns_head_corrects_county_approves_rollup_
     builders.user("xianju", Role.COUNTY, h.county_a)
     period = month_start(timezone.localdate())
     label = f"{period.year}年{period.month}月"
+    page.on("dialog", lambda dialog: dialog.accept())  # 保存并报送, 退回 and 审核通过 ask first
 
     # The station head sees the month due on the home page and files it.
     _login(page, live_server, "zhanzhang")
