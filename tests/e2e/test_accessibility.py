@@ -41,19 +41,21 @@ def log_in(page: Page, base: str, username: str):
     expect(page.get_by_role("heading", name="工作台")).to_be_visible()
 
 
-def check(page: Page, url: str, found: list):
-    """Load ``url``, run axe over it, and keep each serious or critical violation with the page's path."""
-    response = page.goto(url)
-    assert response.ok, f"{url}: HTTP {response.status}"
+def audit(page: Page, where: str, found: list):
+    """Run axe over the page as it stands; keep each serious or critical violation with ``where``."""
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.evaluate(AXE_SOURCE)
-    for violation in page.evaluate(RUN_AXE):
-        if violation["impact"] in BLOCKING:
-            found.append((url.split("//", 1)[-1].split("/", 1)[-1], violation))
+    found.extend((where, v) for v in page.evaluate(RUN_AXE) if v["impact"] in BLOCKING)
+
+
+def check(page: Page, url: str, found: list):
+    response = page.goto(url)
+    assert response.ok, f"{url}: HTTP {response.status}"
+    audit(page, "/" + url.split("//", 1)[-1].split("/", 1)[-1], found)
 
 
 def describe(found: list) -> str:
-    return "\n".join(f"/{path}: [{v['impact']}] {v['id']} — {v['help']} — {v['targets']}" for path, v in found)
+    return "\n".join(f"{path}: [{v['impact']}] {v['id']} — {v['help']} — {v['targets']}" for path, v in found)
 
 
 def build_world():
@@ -81,6 +83,13 @@ def build_world():
     return w
 
 
+def test_the_check_finds_an_unlabelled_field(page: Page):
+    page.set_content('<html lang="zh-hans"><head><title>t</title></head><body><main><input></main></body></html>')
+    found: list = []
+    audit(page, "sample", found)
+    assert [v["id"] for _, v in found] == ["label"]
+
+
 def test_every_roles_pages_and_forms_have_no_serious_or_critical_violation(page: Page, live_server):
     w = build_world()
     base = live_server.url
@@ -90,7 +99,8 @@ def test_every_roles_pages_and_forms_have_no_serious_or_critical_violation(page:
     check(page, f"{base}/accounts/login/", found)
 
     log_in(page, base, "root")
-    for path in ["/", "/stations/", "/stations/coverage/", f"/stations/coverage/{province_code}/"]:
+    for path in ["/", "/stations/", "/stations/coverage/", f"/stations/coverage/{province_code}/", "/admin/",
+                 "/admin/stations/station/"]:
         check(page, base + path, found)
 
     log_in(page, base, "hubei")
@@ -110,6 +120,10 @@ def test_every_roles_pages_and_forms_have_no_serious_or_critical_violation(page:
                  "/workforce/people/", "/workforce/people/new/", f"/workforce/people/{person.pk}/",
                  "/assessments/", "/assessments/new/", f"/assessments/{w['evaluation'].pk}/"]:
         check(page, base + path, found)
+    page.goto(f"{base}/workforce/people/new/")
+    page.get_by_role("button", name="保存").click()  # nothing filled in: each field says what is missing
+    expect(page.locator(".errorlist").first).to_be_visible()
+    audit(page, "/workforce/people/new/ (refused)", found)
 
     log_in(page, base, "zhanzhang")
     for path in ["/", "/stations/reports/", f"/stations/reports/{w['draft'].pk}/edit/",
