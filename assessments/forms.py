@@ -71,9 +71,10 @@ class ScoreForm(forms.Form):
                         "min_value": _("“%(name)s”得分不能为负数。") % {"name": indicator.name},
                     },
                 )
+                comment_label = _("%(name)s 评分说明") % {"name": indicator.name}
                 self.fields[f"comment_{indicator.pk}"] = forms.CharField(
-                    label=_("%(name)s 评分说明") % {"name": indicator.name}, required=False, max_length=500,
-                    initial=indicator.comment)
+                    label=comment_label, required=False, max_length=500, initial=indicator.comment,
+                    widget=forms.TextInput(attrs={"aria-label": comment_label}))  # a table cell, no <label>
 
     def grouped(self):
         """[(dimension, [(indicator, score field, comment field)])] for the template."""

@@ -129,6 +129,12 @@ class InstallmentForm(forms.Form):
     percentage = forms.DecimalField(label=_("比例（%）"), max_digits=5, decimal_places=2, min_value=0,
                                     required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Drawn in table cells under the column headings, without a <label> of their own.
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", field.label)
+
     def clean(self):
         data = super().clean()
         if bool(data.get("trigger")) != (data.get("percentage") is not None):

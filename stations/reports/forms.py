@@ -62,6 +62,12 @@ class ReportLineForm(forms.ModelForm):
 
 
 class BaseReportLineFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # Each field sits in a table cell under its column's heading, without a <label> of its own.
+        for field in form.fields.values():
+            field.widget.attrs.setdefault("aria-label", field.label)
+
     def clean(self):
         if any(self.errors):
             return
