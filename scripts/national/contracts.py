@@ -68,7 +68,8 @@ class Purchases:
             number=f"{code[:6]}-{year}-GC-{contract_id:05d}", title=f"{name}乡镇（街道）社工站运营服务项目（{year}年度）",
             service_domains=["social_assistance", "elderly_care", "child_welfare"],
             target_groups=["dibao", "tekun", "elderly"], award_notice_on=signed - datetime.timedelta(days=10),
-            signed_on=signed, starts_on=starts, ends_on=ends, amount=amount, social_workers_per_station=2,
+            signed_on=signed, starts_on=starts, ends_on=ends, amount=amount, **cost_split(amount, contract_id),
+            social_workers_per_station=2,
             previous_id=previous, renewable=True, not_renewable_reason="",
             filing_due_on=None, filed_on=filed,  # no synthetic document sets a filing period
             filing_reference=f"BA{contract_id:07d}" if filed else "", created_at=now, updated_at=now)
@@ -93,3 +94,14 @@ class Purchases:
             paid = triggered + datetime.timedelta(days=self.rng.randint(5, 30))
             self.payments.add(id=self.payments.next_id, installment_id=installment_id, paid_on=paid, amount=share,
                               reference=f"PZ{installment_id:08d}", recorded_at=at(paid))
+
+
+def cost_split(amount: Decimal, contract_id: int) -> dict:
+    """A budget of 90% personnel, 7% operations and the rest other costs, and a monthly wage per
+    resident social worker between 3,800 and 4,600 yuan (no random draw: the rest of the data
+    keeps its sequence)."""
+    personnel = (amount * Decimal("0.9")).quantize(Decimal("0.01"))
+    operations = (amount * Decimal("0.07")).quantize(Decimal("0.01"))
+    return {"personnel_cost": personnel, "operations_cost": operations,
+            "other_cost": amount - personnel - operations, "monthly_wage": Decimal(3800 + contract_id % 5 * 200)}
+

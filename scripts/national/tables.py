@@ -78,7 +78,8 @@ TARGET = Table(Target, "id region_id document_id metric due_on value unit clause
 ORGANISATION = Table(Organisation, "id name credit_code region_id is_local rating rating_year "
                                    "has_party_organisation contact_name contact_phone", leaves_empty="added_in_id")
 CONTRACT = Table(Contract, "id purchaser_id contractor_id number title service_domains target_groups "
-                           "award_notice_on signed_on starts_on ends_on amount social_workers_per_station "
+                           "award_notice_on signed_on starts_on ends_on amount personnel_cost operations_cost other_cost "
+                           "monthly_wage social_workers_per_station "
                            "previous_id renewable not_renewable_reason filing_due_on filed_on filing_reference "
                            "created_at updated_at")
 CONTRACT_STATION = Table(Contract.stations.through, "id contract_id station_id")
