@@ -66,6 +66,7 @@
   }
 
   function pick(result) {
+    if (township.value === result.code) { return; }  // already there (the box's change after input)
     var loaded = county.value === result.county ? Promise.resolve() : (county.value = result.county, loadTownships());
     loaded.then(function () {
       township.value = result.code;
