@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from stations.models import Region, RegionChange, RegionLevel, Role, Station
+from stations.models import Region, RegionChange, RegionLevel, Station
 from tests import builders
 
 D = datetime.date
