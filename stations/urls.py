@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from stations.reports import urls as report_urls
 from stations.views import coverage as coverage_views
+from stations.views import region_search
 from stations.views import stations as station_views
 from stations.views import status_history as status_history_views
 
@@ -33,6 +34,7 @@ urlpatterns = [
     path("<int:pk>/", include(station_urls)),
     path("status-changes/<int:pk>/", include(status_change_urls)),
     path("new/", station_views.station_create_view, name="station-create"),
+    path("regions/search/", region_search.region_search_view, name="region-search"),
     path("export/", station_views.station_export_view, name="station-export"),
     path("import/", station_views.station_import_view, name="station-import"),
     path("coverage/", coverage_views.coverage_home_view, name="coverage-home"),

@@ -5,48 +5,42 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from stations.models import STATION_KIND_LEVEL, Region, Station, StationKind, StationStatus
+from stations.forms.region_picker import PICKER_FIELDS, RegionPickerMixin
+from stations.models import STATION_KIND_LEVEL, Station, StationStatus
 
 
-class StationForm(forms.ModelForm):
-    """A station's registry fields; the place is given by its official code and must be in scope."""
+def date_input() -> forms.DateInput:
+    """A browser date picker; its value must be ISO (2026-12-02), whatever the language's date format."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-    region_code = forms.CharField(label=gettext_lazy("所在区划代码"), max_length=12,
-                                  help_text=gettext_lazy("乡镇（街道）社工站填乡镇代码（9位或12位），社工室填村（社区）代码，指导中心填县代码。"))
+
+class StationForm(RegionPickerMixin, forms.ModelForm):
+    """A station's registry fields; its place is picked from the user's own county, township and
+    (for a village room) village (:mod:`stations.forms.region_picker`)."""
 
     class Meta:
         model = Station
         fields = ("name", "kind", "address", "site_area_m2", "co_location", "opened_on", "contact_name",
                   "contact_phone")
-        widgets = {"opened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"opened_on": date_input(), "kind": forms.Select(attrs={"data-picker": "kind"})}
 
-    field_order = ("region_code", "kind", "name")
+    field_order = ("kind", "county", "township", "village", "name")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
-        if self.instance.pk:
-            self.fields["region_code"].initial = self.instance.region.code
-
-    def clean_region_code(self):
-        code = self.cleaned_data["region_code"].strip()
-        region = Region.objects.visible_to(self.user).by_code_or_prefix(code).first()
-        if region is None:
-            raise forms.ValidationError(_("找不到区划代码“%(code)s”，或不在您的管辖范围内。") % {"code": code})
-        return region
+        station = self.instance if self.instance.pk else None
+        self.setup_picker(user=user, region=station.region if station else None, station=station)
 
     def clean(self):
         cleaned = super().clean()
-        region, kind = cleaned.get("region_code"), cleaned.get("kind")
-        if region and kind and region.level != STATION_KIND_LEVEL[kind]:
-            self.add_error("region_code", _("%(kind)s应设在%(level)s一级，“%(name)s”是%(actual)s。") % {
-                "kind": StationKind(kind).label, "level": Region(level=STATION_KIND_LEVEL[kind]).get_level_display(),
-                "name": region.name, "actual": region.get_level_display()})
+        kind = cleaned.get("kind")
+        if kind:
+            cleaned["region"] = self.picked_region(kind)
         return cleaned
 
     def station_data(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self._meta.fields}
-        data["region"] = self.cleaned_data["region_code"]
+        data["region"] = self.cleaned_data["region"]
         return data
 
     def _post_clean(self):
@@ -60,7 +54,9 @@ def add_service_errors(form, error) -> None:
         form.add_error(None, error.messages)
         return
     for key, messages in error.message_dict.items():
-        field = "region_code" if key == "region" else key
+        field = key
+        if key == "region" and form.cleaned_data.get("kind"):
+            field = PICKER_FIELDS[STATION_KIND_LEVEL[form.cleaned_data["kind"]]]
         form.add_error(field if field in form.fields else None, messages)
 
 
@@ -68,13 +64,13 @@ class StationCreateForm(StationForm):
     initial_status = forms.ChoiceField(label=gettext_lazy("初始状态"), choices=StationStatus.choices,
                                        initial=StationStatus.PLANNED)
     status_effective_on = forms.DateField(label=gettext_lazy("状态生效日期"), initial=timezone.localdate,
-                                          widget=forms.DateInput(attrs={"type": "date"}))
+                                          widget=date_input())
 
 
 class StationStatusForm(forms.Form):
     status = forms.ChoiceField(label=gettext_lazy("新状态"), choices=StationStatus.choices)
     effective_on = forms.DateField(label=gettext_lazy("生效日期"), initial=timezone.localdate,
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+                                   widget=date_input())
     reason = forms.CharField(label=gettext_lazy("原因"), max_length=200)
 
     def __init__(self, *args, station, **kwargs):
@@ -93,7 +89,7 @@ class StatusCorrectionForm(forms.Form):
 
     status = forms.ChoiceField(label=gettext_lazy("更正后状态"), choices=StationStatus.choices)
     effective_on = forms.DateField(label=gettext_lazy("更正后生效日期"),
-                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                                   widget=date_input())
     reason = forms.CharField(label=gettext_lazy("更正原因"), max_length=200,
                              help_text=gettext_lazy("说明原记录错在哪里、依据是什么；原记录的内容会保留在修改记录中。"))
 
@@ -124,7 +120,7 @@ class AcceptanceCheckForm(forms.Form):
     """A dated check against the province's checklist: one tick per item that the data cannot decide."""
 
     checked_on = forms.DateField(label=gettext_lazy("验收日期"), initial=timezone.localdate,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+                                 widget=date_input())
     notes = forms.CharField(label=gettext_lazy("备注"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     # The checklist the page showed: a check posted for a date whose standard differs is refused.
     checklist = forms.IntegerField(required=False, widget=forms.HiddenInput)

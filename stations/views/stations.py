@@ -25,14 +25,23 @@ from stations.forms.stations import (
     StationStatusForm,
     add_service_errors,
 )
-from stations.models import Station, StationStatus
+from stations.models import Station, StationKind, StationStatus
 from stations.resources import RegionPopulationResource, StationResource
 from stations.selectors.status_corrections import station_status_corrections
 from stations.services.status_history import allowed_after, latest_status_record
+from stations.services.villages import township_villages_ensure
 
 
 class StationManagerRequiredMixin(RuleRequiredMixin):
     rule = permissions.can_manage_station
+
+
+def form_kwargs_for_place(request) -> dict:
+    """The station form's user; a village room posted with its township has that county's villages
+    loaded first (the first time they are needed), so the form can list them."""
+    if request.method == "POST" and request.POST.get("kind") == StationKind.VILLAGE_ROOM and request.POST.get("township"):
+        township_villages_ensure(actor=request.user, township_code=request.POST["township"].strip())
+    return {"user": request.user}
 
 
 def filtered_stations(request):
@@ -89,7 +98,7 @@ class StationCreateView(StationManagerRequiredMixin, FormView):
     form_class = StationCreateForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+        return {**super().get_form_kwargs(), **form_kwargs_for_place(self.request)}
 
     def form_valid(self, form):
         try:
@@ -112,7 +121,7 @@ class StationUpdateView(StationManagerRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.station}
+        return {**super().get_form_kwargs(), **form_kwargs_for_place(self.request), "instance": self.station}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(station=self.station, **kwargs)

@@ -159,7 +159,7 @@ def contract_create_data(w):
 
 def station_create_data(w):
     data = form_of(w, "/stations/new/")
-    return data | {"name": ["矩阵社工站"], "region_code": [w.h.a2.code], "kind": ["station"],
+    return data | {"name": ["矩阵社工站"], "township": [w.h.a2.code], "kind": ["station"],
                    "initial_status": ["planned"], "status_effective_on": ["2025-01-01"]}
 
 

@@ -152,7 +152,7 @@ TARGETS = {
 # Form fields the owner fills in (the form starts empty, or a value must differ to be a change):
 # {route: {field: value or callable(world)}}.
 FIELDS = {
-    "stations:station-create": {"region_code": lambda w: w.h.b1.code, "name": "民族街街道社工站", "kind": "station",
+    "stations:station-create": {"township": lambda w: w.h.b1.code, "name": "民族街街道社工站", "kind": "station",
                                 "initial_status": "operating", "status_effective_on": "2025-03-01"},
     "stations:station-status": {"status": "suspended", "effective_on": "2025-06-01", "reason": "巡检暂停"},
     "stations:station-acceptance": {"checked_on": "2025-06-01", "notes": "巡检复验"},

