@@ -56,7 +56,7 @@ class ReportListView(LoginRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["reports"] = selectors.with_deadlines(context["reports"])
         form = self.filterset.form
-        counties = form.fields["county"].queryset
+        several_counties = form.fields["county"].queryset[:2].count() > 1
         county = form.cleaned_data.get("county") if form.is_bound and form.is_valid() else None
         stations = form.fields["station"].queryset
         if county is not None:
@@ -66,9 +66,9 @@ class ReportListView(LoginRequiredMixin, ListView):
         return context | dict(
             due=selectors.reports_due(user=user) if is_station_head(user) else [],
             filter=self.filterset, query=query.urlencode(),
-            show_county=counties.count() > 1,
-            # Stations to choose from: those of one county (the chosen one, or the user's only one).
-            station_options=list(stations) if county is not None or counties.count() <= 1 else None,
+            show_county=several_counties,
+            # Stations to choose from: those of one county (the chosen one, or the user's only one); none shown for a single station.
+            station_options=list(stations) if county is not None or not several_counties else None,
             figures=LIST_FIGURES,
             totals=report_totals(user=user, reports=self.filtered) if context["paginator"].count else None,
         )
