@@ -11,9 +11,11 @@ class StationsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from core.dates import register_calendar
+        from stations.reports import rules as report_rules
         from stations.selectors.calendar import official_calendar
 
         register_calendar(official_calendar)
+        report_rules.register()
         post_migrate.connect(seed_holiday_calendar, sender=self, dispatch_uid="stations.seed_holiday_calendar")
 
 

@@ -5,8 +5,8 @@ Two sheets' worth of data, imported one after the other (the shared import reads
    the station-wide figures and the paper's date of receipt (报送日期).
 2. ``MonthlyReportLineResource``: one row per station, month, service domain and target group.
 
-Imported reports arrive as 已报送 (submitted on the receipt date) and are then reviewed on the
-screens like any other. Approved reports are never changed by an import.
+Imported reports arrive as 已报送 (submitted on the receipt date, which cannot precede the
+month's submitting window) and are then reviewed on the screens like any other. Approved reports are never changed by an import.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from stations.models import (
     StationKind,
     TargetGroup,
 )
+from stations.reports.selectors.window import submission_window
 
 MONTH_COLUMN = "月份"
 STATION_COLUMN = "乡镇代码"
@@ -167,6 +168,10 @@ class MonthlyReportResource(_ReportResourceBase):
             errors.setdefault("received_on", []).append(_("请填写报送日期（收到纸质报告的日期）。"))
         elif received and (received > today or (instance.period and received < instance.period)):
             errors.setdefault("received_on", []).append(_("报送日期应在报告月份开始之后、今天之前。"))
+        elif received and instance.period and instance.station_id:
+            window = submission_window(instance.station.region, instance.period)
+            if received < window.opens_on:
+                errors.setdefault("received_on", []).append(window.opening)
         if errors:
             raise ValidationError(errors)
         for name in ("volunteers", "volunteer_hours", "organisations_incubated", "charity_yuan", "needs_records",

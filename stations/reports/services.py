@@ -29,6 +29,7 @@ from stations.models import (
     Station,
 )
 from stations.reports import permissions
+from stations.reports.selectors.window import submission_window
 
 REPORT_FIELDS = (
     "volunteers", "volunteer_hours", "organisations_incubated", "charity_yuan", "charity_in_kind",
@@ -149,10 +150,14 @@ def _replace_lines(report: MonthlyReport, lines: list[dict], actor) -> bool:
 
 @transaction.atomic
 def report_submit(*, actor, report: MonthlyReport, expected_version: int | None = None) -> MonthlyReport:
-    """Send a draft (or a corrected returned report) to the county."""
+    """Send a draft (or a corrected returned report) to the county, once the month's submitting
+    window has opened (``selectors.window``): before that a draft can only be saved."""
     _require_editor(actor, report, permissions.can_submit_report)
     report = _lock(report, expected_version)
     _require_status(report, EDITABLE_STATUSES, _("%(status)s的报告不能再次报送。"))
+    window = submission_window(report.station.region, report.period)
+    if not window.is_open:
+        raise ValidationError(window.refusal)
     now = timezone.now()
     report.status = ReportStatus.SUBMITTED
     report.submitted_at = now

@@ -17,6 +17,7 @@ report_urls = [
 
 urlpatterns = [
     path("", views.report_list_view, name="report-list"),
+    path("export/", views.report_export_view, name="report-export"),
     path("new/", views.report_create_view, name="report-create"),
     path("<int:pk>/", include(report_urls)),
     path("completeness/", views.report_completeness_view, name="report-completeness"),

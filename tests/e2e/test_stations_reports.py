@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from core.dates import month_start
+from core.dates import month_start, next_month, previous_month
 from stations.models import MonthlyReport, Role
 from tests import builders
 
@@ -27,7 +27,7 @@ def test_station_head_files_county_returns_head_corrects_county_approves_rollup_
     station = builders.station(h.a1)
     builders.user("zhanzhang", Role.STATION_HEAD, h.a1, station=station)
     builders.user("xianju", Role.COUNTY, h.county_a)
-    period = month_start(timezone.localdate())
+    period = previous_month(timezone.localdate())  # a month is submitted once it has ended
     label = f"{period.year}年{period.month}月"
     page.on("dialog", lambda dialog: dialog.accept())  # 保存并报送, 退回 and 审核通过 ask first
 
@@ -93,3 +93,20 @@ def test_two_tabs_editing_one_draft_the_second_save_is_refused_and_kept(page: Pa
     expect(other.get_by_role("alert")).to_contain_text("该报告已被他人修改")
     expect(other.get_by_label("工作亮点")).to_have_value("第二个标签页写的")
     assert MonthlyReport.objects.get(station=station).highlights == "第一个标签页写的"
+
+
+def test_the_current_month_is_saved_as_a_draft_and_says_when_submitting_opens(page: Page, live_server):
+    h = builders.build_hierarchy()
+    station = builders.station(h.a1)
+    builders.user("zhanzhang", Role.STATION_HEAD, h.a1, station=station)
+    today = timezone.localdate()
+    opens = next_month(month_start(today))
+    _login(page, live_server, "zhanzhang")
+    page.get_by_role("button", name=f"填报{today.year}年{today.month}月报告").click()
+    expect(page.get_by_role("button", name="保存并报送")).to_be_disabled()
+    expect(page.locator("#submit-opens")).to_contain_text(
+        f"{today.year}年{today.month}月的月报自{opens.year}年{opens.month}月1日起可以报送。")
+    page.get_by_label("工作亮点").fill("先存草稿")
+    page.get_by_role("button", name="保存草稿").click()
+    expect(page.get_by_text("草稿已保存。")).to_be_visible()
+    assert MonthlyReport.objects.get(station=station).status == "draft"

@@ -13,7 +13,14 @@ from stations.reports.selectors.completeness import (  # noqa: F401
 )
 from stations.reports.selectors.deadlines import deadline_days, deadline_of, report_deadline, with_deadlines  # noqa: F401
 from stations.reports.selectors.history import HistoryEntry, report_history  # noqa: F401
-from stations.reports.selectors.lists import COMMAND_LINE, CommandLineUser, report_list  # noqa: F401
+from stations.reports.selectors.lists import (  # noqa: F401
+    COMMAND_LINE,
+    LIST_FIGURES,
+    CommandLineUser,
+    report_list,
+    report_totals,
+    with_figures,
+)
 from stations.reports.selectors.rollups import (  # noqa: F401
     PERIOD_KINDS,
     REPORT_SUM_FIELDS,
@@ -22,3 +29,4 @@ from stations.reports.selectors.rollups import (  # noqa: F401
     period_range,
     report_rollup,
 )
+from stations.reports.selectors.window import SubmissionWindow, submission_window  # noqa: F401

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
-from stations.models import MonthlyReport, ReportStatus
+from stations.models import MonthlyReport, MonthlyReportLine, ReportStatus
 
 
 class CommandLineUser:
@@ -30,6 +31,39 @@ def report_list(*, user, period: datetime.date | None = None, status: str = "") 
     if status:
         reports = reports.filter(status=status)
     return reports.order_by("-period", "station__region__code")
+
+
+# The service figures the report list shows for each report and totals under it: the sums of the
+# report's lines, with the cases still open at the month's end (opening stock + opened - closed).
+LIST_FIGURES = (
+    ("person_times", _("服务人次")),
+    ("home_visits", _("入户走访（户次）")),
+    ("cases_opened", _("本月新开个案")),
+    ("cases_active_end", _("月末在案个案")),
+    ("group_sessions", _("小组活动（节）")),
+    ("community_activities", _("社区活动（场）")),
+)
+
+
+def _figure(name: str, prefix: str = ""):
+    if name == "cases_active_end":
+        expression = F(f"{prefix}cases_active_start") + F(f"{prefix}cases_opened") - F(f"{prefix}cases_closed")
+        return Sum(expression, default=0)
+    return Sum(f"{prefix}{name}", default=0)
+
+
+def with_figures(reports: QuerySet[MonthlyReport]) -> QuerySet[MonthlyReport]:
+    """Each report with its lines' sums as ``figure_<name>`` (grouped in the database)."""
+    return reports.annotate(**{f"figure_{name}": _figure(name, "lines__") for name, _label in LIST_FIGURES})
+
+
+def report_totals(*, user, reports: QuerySet[MonthlyReport]) -> dict:
+    """The figures of ``LIST_FIGURES`` summed over every report of ``reports`` (all pages of the
+    list as filtered), counting only lines the user may see. One query."""
+    lines = MonthlyReportLine.objects.visible_to(user).filter(report__in=reports.order_by().values("pk"))
+    # Aliases unlike the fields: an aggregate named like a field would shadow it in F().
+    sums = lines.aggregate(**{f"sum_{name}": _figure(name) for name, _label in LIST_FIGURES})
+    return {key.removeprefix("sum_"): value for key, value in sums.items()}
 
 
 @dataclass(frozen=True)

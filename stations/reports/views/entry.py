@@ -12,42 +12,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import ListView
 
 from core.dates import month_start
 from core.importing import ImportView
 from core.scope import get_visible_or_404
 from stations import selectors, services
-from stations.models import LINE_COUNT_FIELDS, MonthlyReport, MonthlyReportLine, ReportStatus
-from stations.permissions import is_station_head
+from stations.models import LINE_COUNT_FIELDS, MonthlyReport, MonthlyReportLine
 from stations.reports import permissions
 from stations.reports.forms import MonthlyReportForm, ReasonForm, line_formset
 from stations.reports.resources import MonthlyReportLineResource, MonthlyReportResource
+from stations.reports.selectors import submission_window
 from stations.reports.views.common import parse_month
 from stations.selectors import (
     report_history,
-    with_deadlines,
 )
-
-
-class ReportListView(LoginRequiredMixin, ListView):
-    template_name = "stations/report_list.html"
-    context_object_name = "reports"
-    paginate_by = 50
-
-    def get_queryset(self):
-        period = parse_month(self.request.GET.get("month"), None) if self.request.GET.get("month") else None
-        return selectors.report_list(user=self.request.user, period=period,
-                                     status=self.request.GET.get("status", ""))
-
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        context = super().get_context_data(**kwargs)
-        context["reports"] = with_deadlines(context["reports"])
-        return context | dict(
-            due=selectors.reports_due(user=user) if is_station_head(user) else [],
-            statuses=ReportStatus.choices, status=self.request.GET.get("status", ""),
-            month=self.request.GET.get("month", ""))
 
 
 class ReportCreateView(LoginRequiredMixin, View):
@@ -80,7 +58,8 @@ class ReportDetailView(LoginRequiredMixin, View):
         lines = list(report.lines.all())
         return render(request, "stations/report_detail.html", {
             "report": report, "lines": lines,
-            "line_totals": {name: sum(getattr(line, name) for line in lines) for name in LINE_COUNT_FIELDS},
+            "line_totals": {name: sum(getattr(line, name) for line in lines)
+                            for name in (*LINE_COUNT_FIELDS, "cases_active_end")},
             "line_fields": [MonthlyReportLine._meta.get_field(name) for name in LINE_COUNT_FIELDS],
             "deadline": selectors.report_deadline(report.station, report.period),
             "can_edit": report.is_editable and permissions.can_edit_report(user, report),
@@ -105,6 +84,7 @@ class ReportEditView(LoginRequiredMixin, View):
             "report": report, "form": form, "formset": formset,
             "line_fields": [MonthlyReportLine._meta.get_field(name) for name in LINE_COUNT_FIELDS],
             "deadline": selectors.report_deadline(report.station, report.period),
+            "window": submission_window(report.station.region, report.period),
         })
 
     def get(self, request, pk):
@@ -122,9 +102,14 @@ class ReportEditView(LoginRequiredMixin, View):
             messages.error(request, _("报告有填写错误，请按提示修改后再保存。"))
             return self.render_form(report, form, formset)
         data = {name: form.cleaned_data[name] for name in services.REPORT_FIELDS}
+        window = submission_window(report.station.region, report.period)
         try:
             saved = services.report_save(actor=request.user, report=report, data=data, lines=formset.lines(),
                                          expected_version=form.cleaned_data["version"])
+            if "submit" in request.POST and not window.is_open:
+                # The draft is kept; the month cannot be sent before its window opens.
+                messages.warning(request, f"{_('草稿已保存。')}{window.refusal}")
+                return redirect("stations:report-edit", pk=report.pk)
             if "submit" in request.POST:
                 services.report_submit(actor=request.user, report=saved, expected_version=saved.version)
         except ValidationError as exc:
@@ -178,9 +163,6 @@ class ReportImportView(ImportView):
 class ReportLineImportView(ReportImportView):
     resource_class = MonthlyReportLineResource
     title = gettext_lazy("导入纸质月报（分领域服务数据）")
-
-
-report_list_view = ReportListView.as_view()
 
 
 report_create_view = ReportCreateView.as_view()

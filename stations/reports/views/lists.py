@@ -1,0 +1,109 @@
+"""The report list, filtered on screen, and its Excel export of the same reports."""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
+
+from core.xlsx import XlsxBook
+from stations import selectors
+from stations.models import ReportStatus
+from stations.permissions import is_station_head
+from stations.reports.filters import ReportFilter
+from stations.reports.selectors import LIST_FIGURES, report_totals, with_figures
+
+
+def filtered_reports(request):
+    """The reports the user may see, as filtered on screen; the export reads the very same
+    queryset. An invalid filter (a county or station outside the user's scope, a month that does
+    not read) lists nothing rather than being ignored."""
+    filterset = ReportFilter(request.GET or None, queryset=selectors.report_list(user=request.user),
+                             request=request)
+    reports = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
+    return filterset, reports
+
+
+def _filter_summary(filterset) -> str:
+    if not filterset.is_bound or not filterset.is_valid():
+        return _("全部")
+    shown = []
+    for name, value in filterset.form.cleaned_data.items():
+        if value in (None, ""):
+            continue
+        field = filterset.form.fields[name]
+        if name.startswith("month"):
+            value = f"{value.year}年{value.month}月"
+        elif isinstance(value, str) and name == "status":
+            value = dict(field.choices).get(value, value)
+        shown.append(f"{field.label}：{value}")
+    return "；".join(shown) or _("全部")
+
+
+class ReportListView(LoginRequiredMixin, ListView):
+    template_name = "stations/report_list.html"
+    context_object_name = "reports"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filterset, self.filtered = filtered_reports(self.request)
+        return with_figures(self.filtered)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        context = super().get_context_data(**kwargs)
+        context["reports"] = selectors.with_deadlines(context["reports"])
+        form = self.filterset.form
+        several_counties = form.fields["county"].queryset[:2].count() > 1
+        county = form.cleaned_data.get("county") if form.is_bound and form.is_valid() else None
+        stations = form.fields["station"].queryset
+        if county is not None:
+            stations = stations.filter(region__code__startswith=county.prefix)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return context | dict(
+            due=selectors.reports_due(user=user) if is_station_head(user) else [],
+            filter=self.filterset, query=query.urlencode(),
+            show_county=several_counties,
+            # Stations to choose from: those of one county (the chosen one, or the user's only one); none shown for a single station.
+            station_options=list(stations) if county is not None or not several_counties else None,
+            figures=LIST_FIGURES,
+            totals=report_totals(user=user, reports=self.filtered) if context["paginator"].count else None,
+        )
+
+
+def _export_row(report) -> list:
+    region = report.station.region
+    submitted = timezone.localtime(report.first_submitted_at) if report.first_submitted_at else None
+    return [report.month_label, report.station.name, region.parent.name if region.parent else "", region.name,
+            region.code, report.get_status_display(), report.deadline,
+            submitted.strftime("%Y-%m-%d %H:%M") if submitted else "",
+            *[getattr(report, f"figure_{name}") for name, _label in LIST_FIGURES],
+            report.return_reason if report.status == ReportStatus.RETURNED else ""]
+
+
+class ReportExportView(LoginRequiredMixin, View):
+    """The report list as filtered on screen (every page of it), as an Excel file with the totals."""
+
+    def get(self, request):
+        filterset, filtered = filtered_reports(request)
+        reports = selectors.with_deadlines(with_figures(filtered))
+        headers = [_("月份"), _("社工站"), _("县（市、区）"), _("乡镇（街道）"), _("乡镇代码"), _("状态"), _("报送截止"),
+                   _("首次报送"), *[str(label) for _name, label in LIST_FIGURES], _("退回原因")]
+        rows = [_export_row(report) for report in reports]
+        if reports:
+            totals = report_totals(user=request.user, reports=filtered)
+            rows.append([_("合计（%(n)s 份）") % {"n": len(reports)}, *[""] * 7,
+                         *[totals[name] for name, _label in LIST_FIGURES], ""])
+        book = XlsxBook()
+        book.add_sheet(title=_("月度工作简报"), headers=headers, rows=rows,
+                       meta=[(_("筛选条件"), _filter_summary(filterset))])
+        return book.response(f"月度工作简报-{timezone.localdate().isoformat()}.xlsx")
+
+
+report_list_view = ReportListView.as_view()
+
+
+report_export_view = ReportExportView.as_view()
