@@ -163,6 +163,10 @@ class StationResource(ScopedModelResource):
                 if effective_on <= self.today:  # as Station.status_on(today)
                     self.statuses[station_id] = status
 
+    def dehydrate_code(self, station):
+        """An exported station carries its 站点编号, so the file updates it when imported back."""
+        return station.pk
+
     def get_instance(self, instance_loader, row):
         """The station the row names by its 站点编号; none (a new station) without one."""
         code = self.fields["code"].clean(row) if self.fields["code"].column_name in row else None
