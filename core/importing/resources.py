@@ -204,6 +204,10 @@ class ImportReport:
         return bool(self.file_errors) or any(row.errors for row in self.rows)
 
     @property
+    def has_changes(self) -> bool:
+        return any(row.changes for row in self.rows)
+
+    @property
     def error_rows(self) -> list[RowReport]:
         return [row for row in self.rows if row.errors]
 

@@ -151,3 +151,22 @@ def test_the_busy_notes_are_hidden_until_a_form_is_sent(county_client, hierarchy
     page = county_client.post(URL, {"file": upload(xlsx_bytes([GOOD]))}).content.decode()
     assert '<span class="progress muted" hidden>正在导入，请勿关闭页面…</span>' in page
     assert "css/importing.css" in page
+
+
+def test_an_organisation_named_by_its_credit_code_previews_each_changed_cell(county_client, hierarchy):
+    from django.urls import reverse
+
+    from tests.projects import builders as pb
+    organisation = pb.organisation(hierarchy.county_a, name="阳光社工", contact_name="张三")
+    header = ["统一社会信用代码", "机构名称", "登记地区划代码", "本地机构", "评估等级", "评级年度", "建有党组织", "联系人",
+              "联系电话"]
+    book = Workbook()
+    for row in (header, [organisation.credit_code, "阳光社会工作服务中心", "420102", "是", "", "", "否", "李四", ""]):
+        book.active.append(row)
+    buffer = BytesIO()
+    book.save(buffer)
+    page = county_client.post(reverse("projects:organisation-import"),
+                              {"file": upload(buffer.getvalue(), "机构.xlsx")}).content.decode()
+    assert "更新 <strong>1</strong>" in page
+    assert "机构名称：阳光社工 → 阳光社会工作服务中心" in page and "联系人：张三 → 李四" in page
+    assert "登记地区划代码：" not in page.split("变更（原值 → 新值）")[1]  # unchanged cells are not listed
