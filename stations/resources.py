@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, widgets
 
 from core.importing import (
@@ -63,7 +64,10 @@ def normal_region_code(value) -> str:
 
 
 class StationResource(ScopedModelResource):
-    """Stations by natural key (division code + kind). A 状态 that differs from the station's
+    """Stations. A row updates an existing station only when it names it by its own key, the
+    站点编号 (shown on the station's page and in the exported list); a row without one is a new
+    station, refused with the existing station's number when its division already has one of its
+    kind (one station per division and kind). A 状态 that differs from the station's
     current status is recorded as a dated status change (状态日期, else the opening date, else today),
     under the same rule as on screen: after the station's latest record, a step the lifecycle allows
     (a reopening, which needs a reason, is done on the station's page: the file has no reason column).
@@ -74,6 +78,7 @@ class StationResource(ScopedModelResource):
     are written together at the end (``stations_save_in_bulk``: batches, each with its history)
     only if every row passed."""
 
+    code = fields.Field(attribute="import_code", column_name="站点编号", widget=IntegerWidget())
     township = fields.Field(attribute="region", column_name="区划代码",
                             widget=ResourceUserForeignKeyWidget(Region, "code", label="区划"))
     kind = fields.Field(attribute="kind", column_name="类型", widget=ChoiceWidget(StationKind.choices))
@@ -90,12 +95,24 @@ class StationResource(ScopedModelResource):
     class Meta(ScopedModelResource.Meta):
         model = Station
         import_id_fields = ("township", "kind")
-        fields = ("township", "kind", "name", "address", "site_area_m2", "co_location", "opened_on",
+        fields = ("code", "township", "kind", "name", "address", "site_area_m2", "co_location", "opened_on",
                   "contact_name", "contact_phone", "status", "status_on")
         use_bulk = True  # no savepoint per row; the writes happen in after_import
         skip_diff = True  # the preview lists actions, not diffs
 
     STATUS_FIELDS = ("import_status", "import_status_on")
+    optional_columns = ("站点编号",)  # a file without it only adds stations
+    column_help = {
+        "站点编号": gettext_lazy("修改已有站点时填写（见站点详情页或导出的社工站名单）；新增站点留空"),
+        "区划代码": gettext_lazy("站点所在乡镇（街道）的区划代码；社工室填村（社区），指导中心填县（市、区）；可只填前 9 位或前 6 位"),
+        "类型": gettext_lazy("留空为乡镇（街道）社工站"),
+        "状态": gettext_lazy("站点当前状态；与系统中的状态不同时记一次状态变更（新站点留空为筹建）"),
+        "状态日期": gettext_lazy("状态变更的生效日期；留空取挂牌日期，再无则取今天"),
+    }
+    example = {"站点编号": "", "区划代码": "420102002000", "类型": StationKind.TOWNSHIP_STATION.label,
+               "站点名称": "大智街道社会工作服务站", "地址": "大智路1号", "场地面积（平方米）": 120,
+               "合署场所": CoLocation.PARTY_SERVICE_CENTRE.label, "挂牌日期": "2024-03-01", "联系人": "王丽",
+               "联系电话": "027-85551234", "状态": StationStatus.OPERATING.label, "状态日期": "2024-03-01"}
 
     def __init__(self, *, user=None, **kwargs):
         super().__init__(user=user, **kwargs)
@@ -105,11 +122,25 @@ class StationResource(ScopedModelResource):
         self.statuses = {}  # station id -> its status today
         self.latest = {}  # station id -> its latest status record that counts (not voided)
         self.status_changes = []
-        self._before = None  # an existing station's field values before its row (after_init_instance)
+        self.by_code = {}  # 站点编号 -> a station the user may see
+        self._station_before = None  # an existing station's field values before its row (after_init_instance)
 
     def before_import(self, dataset, **kwargs):
         self.reason = _("Excel导入")  # once, not per row
-        self.station_fields = [field for field in self.get_import_fields() if field.attribute not in self.STATUS_FIELDS]
+        self.station_fields = [field for field in self.get_import_fields()
+                               if field.attribute not in (*self.STATUS_FIELDS, "import_code")]
+        self.by_code = {}
+        if self.fields["code"].column_name in dataset.headers:
+            codes = set()
+            for value in dataset[self.fields["code"].column_name]:
+                try:
+                    codes.add(self.fields["code"].widget.clean(value))
+                except ValueError:
+                    continue
+            codes = sorted(code for code in codes if code is not None)
+            for start in range(0, len(codes), LOOKUP_BATCH):
+                for station in self.get_queryset().filter(pk__in=codes[start:start + LOOKUP_BATCH]).select_related("region"):
+                    self.by_code[station.pk] = station
         township = self.fields["township"]
         if township.column_name not in dataset.headers:
             return
@@ -132,9 +163,32 @@ class StationResource(ScopedModelResource):
                 if effective_on <= self.today:  # as Station.status_on(today)
                     self.statuses[station_id] = status
 
+    def dehydrate_code(self, station):
+        """An exported station carries its 站点编号, so the file updates it when imported back."""
+        return station.pk
+
     def get_instance(self, instance_loader, row):
+        """The station the row names by its 站点编号; none (a new station) without one."""
+        code = self.fields["code"].clean(row) if self.fields["code"].column_name in row else None
         region, kind = (self.fields[name].clean(row) for name in self.get_import_id_fields())
-        return self.existing.get((region.pk, kind)) if region else None
+        if code is not None:
+            named = self.by_code.get(code)
+            if named is None:
+                self.refuse("import_code", _("找不到站点编号“%(code)s”，或不在您的管辖范围内。新增站点请将站点编号留空。")
+                            % {"code": code})
+                return None
+            if region and (named.region_id, named.kind) != (region.pk, kind):
+                self.refuse("region", _("站点编号 %(code)s 是%(region)s的%(kind)s“%(name)s”，与本行的区划代码、类型不符"
+                                        "（区划和类型不能通过导入修改）。") % {
+                    "code": code, "region": named.region.name, "kind": named.get_kind_display(), "name": named.name})
+                return None
+            return self.existing.get((named.region_id, named.kind), named)
+        taken = self.existing.get((region.pk, kind)) if region else None
+        if taken is not None:
+            self.refuse("region", _("%(region)s已有%(kind)s“%(name)s”（站点编号 %(code)s），一个区划只能有一个同类站点。"
+                                    "如要修改该站点，请在“站点编号”列填写 %(code)s；如是新站点，请核对区划代码和类型。") % {
+                "region": region.name, "kind": taken.get_kind_display(), "name": taken.name, "code": taken.pk})
+        return None
 
     def before_import_row(self, row, **kwargs):
         row["区划代码"] = normal_region_code(row.get("区划代码"))
@@ -165,19 +219,27 @@ class StationResource(ScopedModelResource):
 
     def after_init_instance(self, instance, new, row, **kwargs):
         # What an existing station holds before the row is applied (``skip_diff`` spares a deep copy).
-        self._before = None if new else [field.get_value(instance) for field in self.station_fields]
+        self._station_before = None if new else [field.get_value(instance) for field in self.station_fields]
 
     def _changed(self, instance) -> list[str]:
-        return [field.attribute for field, before in zip(self.station_fields, self._before, strict=True)
+        return [field.attribute for field, before in zip(self.station_fields, self._station_before, strict=True)
                 if field.get_value(instance) != before]
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        if import_validation_errors or self._before is None:
+        if import_validation_errors or self._station_before is None:
             return False
         wanted = self._wanted_status(instance)
         if wanted and wanted != self._current_status(instance):
             return False
         return not self._changed(instance)
+
+    def row_changes(self, instance, before):
+        changes = super().row_changes(instance, before)
+        wanted, current = self._wanted_status(instance), self._current_status(instance)
+        if wanted and wanted != current:
+            labels = dict(StationStatus.choices)
+            changes.append((self.fields["status"].column_name, str(labels.get(current, "")), str(labels[wanted])))
+        return changes
 
     def after_save_instance(self, instance, row, **kwargs):
         wanted = self._wanted_status(instance)

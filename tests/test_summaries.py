@@ -190,8 +190,8 @@ def station_admin_add(w):
 def station_import(w):
     w.client.force_login(w.root)
     headers = [f.column_name for f in StationResource(user=w.root).get_import_fields()]
-    rows = [[w.b2.code, "乡镇（街道）社工站", "花楼街社工站", "", "", "", "2024-02-01", "", "", "试点", "2024-02-01"],
-            [w.b1.code, "乡镇（街道）社工站", w.s_b1.name, "", "", "", "", "", "", "暂停", "2024-05-01"]]
+    rows = [["", w.b2.code, "乡镇（街道）社工站", "花楼街社工站", "", "", "", "2024-02-01", "", "", "试点", "2024-02-01"],
+            [w.s_b1.pk, w.b1.code, "乡镇（街道）社工站", w.s_b1.name, "", "", "", "", "", "", "暂停", "2024-05-01"]]
     report = upload_to(w.client, "stations:station-import", xlsx(headers, rows))
     assert not report.error_rows and not report.file_errors
 

@@ -21,9 +21,22 @@ How to add an import for a registry:
    ``station_import_view = StationImportView.as_view()`` and add a URL.
 
 The flow: upload → dry run inside a rolled-back transaction → preview listing every row with its
-action (新增/更新/未变) and every problem by Excel row number and column → confirm → the import
-runs again in one transaction and is rolled back entirely if any row fails. ``?template=1`` on the
-view's URL downloads an empty workbook with the expected column headers.
+action (新增/更新/未变), an update's old → new for each changed cell, and every problem of every row
+by Excel row number and column (each cell is read even when another is bad; a resource's look-up
+adds its own with :meth:`ScopedModelResource.refuse`) → confirm → the import runs again in one
+transaction and is rolled back entirely if any row fails.
+
+What the user is handed (``workbook``): ``?template=1`` on the view's URL downloads the template
+(a data sheet named after the record kind, a 说明 sheet with each column's meaning, format,
+allowed values and an example from the resource's ``example``/``column_help``, and drop-down lists
+for every choice or yes/no column); after a preview with errors, ``?marked=<token>`` downloads the
+uploaded workbook (a CSV as a workbook) with each bad cell filled red and commented, and each bad
+row's problems in a 错误说明 column at its end, which the import ignores, so the corrected file is
+uploaded as it is.
+
+A record is updated only when the row names it by its own key (``import_id_fields``, or for
+stations the 站点编号 checked in ``get_instance``); a resource may list such a column in
+``optional_columns`` (a file without it only adds records).
 
 Files are .xlsx or .csv (UTF-8 with or without BOM, or GBK), told apart by their content; the
 header row is looked for on every sheet below any title lines (:func:`read_workbook`). Sizes,
@@ -37,7 +50,8 @@ row in memory with the same widgets and ``full_clean``, and with ``use_bulk`` wr
 in batches (with history) only once every row has passed; its view raises ``max_rows``.
 
 The package's rooms: ``files`` reads the upload, ``widgets`` reads each cell, ``resources``
-runs and reports an import, ``views`` is the upload page.
+runs and reports an import, ``workbook`` writes the template and the marked upload, ``views`` is
+the upload page.
 """
 
 from core.importing.files import (  # noqa: F401

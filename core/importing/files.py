@@ -27,15 +27,20 @@ class ImportFileError(Exception):
 
 
 DAMAGED = gettext_lazy("文件已损坏，无法读取。请在 Excel 中打开并重新保存为 .xlsx 后再导入。")
-
+# The column the returned workbook adds at the end of each row with its problems; never imported.
+ERROR_COLUMN = "错误说明"
 
 
 class SheetData(Dataset):
-    """A dataset that remembers the Excel row number of each of its rows."""
+    """A dataset that remembers where it was read: the Excel row number of each of its rows, the
+    sheet (by position), the header row and the column number of each header."""
 
-    def __init__(self, *args, row_numbers=(), **kwargs):
+    def __init__(self, *args, row_numbers=(), sheet_index=0, header_row=1, column_numbers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.row_numbers = list(row_numbers)
+        self.sheet_index = sheet_index
+        self.header_row = header_row
+        self.column_numbers = list(column_numbers)
 
 
 FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
@@ -180,15 +185,15 @@ def _read_table(sheets, columns, max_rows: int) -> SheetData:
     """Picks the header row naming most expected columns among the first rows of each sheet,
     then reads that sheet's rows under it (up to ``max_rows`` filled rows; one more is an error)."""
     wanted = {str(c) for c in columns}
-    best = None  # (matches, header row number, the rows read so far, the rest of the sheet)
-    for rows in sheets:
+    best = None  # (matches, header row number, the rows read so far, the rest of the sheet, sheet index)
+    for sheet_index, rows in enumerate(sheets):
         seen = []
         for values in rows:
             seen.append(values)
             if not _is_blank(values):
                 matches = sum(str(v).strip() in wanted for v in values if v is not None)
                 if best is None or matches > best[0]:
-                    best = (matches, len(seen), seen, rows)
+                    best = (matches, len(seen), seen, rows, sheet_index)
                 if matches == len(wanted):
                     break
             if len(seen) >= HEADER_SEARCH_ROWS:
@@ -197,21 +202,25 @@ def _read_table(sheets, columns, max_rows: int) -> SheetData:
             break
     if best is None:
         raise ImportFileError(_("文件是空的，没有任何内容。"))
-    _matches, header_row, seen, rest = best
+    _matches, header_row, seen, rest, sheet_index = best
     headers = [str(h) for h in _clean(seen[header_row - 1])]
     while headers and headers[-1] == "":
         headers.pop()
-    dataset = SheetData(headers=headers)
+    # The returned workbook's 错误说明 column is left out, as if it were not there.
+    kept = [index for index, header in enumerate(headers) if header != ERROR_COLUMN]
+    dataset = SheetData(headers=[headers[index] for index in kept], sheet_index=sheet_index, header_row=header_row,
+                        column_numbers=[index + 1 for index in kept])
     for number, values in enumerate(itertools.chain(seen[header_row:], rest), header_row + 1):
         if number > SCANNED_ROWS_FACTOR * max_rows:
             raise ImportFileError(_("文件超过 %(n)s 行（含空行），请删除多余的行或拆分后再导入。")
                                   % {"n": SCANNED_ROWS_FACTOR * max_rows})
         values = values[: len(headers)]
+        values = [values[index] if index < len(values) else "" for index in kept]
         if _is_blank(values):
             continue
         if len(dataset) >= max_rows:
             raise ImportFileError(_("文件超过 %(n)s 行，请拆分后再导入。") % {"n": max_rows})
-        dataset.append(_clean(values) + [""] * (len(headers) - len(values)))
+        dataset.append(_clean(values))
         dataset.row_numbers.append(number)
     if not len(dataset):
         raise ImportFileError(_("文件只有表头（第 %(n)s 行），没有数据行。") % {"n": header_row})

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models, transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources
 from import_export.results import RowResult
 from tablib import Dataset
 
-from core.importing.widgets import DecimalWidget, ScopedForeignKeyWidget
+from core.importing.widgets import BooleanWidget, ChoiceWidget, DecimalWidget, ScopedForeignKeyWidget
+
+NAMES_COLUMNS = "names_columns"  # a ValidationError code: the message is shown without its column's name
 
 ACTION_LABELS = {
     RowResult.IMPORT_TYPE_NEW: gettext_lazy("新增"),
@@ -32,6 +36,11 @@ class ScopedModelResource(resources.ModelResource):
         self.user = user
         self._keys_seen = {}
         self._excel_rows = None
+        self._refusals, self._cell_errors = {}, {}
+        # import-export calls ``self.import_instance``; this reads the whole row first (a
+        # subclass's override, filling defaults after ``super()``, runs even when a cell is bad, so
+        # a missing default does not read as one more problem), then raises every problem at once.
+        self.import_instance = self._import_whole_row
         # Natural-key look-ups of existing rows call the widgets without the import's
         # keyword arguments, so the widgets (copied per resource) carry the user themselves.
         for resource_field in self.fields.values():
@@ -54,6 +63,11 @@ class ScopedModelResource(resources.ModelResource):
     def get_queryset(self):
         return self._meta.model.objects.visible_to(self.user)
 
+    # Columns a file may leave out (a resource's own key for updates, say: without it every row is new).
+    optional_columns: tuple[str, ...] = ()
+    # One example value per column, shown on the template's 说明 sheet (never imported).
+    example: dict[str, object] = {}
+
     def import_data(self, dataset, **kwargs):
         self._keys_seen = {}
         self._excel_rows = getattr(dataset, "row_numbers", None)
@@ -62,11 +76,25 @@ class ScopedModelResource(resources.ModelResource):
     def import_row(self, row, instance_loader, **kwargs):
         number = kwargs.get("row_number") or 0
         self._excel_row = self._excel_rows[number - 1] if self._excel_rows else number + 1
-        return super().import_row(row, instance_loader, **kwargs)
+        self._refusals = {}  # attribute -> messages found before the row's fields are read
+        self._before = None  # an existing record's values before the row, for the preview's old → new
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        row_result.changes = []
+        if row_result.import_type == RowResult.IMPORT_TYPE_UPDATE and self._before is not None:
+            row_result.changes = self.row_changes(self._instance, self._before)
+        return row_result
+
+    def refuse(self, attribute: str, message: str, *, names_columns: bool = False) -> None:
+        """Record a problem of the row's ``attribute`` (its column) found while looking the record
+        up; it is reported with every other problem of the row, which is still read in full.
+        ``names_columns``: the message names its columns itself (shown without the column)."""
+        code = NAMES_COLUMNS if names_columns else "refused"
+        self._refusals.setdefault(attribute, []).append(ValidationError(message, code=code))
 
     def get_or_init_instance(self, instance_loader, row):
         """Refuses a natural key (``import_id_fields``) already used by an earlier row of the
-        file: otherwise the later row would silently overwrite the earlier one."""
+        file: otherwise the later row would silently overwrite the earlier one. An unreadable key
+        makes the row a new record, so its own fields report the key with the row's other problems."""
         id_fields = [self.fields[name] for name in self.get_import_id_fields()]
         try:
             key = tuple(f.clean(row) for f in id_fields)
@@ -76,11 +104,78 @@ class ScopedModelResource(resources.ModelResource):
         if key and all(part not in (None, "") for part in key):
             first = self._keys_seen.setdefault(key, self._excel_row)
             if first != self._excel_row:
-                raise ValidationError(_("第 %(first)s 行与第 %(row)s 行的%(columns)s重复，同一记录在文件中只能出现一次。")
-                                      % {"first": first, "row": self._excel_row,
-                                         "columns": "、".join(f.column_name for f in id_fields)})
-        return super().get_or_init_instance(instance_loader, row)
+                self.refuse(id_fields[0].attribute, names_columns=True, message=
+                            _("第 %(first)s 行与第 %(row)s 行的%(columns)s重复，同一记录在文件中只能出现一次。")
+                            % {"first": first, "row": self._excel_row,
+                               "columns": "、".join(f.column_name for f in id_fields)})
+        try:
+            instance, new = super().get_or_init_instance(instance_loader, row)
+        except ValueError:
+            instance, new = self.init_instance(row), True
+        self._instance = instance
+        if not new:
+            self._before = {f.attribute: self._value(f, instance) for f in self._compared_fields()}
+        return instance, new
 
+    def import_instance(self, instance, row, **kwargs):
+        """Reads every field; their problems are raised by :meth:`_import_whole_row` once any
+        subclass override has done the rest of its work."""
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            self._cell_errors = exc.update_error_dict(self._cell_errors)
+
+    def _import_whole_row(self, instance, row, **kwargs):
+        self._cell_errors = {}
+        errors = {attribute: list(messages) for attribute, messages in self._refusals.items()}
+        try:
+            type(self).import_instance(self, instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for attribute, messages in self._cell_errors.items():
+            errors.setdefault(attribute, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+
+    def _compared_fields(self):
+        model_fields = {f.name for f in self._meta.model._meta.get_fields()}
+        return [f for f in self.get_import_fields()
+                if f.attribute and not f.readonly and "__" not in f.attribute and f.attribute in model_fields]
+
+    @staticmethod
+    def _value(resource_field, instance):
+        value = resource_field.get_value(instance)
+        return value.pk if isinstance(value, models.Model) else value
+
+    def row_changes(self, instance, before) -> list[tuple[str, str, str]]:
+        """(column, old, new) for every cell of an update that changes the record."""
+        changes = []
+        for resource_field in self._compared_fields():
+            old, new = before.get(resource_field.attribute), self._value(resource_field, instance)
+            if (old in (None, "") and new in (None, "")) or old == new:
+                continue
+            changes.append((resource_field.column_name, shown(resource_field, old, before=True),
+                            shown(resource_field, resource_field.get_value(instance))))
+        return changes
+
+
+def shown(resource_field, value, *, before=False) -> str:
+    """A value as the preview shows it: a choice by its label, a date as 2026年11月10日, a record
+    by its key (an earlier record's key is given by its id, so it is looked up again)."""
+    if value in (None, ""):
+        return ""
+    widget = resource_field.widget
+    if isinstance(widget, (ChoiceWidget, BooleanWidget)):
+        return str(widget.render(value))
+    if isinstance(value, datetime.datetime):
+        value = value.date() if value.time() == datetime.time() else value
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return date_format(value, "DATE_FORMAT")
+    if before and hasattr(widget, "model"):
+        value = widget.model._default_manager.filter(pk=value).first() or value
+    if isinstance(value, models.Model):
+        return str(getattr(value, getattr(widget, "field", "pk"), value))
+    return str(value)
 
 
 @dataclass
@@ -88,7 +183,13 @@ class RowReport:
     excel_row: int
     action: str
     values: list
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # as shown: "column：message"
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (column or "", message), for the workbook
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # an update's (column, old, new)
+
+    def add_problem(self, column: str, message: str, *, labelled: bool = True) -> None:
+        self.problems.append((column, message))
+        self.errors.append(f"{column}：{message}" if column and labelled else message)
 
 
 @dataclass
@@ -103,23 +204,35 @@ class ImportReport:
         return bool(self.file_errors) or any(row.errors for row in self.rows)
 
     @property
+    def has_changes(self) -> bool:
+        return any(row.changes for row in self.rows)
+
+    @property
     def error_rows(self) -> list[RowReport]:
         return [row for row in self.rows if row.errors]
 
 
-def _column_label(resource, attribute: str) -> str:
+def _column(resource, attribute: str) -> str:
     if attribute == NON_FIELD_ERRORS:
         return ""
     for resource_field in resource.fields.values():
         if attribute in (resource_field.attribute, resource_field.column_name):
-            return f"{resource_field.column_name}："
-    return f"{attribute}："
+            return resource_field.column_name
+    return attribute
+
+
+def _shown_cell(value):
+    """A cell as the preview shows it: an Excel date (read as midnight) is a date."""
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        return value.date()
+    return value
 
 
 def _check_headers(resource, dataset: Dataset) -> list[str]:
     import_fields = resource.get_import_fields()
     expected = [f.column_name for f in import_fields]
-    missing = [f.column_name for f in import_fields if not f.readonly and f.column_name not in dataset.headers]
+    missing = [f.column_name for f in import_fields if not f.readonly and f.column_name not in dataset.headers
+               and f.column_name not in resource.optional_columns]
     unknown = [name for name in dict.fromkeys(dataset.headers) if name and name not in expected]
     duplicated = sorted({name for name in dataset.headers if name and dataset.headers.count(name) > 1})
     errors = []
@@ -157,19 +270,23 @@ def run_import(resource, dataset: Dataset, *, user, dry_run: bool) -> ImportRepo
 def _report(resource, dataset: Dataset, result) -> ImportReport:
     excel_rows = getattr(dataset, "row_numbers", None) or range(2, len(dataset) + 2)
     rows = [RowReport(excel_row=excel_row, action=str(ACTION_LABELS.get(row_result.import_type, "")),
-                      values=list(values))
+                      values=[_shown_cell(value) for value in values], changes=getattr(row_result, "changes", []))
             for row_result, values, excel_row in zip(result.rows, dataset, excel_rows, strict=False)]
     by_number = dict(enumerate(rows, 1))
     for invalid in result.invalid_rows:
         row = by_number.get(invalid.number)
         if row is None:
             continue
-        for attribute, errors in invalid.error_dict.items():
-            row.errors.extend(f"{_column_label(resource, attribute)}{message}" for message in errors)
+        error_dict = getattr(invalid.error, "error_dict", None) or {NON_FIELD_ERRORS: invalid.error.error_list}
+        for attribute, errors in error_dict.items():
+            for error in errors:
+                for message in error:
+                    row.add_problem(_column(resource, attribute), message, labelled=error.code != NAMES_COLUMNS)
     for error_row in result.error_rows:
         row = by_number.get(error_row.number)
         if row is not None:
-            row.errors.extend(_("无法导入：%(error)s") % {"error": error.error} for error in error_row.errors)
+            for error in error_row.errors:
+                row.add_problem("", _("无法导入：%(error)s") % {"error": error.error})
     file_errors = [str(error.error) for error in result.base_errors]
     totals = {str(ACTION_LABELS[key]): count for key, count in result.totals.items()
               if count and key in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE, RowResult.IMPORT_TYPE_SKIP)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 
 from django import forms
@@ -18,7 +19,7 @@ from django.views import View
 
 from core.importing.files import MAX_ROWS, MAX_UPLOAD_BYTES, ImportFileError, SheetData, read_workbook
 from core.importing.resources import ScopedModelResource, run_import
-from core.xlsx import XlsxBook
+from core.importing.workbook import marked_workbook, template_response, xlsx_bytes_response
 
 IMPORT_DIR = "imports"
 # Uploaded files wait here between preview and confirm; unconfirmed ones (they may hold personal
@@ -26,15 +27,17 @@ IMPORT_DIR = "imports"
 PENDING_IMPORT_MAX_AGE_SECONDS = 24 * 3600
 
 
-def discard_pending_imports(*, previous: str | None = None, now: float | None = None) -> int:
-    """Delete the user's previous unconfirmed upload and every one older than the maximum age."""
+def discard_pending_imports(*, previous: str | Iterable[str] | None = None, now: float | None = None) -> int:
+    """Delete the user's previous unconfirmed upload (``previous``: one token or several) and
+    every one older than the maximum age."""
     folder = Path(settings.MEDIA_ROOT) / IMPORT_DIR
     if not folder.is_dir():
         return 0
+    previous = {previous} if isinstance(previous, str) else set(previous or ())
     cutoff = (now if now is not None else time.time()) - PENDING_IMPORT_MAX_AGE_SECONDS
     removed = 0
     for path in folder.iterdir():
-        if (previous and path.stem == previous) or path.stat().st_mtime < cutoff:
+        if path.stem in previous or path.stat().st_mtime < cutoff:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
@@ -70,6 +73,8 @@ class ImportView(LoginRequiredMixin, View):
     template_name = "includes/import.html"
     permission = None  # the app's ``can_import_<entity>(user)``; None: nobody may import
     max_rows = None  # rows per file: ``MAX_ROWS`` unless the resource writes in bulk
+    record_name = ""  # the template's data sheet; by default the model's name
+    key_help = ""  # how a row names an existing record, when the page should say so
 
     def has_import_permission(self, user) -> bool:
         rule = type(self).permission  # through the class: a plain function stays unbound
@@ -86,25 +91,62 @@ class ImportView(LoginRequiredMixin, View):
     def _session_key(self):
         return f"import:{self.request.path}"
 
+    def _marked_key(self):
+        return f"import-marked:{self.request.path}"
+
+    def _stored(self, token: str | None) -> Path | None:
+        if not token or not token.isalnum():
+            return None
+        return next((Path(settings.MEDIA_ROOT) / IMPORT_DIR).glob(f"{token}.*"), None)
+
+    def _store(self, data: bytes, filename: str) -> str:
+        token = uuid.uuid4().hex
+        suffix = ".csv" if filename.lower().endswith(".csv") else ".xlsx"
+        path = Path(settings.MEDIA_ROOT) / IMPORT_DIR / f"{token}{suffix}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return token
+
     def read(self, data: bytes, filename: str) -> SheetData:
         columns = [f.column_name for f in self.get_resource().get_import_fields()]
         return read_workbook(data, filename=filename, columns=columns, max_rows=self.max_rows)
 
-    def render_page(self, form=None, report=None, token=None):
+    def present(self, report):
+        """The report as this page shows it (and as the returned workbook explains it)."""
+        return report
+
+    def render_page(self, form=None, report=None, token=None, marked_token=None):
         resource = self.get_resource()
         return render(self.request, self.template_name, {
-            "title": self.title, "form": form or ImportUploadForm(), "report": report, "token": token,
+            "title": self.title, "form": form or ImportUploadForm(),
+            "report": self.present(report) if report is not None else None, "token": token,
+            "marked_token": marked_token, "key_help": self.key_help,
             "columns": [f.column_name for f in resource.get_import_fields()], "success_url": self.success_url,
             "max_rows": self.max_rows or MAX_ROWS,
         })
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("template"):
-            columns = [f.column_name for f in self.get_resource().get_import_fields()]
-            book = XlsxBook()
-            book.add_table(title=self.title, headers=columns)
-            return book.response(f"{self.title}-模板.xlsx")
+            resource = self.get_resource()
+            record_name = str(self.record_name or resource._meta.model._meta.verbose_name)
+            return template_response(resource, record_name=record_name, filename=f"{self.title}-模板.xlsx")
+        if "marked" in request.GET:
+            return self.marked(request.GET["marked"])
         return self.render_page()
+
+    def marked(self, token: str):
+        """The last upload with errors, returned with each bad cell marked (checked again now)."""
+        path = self._stored(token) if self.request.session.get(self._marked_key()) == token else None
+        try:
+            if path is None:
+                raise OSError
+            data = path.read_bytes()
+            dataset = self.read(data, path.name)
+        except (OSError, ImportFileError):
+            messages.error(self.request, _("标注文件已过期，请重新上传文件。"))
+            return redirect(self.request.path)
+        report = self.present(run_import(self.get_resource(), dataset, user=self.request.user, dry_run=True))
+        return xlsx_bytes_response(marked_workbook(data, dataset, report), f"{self.title}-错误标注.xlsx")
 
     def post(self, request, *args, **kwargs):
         if request.POST.get("token"):
@@ -120,22 +162,20 @@ class ImportView(LoginRequiredMixin, View):
             form.add_error("file", str(exc))
             return self.render_page(form=form)
         report = run_import(self.get_resource(), dataset, user=request.user, dry_run=True)
-        token = None
-        discard_pending_imports(previous=request.session.pop(self._session_key(), None))
+        token = marked_token = None
+        discard_pending_imports(previous=[request.session.pop(key, None) or ""
+                                          for key in (self._session_key(), self._marked_key())])
         if not report.has_errors:
-            token = uuid.uuid4().hex
-            suffix = ".csv" if upload.name.lower().endswith(".csv") else ".xlsx"
-            path = Path(settings.MEDIA_ROOT) / IMPORT_DIR / f"{token}{suffix}"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-            request.session[self._session_key()] = token
-        return self.render_page(report=report, token=token)
+            token = request.session[self._session_key()] = self._store(data, upload.name)
+        elif report.error_rows:
+            marked_token = request.session[self._marked_key()] = self._store(data, upload.name)
+        return self.render_page(report=report, token=token, marked_token=marked_token)
 
     def confirm(self, token: str):
         if self.request.session.get(self._session_key()) != token or not token.isalnum():
             messages.error(self.request, _("导入已过期，请重新上传文件。"))
             return redirect(self.request.path)
-        path = next((Path(settings.MEDIA_ROOT) / IMPORT_DIR).glob(f"{token}.*"), None)
+        path = self._stored(token)
         try:
             if path is None:
                 raise OSError

@@ -222,7 +222,7 @@ class StationAcceptanceCheckView(StationManagerRequiredMixin, FormView):
 
 
 STATION_EXPORT_HEADERS = (
-    gettext_lazy("站点名称"), gettext_lazy("类型"), gettext_lazy("县（市、区）"), gettext_lazy("所在区划"),
+    gettext_lazy("站点编号"), gettext_lazy("站点名称"), gettext_lazy("类型"), gettext_lazy("县（市、区）"), gettext_lazy("所在区划"),
     gettext_lazy("区划代码"), gettext_lazy("当前状态"), gettext_lazy("挂牌日期"), gettext_lazy("场地面积（平方米）"),
     gettext_lazy("验收达标"),
 )
@@ -250,7 +250,7 @@ class StationExportView(LoginRequiredMixin, View):
         statuses = dict(StationStatus.choices)
         yes_no = {True: _("是"), False: _("否"), None: _("未验收")}
         rows = [
-            [s.name, s.get_kind_display(), s.region.parent.name if s.region.parent else "", s.region.name,
+            [s.pk, s.name, s.get_kind_display(), s.region.parent.name if s.region.parent else "", s.region.name,
              s.region.code, statuses.get(s.status_at, ""), s.opened_on, s.site_area_m2, yes_no[s.meets_standard]]
             for s in stations
         ]
@@ -266,6 +266,8 @@ class StationImportView(ImportView):
     success_url = reverse_lazy("stations:station-list")
     permission = permissions.can_import_station
     max_rows = 50_000  # StationResource checks rows in memory and writes in bulk (over 1,000 rows a second)
+    key_help = gettext_lazy("修改已有站点：在“站点编号”列填写该站点的编号（见站点详情页或导出的社工站名单）；"
+                            "站点编号留空的行一律作为新站点登记。")
 
 
 station_list_view = StationListView.as_view()

@@ -21,9 +21,9 @@ HEADER = ["区划代码", "类型", "站点名称", "地址", "场地面积（�
           "状态", "状态日期"]
 
 
-def xlsx(rows):
+def xlsx(rows, header=HEADER):
     book = Workbook()
-    for row in [HEADER, *rows]:
+    for row in [header, *rows]:
         book.active.append(row)
     buffer = BytesIO()
     book.save(buffer)
@@ -61,18 +61,41 @@ def test_import_creates_stations_with_status_and_reimport_creates_nothing(county
     assert dazhi.history.first().history_user.username == "county_a"
     counts = (Station.objects.count(), StationStatusChange.objects.count())
 
+    # The same file again: without their 站点编号 the rows are new stations, refused as duplicates.
     again, confirmed = preview_then_confirm(county_client, xlsx(GOOD))
+    assert confirmed is None
+    assert (f"大智街道已有乡镇（街道）社工站“大智街道社工站”（站点编号 {dazhi.pk}）"
+            in again.content.decode())
+    # Named by their 站点编号, they are the existing stations, unchanged.
+    again, confirmed = preview_then_confirm(county_client, with_codes(GOOD, [dazhi.pk, yiyuan.pk]))
     assert "未变 <strong>2</strong>" in again.content.decode()
     assert (Station.objects.count(), StationStatusChange.objects.count()) == counts
 
 
-def test_a_changed_row_updates_by_natural_key(county_client, hierarchy):
+def with_codes(rows, codes):
+    return xlsx([[code, *row] for code, row in zip(codes, rows, strict=True)], header=["站点编号", *HEADER])
+
+
+def test_a_changed_row_updates_the_station_named_by_its_code_showing_old_and_new(county_client, hierarchy):
     preview_then_confirm(county_client, xlsx(GOOD))
+    codes = [Station.objects.get(region=hierarchy.a1).pk, Station.objects.get(region=hierarchy.a2).pk]
     changed = [list(GOOD[0]), GOOD[1]]
     changed[0][4] = 80
-    preview, _confirmed = preview_then_confirm(county_client, xlsx(changed))
-    assert "更新 <strong>1</strong>" in preview.content.decode()
+    changed[0][6] = "2022-04-01"
+    preview, _confirmed = preview_then_confirm(county_client, with_codes(changed, codes))
+    page = preview.content.decode()
+    assert "更新 <strong>1</strong>" in page
+    assert "场地面积（平方米）：60.00 → 80" in page and "挂牌日期：2022年3月1日 → 2022年4月1日" in page
     assert Station.objects.get(region=hierarchy.a1).site_area_m2 == 80 and Station.objects.count() == 2
+
+
+def test_a_code_of_another_county_or_division_is_refused(county_client, hierarchy):
+    other = builders.station(hierarchy.b1)
+    mine = builders.station(hierarchy.a1)
+    page = county_client.post(URL, {"file": with_codes(GOOD, [other.pk, mine.pk])}).content.decode()
+    assert f"站点编号：找不到站点编号“{other.pk}”，或不在您的管辖范围内。" in page
+    assert f"站点编号 {mine.pk} 是大智街道的乡镇（街道）社工站" in page
+    assert Station.objects.count() == 2 and not Station.objects.filter(region=hierarchy.a2).exists()
 
 
 @pytest.mark.parametrize(("bad_row", "message"), [
@@ -120,7 +143,8 @@ def test_an_import_records_history_and_status_changes_naming_the_importing_user(
     existing = builders.station(hierarchy.a1, name="旧名称")  # operating since 2022-01-01, by root
     rows = [list(GOOD[0]), GOOD[1]]
     rows[0][9:] = ["暂停", "2024-06-01"]
-    preview_then_confirm(county_client, xlsx(rows))
+    preview, _confirmed = preview_then_confirm(county_client, with_codes(rows, [existing.pk, ""]))
+    assert "状态：运营 → 暂停" in preview.content.decode()
 
     existing.refresh_from_db()
     assert existing.name == "大智街道社工站" and existing.status_on(datetime.date(2024, 6, 1)) == "suspended"
@@ -198,8 +222,8 @@ def test_a_station_repeated_in_the_file_names_both_rows(county_client, hierarchy
 
 
 def test_a_second_status_change_on_the_same_day_is_refused(county_client, hierarchy):
-    builders.station(hierarchy.a1, on=datetime.date(2022, 3, 1), status="pilot")
-    page = county_client.post(URL, {"file": xlsx(GOOD[:1])}).content.decode()  # 运营 from 2022-03-01
+    station = builders.station(hierarchy.a1, on=datetime.date(2022, 3, 1), status="pilot")
+    page = county_client.post(URL, {"file": with_codes(GOOD[:1], [station.pk])}).content.decode()  # 运营 from 2022-03-01
     assert "第 2 行" in page and "状态日期：该站点在 2022-03-01 已有一次状态变更。" in page
     assert "effective_on" not in page
     assert StationStatusChange.objects.count() == 1

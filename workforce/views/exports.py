@@ -27,13 +27,14 @@ class MaskedImportView(ImportView):
 
     permission = permissions.can_import_person
 
-    def render_page(self, form=None, report=None, token=None):
-        if report is not None:
-            report.file_errors = [_masked(error) for error in report.file_errors]
-            for row in report.rows:
-                row.values = [_masked(value) for value in row.values]
-                row.errors = [_masked(error) for error in row.errors]
-        return super().render_page(form=form, report=report, token=token)
+    def present(self, report):
+        report.file_errors = [_masked(error) for error in report.file_errors]
+        for row in report.rows:
+            row.values = [_masked(value) for value in row.values]
+            row.errors = [_masked(error) for error in row.errors]
+            row.problems = [(column, _masked(message)) for column, message in row.problems]
+            row.changes = [(column, _masked(old), _masked(new)) for column, old, new in row.changes]
+        return report
 
 
 class PersonImportView(MaskedImportView):
