@@ -18,6 +18,7 @@ from django.db.models.constants import LOOKUP_SEP
 from django.utils import timezone
 from simple_history.models import registered_models
 
+from core.audit import HistoryReader
 from core.scope import Scope, ScopedQuerySet, scope_of
 from workforce.validators import birth_year, mask_id_numbers_in_text
 
@@ -151,27 +152,49 @@ def _lookup_on_history(child: tuple[str, object], model: type[Model]) -> tuple[s
     return LOOKUP_SEP.join([first, *rest]), value
 
 
-def attach_changes(entries: list[AuditEntry]) -> list[AuditEntry]:
-    """Before/after values of each change shown (one look-up per entry on the page)."""
+def attach_changes(entries: list[AuditEntry], reader: HistoryReader | None = None) -> list[AuditEntry]:
+    """The shown entries' titles (each record's own ``__str__``) and the before/after values of
+    each change, as the screen shows them (labels, names, dates, yuan): one look-up per entry for
+    its previous record, one per related model for the records the entries name."""
+    reader = reader or HistoryReader()
+    records = [entry.record for entry in entries]
+    previous = {id(record): _previous(record) for record in records if record.history_type == "~"}
+    reader.prefetch([*records, *(p for p in previous.values() if p is not None)])
     for entry in entries:
         record = entry.record
-        if record.history_type != "~" or entry.changes:
+        entry.object_text = _masked("", reader.title(record))
+        before = previous.get(id(record))
+        if before is None or entry.changes:
             continue
-        previous = record.prev_record
-        if previous is None:
-            continue
-        model = record.instance_type
-        for change in record.diff_against(previous).changes:
-            label = str(model._meta.get_field(change.field).verbose_name)
-            entry.changes.append((label, _masked(change.field, change.old), _masked(change.field, change.new)))
+        entry.changes = readable_changes(reader, record, before)
     return entries
+
+
+def _previous(record):
+    """The record's entry before this one (entries written in the same instant by their order)."""
+    pk = record.instance_type._meta.pk.attname
+    earlier = Q(history_date__lt=record.history_date) | Q(history_date=record.history_date,
+                                                          history_id__lt=record.history_id)
+    return (type(record)._default_manager.filter(earlier, **{pk: getattr(record, pk)})
+            .order_by("-history_date", "-history_id").first())
+
+
+def readable_changes(reader: HistoryReader, record, before) -> list[tuple[str, object, object]]:
+    """(label, old, new) for each field changed since ``before``; ID numbers masked, birth dates
+    cut to the year."""
+    rows = []
+    for label, old, new, name in reader.changes(record, before):
+        if name == "birth_date":
+            old, new = _masked(name, getattr(before, name, None)), _masked(name, getattr(record, name, None))
+        rows.append((label, _masked(name, old), _masked(name, new)))
+    return rows
 
 
 def _masked(field_name: str, value):
     """ID numbers never appear in full in the audit trail (an ``id_number`` field or free text),
     nor a person's birth date, which is the part of the number the mask hides (the year is shown)."""
     if field_name == "birth_date":
-        return birth_year(value)
+        return birth_year(value) if isinstance(value, datetime.date) else value
     return mask_id_numbers_in_text(value) if isinstance(value, str) else value
 
 
@@ -181,18 +204,10 @@ def _entry(key: str, model: type[Model], record) -> AuditEntry:
         model_label=str(model._meta.verbose_name),
         model_key=key,
         object_id=getattr(record, model._meta.pk.attname),
-        object_text=_object_text(record, model),
+        object_text=f"#{getattr(record, model._meta.pk.attname)}",  # the title comes with attach_changes
         action=HISTORY_TYPES.get(record.history_type, record.history_type),
         user=str(record.history_user) if record.history_user else "—",
         reason=record.history_change_reason or "",
         record=record,
         deleted=getattr(record, "record_deleted", False),
     )
-
-
-def _object_text(record, model: type[Model]) -> str:
-    for attribute in ("name", "number", "title"):
-        value = getattr(record, attribute, None)
-        if value:
-            return str(value)
-    return f"#{getattr(record, model._meta.pk.attname)}"  # the record's id (a history row's own pk is its entry's)

@@ -13,13 +13,15 @@ from collections.abc import Iterable, Iterator
 from axes.models import AccessFailureLog, AccessLog
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from simple_history.models import registered_models
 
-from config.audit import HISTORY_TYPES, _masked, _object_text
-from core.xlsx import FORMULA_STARTS
+from config.audit import HISTORY_TYPES, _masked, readable_changes
+from core.audit import HistoryReader
+from core.xlsx import DATETIME_FORMAT, FORMULA_STARTS
 
 
 def history_models() -> list[type[Model]]:
@@ -30,7 +32,9 @@ def history_models() -> list[type[Model]]:
 
 def change_rows(date_from: datetime.date, date_to: datetime.date) -> Iterator[list]:
     """One row per change record dated within the period, with the fields it changed
-    (compared with the record's previous entry, which may be older than the period)."""
+    (compared with the record's previous entry, which may be older than the period), each record
+    by its own title and each value as the screens show it (labels, names, dates, yuan)."""
+    reader = HistoryReader()
     for model in history_models():
         history = model.history.model.objects.filter(history_date__date__lte=date_to).select_related(
             "history_user").order_by(model._meta.pk.attname, "history_date", "history_id")
@@ -44,22 +48,27 @@ def change_rows(date_from: datetime.date, date_to: datetime.date) -> Iterator[li
                 continue
             yield [
                 timezone.localtime(record.history_date).replace(tzinfo=None),
-                str(model._meta.verbose_name), object_id, _masked("", _object_text(record, model)),
+                str(model._meta.verbose_name), object_id, _masked("", reader.title(record)),
                 HISTORY_TYPES.get(record.history_type, record.history_type),
-                record.history_user.get_username() if record.history_user else "",
+                _user_name(record.history_user),
                 record.history_change_reason or "",
-                _changes(model, record, before),
+                _changes(reader, record, before),
             ]
 
 
-def _changes(model, record, before) -> str:
+def _user_name(user) -> str:
+    """The acting user by name, with the account in brackets: "李春燕（county_a）"."""
+    if user is None:
+        return ""
+    name, account = str(user), user.get_username()
+    return name if name == account else f"{name}（{account}）"
+
+
+def _changes(reader: HistoryReader, record, before) -> str:
     if record.history_type != "~" or before is None:
         return ""
-    lines = []
-    for change in record.diff_against(before).changes:
-        label = str(model._meta.get_field(change.field).verbose_name)
-        lines.append(f"{label}: {_masked(change.field, change.old)} → {_masked(change.field, change.new)}")
-    return "\n".join(lines)
+    return "\n".join(f"{label}：{'—' if old is None else old} → {'—' if new is None else new}"
+                     for label, old, new in readable_changes(reader, record, before))
 
 
 def sign_in_rows(date_from: datetime.date, date_to: datetime.date) -> Iterator[list]:
@@ -94,7 +103,7 @@ def write_audit_workbook(path, date_from: datetime.date, date_to: datetime.date)
     )
     for title, headers, rows in sheets:
         sheet = book.create_sheet(title)
-        sheet.append([_("期间"), f"{date_from:%Y-%m-%d} — {date_to:%Y-%m-%d}"])
+        sheet.append([_("期间"), f"{date_format(date_from)} — {date_format(date_to)}"])
         sheet.append(headers)
         counts[title] = 0
         for row in rows:
@@ -114,7 +123,7 @@ def _cells(sheet, row: Iterable) -> list:
             cells.append(cell)
         elif isinstance(value, datetime.datetime):
             cell = WriteOnlyCell(sheet, value=value)
-            cell.number_format = "yyyy-mm-dd hh:mm:ss"
+            cell.number_format = DATETIME_FORMAT + ":ss"
             cells.append(cell)
         else:
             cells.append(value)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from assessments.selectors import EvaluationPeriodRow, evaluation_period_summary
 from core.dates import month_end
+from core.money import Money
 from projects.selectors.periods import ContractPeriodRow, contract_numbers_by_station, contract_period_summary
 from stations import selectors as station_selectors
 from stations.reports.selectors.rollups import Rollup
@@ -119,8 +120,8 @@ class ChainReport:
             (_("覆盖率对照目标的状态"), cov.light.label),
             (_("覆盖率目标依据"), target.citation if target else "—"),
             (_("期内执行的购买服务合同（份）"), len(self.contracts_in_force)),
-            (_("期内执行的合同金额（元）"), self.contract_amount),
-            (_("期内支付金额（元）"), self.paid_in_period),
+            (_("期内执行的合同金额（元）"), Money(self.contract_amount)),
+            (_("期内支付金额（元）"), Money(self.paid_in_period)),
             (_("期末逾期未付的付款分期（期）"), self.overdue_installments),
             (_("在岗人员（人）"), self.people),
             (_("持证社会工作者（人）"), self.certified),

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from config.chain_report import ZERO, ChainReport
-from core.xlsx import XlsxBook
+from core.xlsx import XlsxBook, money_column
 from stations.light_cells import paint_lights
 from stations.reports.workbooks import completeness_table, rollup_table
 from stations.selectors.coverage import CoverageRow, target_bases
@@ -28,7 +29,8 @@ def _target_cells(row: CoverageRow) -> list:
 def chain_workbook(report: ChainReport) -> XlsxBook:
     region = report.region
     meta = [(_("区划"), f"{region.name}（{region.code}）"),
-            (_("期间"), f"{report.label}（{report.first:%Y-%m-%d} 至 {report.period_end:%Y-%m-%d}）"),
+            (_("期间"), _("%(label)s（%(first)s 至 %(last)s）") % {
+                "label": report.label, "first": date_format(report.first), "last": date_format(report.period_end)}),
             (_("时点数据截至"), report.as_of)]
     if region.parent_id:
         meta.append((_("报送"), region.parent.name))
@@ -94,7 +96,7 @@ def _contracts_sheet(sheet, report: ChainReport) -> None:
     contracts = report.contracts
     sheet(_("合同与资金"),
           [_("购买方"), _("合同编号"), _("项目名称"), _("承接机构"), _("服务开始"), _("服务结束"), _("期内执行"),
-           _("合同金额（元）"), *[str(label) for _value, label in sources], _("期内应付（元）"),
+           _("合同金额（元）"), *[money_column(label) for _value, label in sources], _("期内应付（元）"),
            _("期内已付（元）"), _("期末逾期分期"), _("备案情况"), _("依据")],
           [*[[r.purchaser, r.number, r.title, r.contractor, r.starts_on, r.ends_on, _yes_no(r.in_force), r.amount,
               *[r.funding.get(value, "") for value, _label in sources], r.due_in_period, r.paid_in_period, r.overdue,

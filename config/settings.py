@@ -93,6 +93,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "config.context_processors.navigation",
             ],
+            # Shared filters that belong to no app: {% load money %} (yuan on screen).
+            "libraries": {"money": "core.templatetags.money"},
         },
     },
 ]

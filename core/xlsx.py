@@ -8,6 +8,11 @@ Usage from a view (the rows come from the same scoped selector as the page)::
     return book.response("社工站名单.xlsx")
 
 ``xlsx_response(filename=..., title=..., headers=..., rows=..., meta=...)`` does both for one sheet.
+
+Amounts of yuan show as ``#,##0.00`` (600,000.00) and stay exact numbers: a column is money when
+its header is a :class:`MoneyColumn` (``money_column(_("合同金额"))``) or names yuan as its unit
+("合同金额（元）", "月工资（元/人）"); a single value is money when it is a :class:`core.money.Money`
+(a summary that mixes counts and amounts). Dates stay real dates with a date number format.
 """
 
 from __future__ import annotations
@@ -25,21 +30,49 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.money import Money
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
+MONEY_FORMAT = "#,##0.00"
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+YUAN_UNITS = ("（元）", "（元/")
 
 
-def write_cell(sheet, row: int, column: int, value):
+class MoneyColumn(str):
+    """A column header whose cells are amounts of yuan."""
+
+
+def money_column(header) -> MoneyColumn:
+    return MoneyColumn(str(header))
+
+
+def is_money_header(header) -> bool:
+    return isinstance(header, MoneyColumn) or any(unit in str(header) for unit in YUAN_UNITS)
+
+
+def money_columns(headers: Sequence) -> set[int]:
+    """The 1-based numbers of the columns that hold yuan."""
+    return {column for column, header in enumerate(headers, 1) if is_money_header(header)}
+
+
+def write_cell(sheet, row: int, column: int, value, *, money: bool = False):
     """Write a value; text that a spreadsheet would run as a formula is stored as plain text,
-    unchanged (numbers stay numbers)."""
+    unchanged (numbers stay numbers). A number in a money column (or a :class:`Money`) gets the
+    yuan format, a date a date format."""
     if isinstance(value, (int, float, Decimal, datetime.date)) or value is None:
         cell = sheet.cell(row=row, column=column, value=value)
-        if isinstance(value, Decimal):
+        if isinstance(value, Money) or (money and isinstance(value, (int, Decimal)) and not isinstance(value, bool)):
+            cell.number_format = MONEY_FORMAT
+        elif isinstance(value, Decimal):
             cell.number_format = "0.00" if value.as_tuple().exponent == -2 else "General"
+        elif isinstance(value, datetime.datetime):
+            cell.number_format = DATETIME_FORMAT
         elif isinstance(value, datetime.date):
-            cell.number_format = "yyyy-mm-dd"
+            cell.number_format = DATE_FORMAT
         return cell
     cell = sheet.cell(row=row, column=column)
     cell.value = str(value)
@@ -75,11 +108,12 @@ class XlsxBook:
         """A sheet that is only a table: headers on the first row (as import templates and
         re-importable exports need), then the rows; formulas kept inert as everywhere."""
         sheet = self.new_sheet(title)
+        money = money_columns(headers)
         for column, header in enumerate(headers, 1):
             write_cell(sheet, 1, column, header).font = Font(bold=True)
         for line, values in enumerate(rows, 2):
             for column, value in enumerate(values, 1):
-                write_cell(sheet, line, column, value)
+                write_cell(sheet, line, column, value, money=column in money)
         for column, width in enumerate(widths, 1):
             sheet.column_dimensions[get_column_letter(column)].width = width
         sheet.freeze_panes = "A2"
@@ -106,10 +140,11 @@ class XlsxBook:
             cell.fill = HEADER_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="center")
         widths = [max(6, len(str(h)) * 2) for h in headers]
+        money = money_columns(headers)
         for values in rows:
             line += 1
             for column, value in enumerate(values, 1):
-                write_cell(sheet, line, column, value)
+                write_cell(sheet, line, column, value, money=column in money)
                 if column <= len(widths):
                     widths[column - 1] = min(60, max(widths[column - 1], len(str(value or "")) * 2 + 2))
         for column, width in enumerate(widths, 1):

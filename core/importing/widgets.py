@@ -131,6 +131,8 @@ class DateWidget(widgets.DateWidget):
             raise ValueError(_("“%(value)s”不是有效日期（应为 2024-03-01 这样的格式）。") % {"value": value}) from exc
 
     def render(self, value, obj=None, **kwargs):
+        if kwargs.get("force_native_type"):
+            return value  # an Excel export: a real date cell
         return value.isoformat() if value else ""
 
 

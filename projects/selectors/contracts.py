@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
@@ -40,6 +41,26 @@ def contract_list(*, user, today: datetime.date) -> QuerySet[Contract]:
     contracts = contracts.with_filing_status(today).with_overdue_flag(today)
     return (with_latest_evaluation(contracts).annotate(station_count=Count("stations", distinct=True))
             .order_by("-starts_on", "number"))
+
+
+def contract_amount_total(contracts: QuerySet[Contract]) -> Decimal:
+    """The sum of the listed contracts' amounts (every page of the list), added exactly."""
+    amounts = Contract.objects.filter(pk__in=contracts.values("pk")).values_list("amount", flat=True)
+    return sum(amounts, Decimal("0.00"))
+
+
+def contract_detail_totals(contract: Contract, installments, funding_lines, payments) -> dict[str, Decimal]:
+    """The figures under the detail page's money columns, added exactly."""
+    zero = Decimal("0.00")
+    return {
+        "costs": sum((c or zero for c in (contract.personnel_cost, contract.operations_cost, contract.other_cost)),
+                     zero),
+        "funding": sum((line.amount for line in funding_lines), zero),
+        "percentage": sum((i.percentage for i in installments), Decimal(0)),
+        "installments": sum((i.amount for i in installments), zero),
+        "paid": sum((i.paid for i in installments), zero),
+        "payments": sum((p.amount for p in payments), zero),
+    }
 
 
 def contract_expiring(*, user, today: datetime.date, days: int = DEFAULT_EXPIRING_DAYS) -> QuerySet[Contract]:

@@ -99,8 +99,10 @@ class ContractListView(LoginRequiredMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        whole = permissions.can_view_whole_contract(user)
+        total = selectors.contract_amount_total(self.object_list) if whole else None
         return super().get_context_data(may_write=permissions.can_manage_purchases(user), today=today(),
-                                        whole=permissions.can_view_whole_contract(user), **kwargs)
+                                        whole=whole, amount_total=total, **kwargs)
 
 
 class ContractExpiringView(LoginRequiredMixin, ListView):
@@ -153,8 +155,11 @@ class ContractDetailView(LoginRequiredMixin, DetailView):
         chain = contract.chain()
         history = contract.history.select_related("history_user").order_by("-history_date")[:10]
         terms = term_basis(contract, chain)
+        payments = list(selectors.contract_payments(contract))
+        funding_lines = list(contract.funding_lines.all())
         return super().get_context_data(
-            installments=installments, basis=basis, payments=selectors.contract_payments(contract),
+            installments=installments, basis=basis, payments=payments, funding_lines=funding_lines,
+            totals=selectors.contract_detail_totals(contract, installments, funding_lines, payments),
             filing_status=FilingStatus(contract.filing_status(day)), chain=chain, terms=terms,
             money_checks=contract_checks(contract),
             may_renew=contract.renewable and chain[-1].pk == contract.pk and not terms.cycle_end_reached,

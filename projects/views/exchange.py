@@ -22,7 +22,8 @@ def resource_workbook(resource, queryset, filename: str):
     book = XlsxBook()
     fields = resource.get_export_fields()
     book.add_table(title=filename, headers=[field.column_name for field in fields],
-                   rows=([resource.export_field(field, instance) for field in fields] for instance in queryset))
+                   rows=([resource.export_field(field, instance, force_native_type=True) for field in fields]
+                         for instance in queryset))
     return book.response(f"{filename}-{timezone.localdate().isoformat()}.xlsx")
 
 

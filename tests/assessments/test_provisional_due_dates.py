@@ -29,7 +29,7 @@ def test_the_evaluation_page_marks_a_due_date_counted_through_2027(client, world
     client.force_login(world.staff_a)
     rows = client.get(url).content.decode().split('id="installments"', 1)[1].split("</table>", 1)[0].split("<tr")
     marked = [row for row in rows if PROVISIONAL in row]
-    assert len(marked) == 1 and "2027-01-12" in marked[0]
+    assert len(marked) == 1 and "2027年1月12日" in marked[0]
 
     station_services.holiday_calendar_enter(
         actor=world.root, year=2027, title="国务院办公厅关于2027年部分节假日安排的通知", name="元旦",

@@ -130,7 +130,7 @@ def test_county_finalises_from_result_page_and_installment_due_date_is_shown(wor
     page = response.content.decode()
     due = PaymentInstallment.objects.get(contract=h.contract, trigger=InstallmentTrigger.MIDTERM_PASSED).due_on
     assert due is not None
-    assert due.strftime("%Y-%m-%d") in page
+    assert f"{due.year}年{due.month}月{due.day}日" in page
     assert "评估结果已确认" in page
     response = client.post(url("evaluation-finalise", evaluation), follow=True)
     assert "不能重复确认" in response.content.decode()

@@ -90,7 +90,7 @@ def deletion(hierarchy):
 def test_county_user_sees_who_deleted_a_record_of_their_county_and_when(client, deletion):
     client.force_login(deletion.li)
     rows = table_rows(client.get(URL).content.decode())
-    assert ["2024-06-03 10:15:00", "李春燕", "社会工作服务机构：江岸区启明社工服务中心 已删除", "删除", "—",
+    assert ["2024年6月3日 10:15:00", "李春燕", "社会工作服务机构：江岸区启明社工服务中心 已删除", "删除", "—",
             "删除机构"] in rows
     created = [row for row in rows if row[3] == "新增" and "江岸区启明社工服务中心" in row[2]]
     assert len(created) == 1 and created[0][1] == "李春燕"
@@ -115,7 +115,7 @@ def test_another_county_sees_no_trace_of_the_deletion_by_any_filter(client, dele
 
 
 def test_superuser_and_the_city_above_see_the_deletion(client, deletion):
-    expected = ["2024-06-03 10:15:00", "李春燕", "社会工作服务机构：江岸区启明社工服务中心 已删除", "删除", "—", "删除机构"]
+    expected = ["2024年6月3日 10:15:00", "李春燕", "社会工作服务机构：江岸区启明社工服务中心 已删除", "删除", "—", "删除机构"]
     for viewer in (builders.superuser(), builders.user("wuhan", Role.CITY, deletion.city)):
         client.force_login(viewer)
         assert expected in table_rows(client.get(URL).content.decode())
@@ -144,8 +144,8 @@ def test_a_deletion_in_one_county_stays_out_of_another_that_sees_related_records
     client.force_login(h.li)
     own = client.get(URL, {"model": "projects.fundingline", "object_id": line_id}).content.decode()
     assert [row[1:] for row in table_rows(own)] == [
-        ["李春燕", f"资金来源：#{line_id} 已删除", "删除", "—", "资金来源删除"],
-        ["李春燕", f"资金来源：#{line_id} 已删除", "新增", "—", "资金来源"]]
+        ["李春燕", "资金来源：慈善资金 100000.00 已删除", "删除", "—", "资金来源删除"],
+        ["李春燕", "资金来源：慈善资金 100000.00 已删除", "新增", "—", "资金来源"]]
     client.force_login(h.zhao)
     page = client.get(URL).content.decode()
     assert "江汉区民和社工服务中心" in page  # B's own contractor, whose history B keeps seeing

@@ -138,7 +138,7 @@ def test_county_quarterly_workbook_figures_equal_the_selectors(client, h):
         assert rows(sheet)[0][0] == sheet.title
         assert lines["报告"] == "江岸区2026年第三季度社工站工作季度报告"
         assert lines["区划"] == "江岸区（420102000000）"
-        assert lines["期间"].startswith("2026年第三季度（2026-07-01 至 2026-09-30")
+        assert lines["期间"].startswith("2026年第三季度（2026年7月1日 至 2026年9月30日")
         assert lines["生成时间"] == "2026-11-04 10:00"
         assert sheet.print_title_rows and sheet.page_setup.orientation == "landscape"
 

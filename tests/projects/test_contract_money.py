@@ -133,7 +133,7 @@ def test_county_staff_enter_the_minimum_wage_on_the_county_page(world, client):
                            {"year": 2024, "monthly_amount": "2000.00", "source": "湖北省人民政府公告"})
     assert response.status_code == 302
     page = client.get(reverse("projects:county-detail", args=[world.county_a.code])).content.decode()
-    assert "2000.00" in page and "湖北省人民政府公告" in page
+    assert "¥2,000.00" in page and "湖北省人民政府公告" in page
 
 
 def test_a_two_year_funding_line_counts_in_each_years_share_by_its_days(world):

@@ -67,7 +67,7 @@ def test_a_filing_deadline_in_2027_is_provisional_until_the_2027_calendar_moves_
     assert PROVISIONAL in page(client, world.user_a, "projects:filing-list")
     assert PROVISIONAL in page(client, world.user_a, "projects:filing-update", contract.pk)
     row = exported(client, world.user_a)["JA-2027-01"]
-    assert (row["备案截止日期"], row["备案截止日期说明"]) == ("2027-10-15", PROVISIONAL)
+    assert (row["备案截止日期"].date(), row["备案截止日期说明"]) == (D(2027, 10, 15), PROVISIONAL)
 
     enter_national_day_2027(world.root)
 
@@ -80,7 +80,7 @@ def test_a_filing_deadline_in_2027_is_provisional_until_the_2027_calendar_moves_
     assert PROVISIONAL not in detail and "2027年10月20日" in detail and "2027年10月27日" in detail
     assert PROVISIONAL not in page(client, world.user_a, "projects:filing-list")
     row = exported(client, world.user_a)["JA-2027-01"]
-    assert (row["备案截止日期"], row["备案截止日期说明"]) == ("2027-10-20", None)
+    assert (row["备案截止日期"].date(), row["备案截止日期说明"]) == (D(2027, 10, 20), None)
 
 
 @time_machine.travel(TODAY)

@@ -39,7 +39,8 @@ def covered(world):
     return h
 
 
-WHOLE_CONTRACT = ("456000", "福彩公益金", "付款计划", "123456.78", "付款凭证-88", "武民备字2024第7号", "修改记录")
+WHOLE_CONTRACT = ("¥456,000.00", "福彩公益金", "付款计划", "¥123,456.78", "付款凭证-88", "武民备字2024第7号", "修改记录")
+RAW_AMOUNTS = ("456000", "456,000", "123456.78", "123,456.78")  # in no format at all
 
 
 @time_machine.travel(NOW)
@@ -53,7 +54,7 @@ def test_the_station_head_sees_their_station_s_part_and_the_county_the_whole_con
     assert h.station_a2.name not in html  # the other station of the same contract
     for shown in ("JA-2024", "江岸区社工站项目", h.org.name, "2024年1月1日", "2024年12月31日", "服务期内", h.station_a1.name):
         assert shown in html, shown
-    for hidden in WHOLE_CONTRACT:
+    for hidden in (*WHOLE_CONTRACT, *RAW_AMOUNTS):
         assert hidden not in html, hidden
     client.force_login(h.user_a)
     html = client.get(url).content.decode()
@@ -71,6 +72,7 @@ def test_the_station_head_gets_no_whole_contract_export_filing_list_or_payment_p
     assert client.get(reverse("projects:filing-update", args=[h.contract.pk])).status_code == 403
     listing = client.get(reverse("projects:contract-list")).content.decode()
     assert "JA-2024" in listing and "导出 Excel" not in listing and "456000" not in listing
+    assert "456,000" not in listing
     client.force_login(h.user_a)
     sheet = load_workbook(BytesIO(client.get(reverse("projects:contract-export")).content)).active
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["JA-2024"]
@@ -89,11 +91,11 @@ def test_the_station_head_cannot_find_out_the_contract_s_other_stations_or_payme
     assert "JA-2024" in client.get(listing, {"filing": "pending"}).content.decode()
     organisation = client.get(reverse("projects:organisation-detail", args=[h.org.pk])).content.decode()
     assert h.station_a1.name in organisation and h.station_a2.name not in organisation
-    assert "456000" not in organisation
+    assert "456000" not in organisation and "456,000" not in organisation
     client.force_login(h.user_a)
     assert "JA-2024" in client.get(listing, {"q": h.station_a2.name}).content.decode()
     organisation = client.get(reverse("projects:organisation-detail", args=[h.org.pk])).content.decode()
-    assert h.station_a2.name in organisation and "456000" in organisation
+    assert h.station_a2.name in organisation and "¥456,000.00" in organisation
 
 
 def sheet_text(response) -> str:

@@ -115,7 +115,7 @@ def test_county_staff_create_a_contract_with_funding_and_schedule(client, world)
     assert [i.amount for i in contract.installments.all()] == [D("200000.00"), D("120000.00"), D("80000.00")]
     assert contract.service_domains == ["social_assistance", "elderly_care"]
     detail = client.get(response["Location"]).content.decode()
-    assert "200000.00" in detail and "社会救助资金" in detail and "待备案" in detail
+    assert "¥200,000.00" in detail and "社会救助资金" in detail and "待备案" in detail
 
 
 @time_machine.travel(NOW)
@@ -185,7 +185,7 @@ def test_county_page_shows_the_share_with_its_figures_and_the_local_organisation
     services.contract_update(actor=contracts.root, contract=contracts.contract_a, funding_lines=[
         {"source": "social_assistance", "amount": D("200000.00")}, {"source": "general_budget", "amount": D("100000.00")}])
     html = client.get(reverse("projects:county-detail", args=[contracts.county_a.code])).content.decode()
-    assert "200000.00" in html and "8000000.00" in html and "2.50%" in html and "不高于 5%" in html
+    assert "¥200,000.00" in html and "¥8,000,000.00" in html and "2.50%" in html and "不高于 5%" in html
     assert "依据：《湖北省购买服务办法》" in html and "符合规定" in html
     assert "已有 1 家本地机构" in html and "目标：本地政策未规定" in html
     from stations.packs import PACK_DIR, load_packs
