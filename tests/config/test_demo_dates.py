@@ -12,6 +12,8 @@ from django.core.management import call_command
 from django.db import connection, models
 from django.utils import timezone
 
+from assessments.models import Evaluation, EvaluationStatus
+from projects.models import ContractEvaluation
 from stations import demo as stations_demo
 from stations.models import MonthlyReport, ReportStatus, User
 from tests.stations.report_builders import at
@@ -69,6 +71,10 @@ def test_the_demo_lies_wholly_before_the_day_it_is_built(moment, only_yichang):
         for report in reports.exclude(status=ReportStatus.DRAFT):
             # a month is submitted only after it has ended
             assert timezone.localtime(report.first_submitted_at).date() > report.period, report
+        # the contracts' results are the evaluations the chain workbook reads, one for one
+        results = {(r.reference, r.contract_id, r.evaluated_on) for r in ContractEvaluation.objects.all()}
+        contract_evaluations = Evaluation.objects.filter(status=EvaluationStatus.FINALISED, contract__isnull=False)
+        assert results and results == {(e.reference, e.contract_id, e.finalised_on) for e in contract_evaluations}
         # the demo still shows every state a county meets, once there has been time since the month opened
         if moment.day > 1:
             assert set(reports.values_list("status", flat=True)) == set(ReportStatus.values)
