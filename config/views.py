@@ -37,8 +37,11 @@ def home_view(request):
         "home_region": region,
         "ancestors": summary.ancestors,
         "station_count": summary.station_count,
-        "child_regions": summary.child_regions,
+        "child_regions": summary.child_regions if user.role != Role.EVALUATOR else [],
         "role_label": user.get_role_display() if user.role else "",
+        # An evaluator sees the evaluations assigned to their organisation, never stations.
+        "show_stations": user.role != Role.EVALUATOR,
+        "show_to_score": user.role == Role.EVALUATOR and not scope.nothing,
         "reports_due": reports_due(user=user) if user.role == Role.STATION_HEAD else None,
         "overview": None if scope.nothing else overview(user=user, on_date=timezone.localdate()),
         "chain_report_url": reverse("chain-report") if user.role in CHAIN_ROLES and not scope.nothing else "",
