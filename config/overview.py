@@ -18,8 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.selectors import TodoCounts, evaluation_todo_summary, todo_list
 from core.dates import previous_month
-from projects.models import FilingStatus
-from projects.selectors.contracts import contract_alert_summary, contract_list
+from projects.selectors.contracts import contract_alert_summary
 from stations.reports.selectors import report_completeness
 from stations.reports.selectors.home import StationMonth, station_month
 from stations.reports.selectors.lists import report_review_summary
@@ -154,10 +153,9 @@ def _add_contracts(result: Overview, user, on_date) -> None:
     result.alerts.append(Alert(
         key="filings_overdue", label=_("逾期未备案的合同"), count=contracts.filings_overdue,
         url=_url("projects:contract-list", filing=contracts.filing_overdue_state), severity="bad"))
-    pending = contract_list(user=user, today=on_date).filter(filing_state=FilingStatus.PENDING).count()
     result.alerts.append(Alert(
-        key="filings_pending", label=_("已签订待备案的合同"), count=pending,
-        url=_url("projects:contract-list", filing=FilingStatus.PENDING), severity="warn"))
+        key="filings_pending", label=_("已签订待备案的合同"), count=contracts.filings_pending,
+        url=_url("projects:contract-list", filing=contracts.filing_pending_state), severity="warn"))
 
 
 def _add_people(result: Overview, user, on_date) -> None:
