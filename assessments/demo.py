@@ -1,11 +1,16 @@
-"""Demo data: Hubei's published evaluation templates and a few evaluations for 远安县 in
-mixed states, one assigned to the demo evaluator organisation so ``pinggu_jigou`` has work, and
-宜昌市's spot check of the county's contract waiting for ``yichang_shi`` to confirm it."""
+"""Demo data: Hubei's published evaluation templates; the demo contracts' mid-term and final
+evaluations, scored by the demo evaluator organisation and confirmed by the county on their day
+(``evaluate_contract``, which the projects demo calls as it builds each year's contract); and a
+few evaluations for 远安县 in mixed states: last year's annual evaluation assigned to the
+evaluator organisation and partly scored, so ``pinggu_jigou`` has work, and 宜昌市's spot check
+of the county's contract waiting for ``yichang_shi`` to confirm it."""
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+
+from django.utils import timezone
 
 from assessments import services
 from assessments.models import Dimension, EvaluationKind, EvaluationTemplate, Indicator
@@ -67,26 +72,50 @@ TEMPLATES = [
 ]
 
 
-def seed(*, stdout, context):
+def seed_templates(*, stdout, context):
+    """The province's published templates, and ``evaluate_contract`` for the contracts' evaluations."""
     admin = context["admin"]
     province = Region.objects.get(code=PROVINCE)
     templates = {kind: _template(admin, province, kind, name, layout) for kind, name, layout in TEMPLATES}
+    context["templates"] = templates
+
+    def evaluate_contract(*, actor, contract, kind, period_start, period_end, on_date):
+        scorer, evaluator_org = context.get("pinggu_jigou"), context.get("evaluator_org")
+        evaluation = services.evaluation_create(
+            actor=actor, template=templates[kind], contract=contract, period_start=period_start,
+            period_end=period_end, evaluator=evaluator_org if scorer is not None else None)
+        services.evaluation_save_scores(actor=scorer or actor, evaluation=evaluation,
+                                        scores=_scores(templates[kind], D("0.87")))
+        services.evaluation_submit(actor=scorer or actor, evaluation=evaluation)
+        return services.evaluation_finalise(actor=actor, evaluation=evaluation, on_date=on_date)
+
+    context["evaluate_contract"] = evaluate_contract
+    stdout.write(f"评估模板：{len(templates)} 个（湖北省，已发布）")
+
+
+def seed(*, stdout, context):
+    if "templates" not in context:
+        seed_templates(stdout=stdout, context=context)
+    templates = context["templates"]
     county_user = context["yuanan_xian"]
-    contract = Contract.objects.filter(purchaser__code=COUNTY).order_by("starts_on", "pk").first()
+    last_year = timezone.localdate().year - 1
+    contracts = Contract.objects.filter(purchaser__code=COUNTY).order_by("starts_on", "pk")
+    contract = contracts.filter(starts_on__year=last_year).first() or contracts.first()
     if contract is None:
-        contract = _contract(admin)
+        contract = _contract(context["admin"])
     evaluator_org = context.get("evaluator_org")
     today = datetime.date(2025, 7, 10)
+    year_end = datetime.date(contract.starts_on.year, 12, 31)
 
-    # 1. Mid-term assigned to the evaluation centre, partly scored: pinggu_jigou's work.
-    midterm = services.evaluation_create(
-        actor=county_user, template=templates[EvaluationKind.MIDTERM], contract=contract,
-        period_start=contract.starts_on, period_end=contract.starts_on + datetime.timedelta(days=180),
-        evaluator=evaluator_org)
+    # 1. Last year's annual evaluation, assigned to the evaluation centre and partly scored:
+    #    pinggu_jigou's work.
+    annual = services.evaluation_create(
+        actor=county_user, template=templates[EvaluationKind.ANNUAL], contract=contract,
+        period_start=contract.starts_on, period_end=year_end, evaluator=evaluator_org)
     if evaluator_org is not None:
         scorer = context["pinggu_jigou"]
-        partial = dict(list(_scores(templates[EvaluationKind.MIDTERM], D("0.85")).items())[:4])
-        services.evaluation_save_scores(actor=scorer, evaluation=midterm, scores=partial)
+        partial = dict(list(_scores(templates[EvaluationKind.ANNUAL], D("0.85")).items())[:4])
+        services.evaluation_save_scores(actor=scorer, evaluation=annual, scores=partial)
 
     # 2. Station acceptance of 鸣凤镇, scored and finalised: the station meets the 五有 standard.
     station = Station.objects.filter(region__code=HEAD_TOWNSHIP).first()
@@ -115,12 +144,12 @@ def seed(*, stdout, context):
     if city_user is not None:
         spot_check = services.evaluation_create(
             actor=city_user, template=templates[EvaluationKind.MIDTERM], contract=contract,
-            period_start=contract.starts_on, period_end=contract.starts_on + datetime.timedelta(days=180))
+            period_start=contract.starts_on, period_end=year_end)
         services.evaluation_save_scores(actor=city_user, evaluation=spot_check,
                                         scores=_scores(templates[EvaluationKind.MIDTERM], D("0.8")))
         services.evaluation_submit(actor=city_user, evaluation=spot_check)
-    stdout.write(f"评估：模板 {len(templates)} 个（湖北省，已发布），远安县评估 3 个（评分中/待确认/已确认），"
-                 "宜昌市抽查 1 个（待市局确认）")
+    stdout.write("评估：远安县 3 个（评分中/待确认/已确认），宜昌市抽查 1 个（待市局确认），"
+                 "另有各合同的中期、终期评估（已确认）")
 
 
 def _template(actor, province, kind, name, layout) -> EvaluationTemplate:

@@ -1,4 +1,6 @@
-"""The home page's working overview: for the user's region, what needs attention now.
+"""The home page's working overview: for the user's region, what needs attention now; for a
+superuser the provinces' coverage, for a station head the month's report, for an evaluator the
+evaluations waiting for their scores.
 
 Every figure comes from a selector of the app whose list page it links to, counting the rows
 that page's scoped selector gives with the arguments the page uses by default, so the number on
@@ -14,13 +16,15 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from assessments.selectors import evaluation_todo_summary
+from assessments.selectors import TodoCounts, evaluation_todo_summary, todo_list
 from core.dates import previous_month
 from projects.selectors.contracts import contract_alert_summary
 from stations.reports.selectors import report_completeness
+from stations.reports.selectors.home import StationMonth, station_month
 from stations.reports.selectors.lists import report_review_summary
 from stations.roles import OFFICIAL_ROLES, Role
-from stations.selectors.coverage import DASHBOARD_LEVELS, CoverageRow, coverage_rows
+from stations.selectors.coverage import DASHBOARD_LEVELS, NATIONAL_CODE, CoverageRow, coverage_rows
+from stations.selectors.coverage_national import national_dashboard
 from workforce.selectors.alerts import people_alert_summary
 
 OFFICIALS = OFFICIAL_ROLES
@@ -43,6 +47,12 @@ class Alert:
         return self.severity if self.count else "ok"
 
 
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
 @dataclass
 class Overview:
     on_date: datetime.date
@@ -51,6 +61,10 @@ class Overview:
     report_period: datetime.date | None = None
     alerts: list[Alert] = field(default_factory=list)
     expiring_contracts: list = field(default_factory=list)
+    provinces: list[CoverageRow] = field(default_factory=list)  # a superuser's: each against its target
+    station_month: StationMonth | None = None  # a station head's month
+    to_score: list = field(default_factory=list)  # an evaluator's evaluations to score
+    links: list[Link] = field(default_factory=list)  # the places a province official works from
 
     def alert(self, key: str) -> Alert | None:
         return next((alert for alert in self.alerts if alert.key == key), None)
@@ -66,15 +80,45 @@ def overview(*, user, on_date: datetime.date) -> Overview:
     result = Overview(on_date=on_date)
     role = user.role
     region = user.home_region
+    if user.is_superuser and region is None:
+        _add_national(result, user, on_date)
     if role in OFFICIALS and region is not None:
         _add_coverage(result, region, on_date)
         _add_reports(result, user, region, on_date)
         _add_contracts(result, user, on_date)
+    if role == Role.PROVINCE:
+        _add_links(result, user, region.get_absolute_url())
     if role in PEOPLE_ROLES:
         _add_people(result, user, on_date)
+    if role == Role.STATION_HEAD:
+        result.station_month = station_month(user=user, today=on_date)
     if role in EVALUATION_ROLES:
         _add_evaluations(result, user)
     return result
+
+
+def _add_national(result: Overview, user, on_date) -> None:
+    """Every province against its own target, the reports the counties have yet to review, and the
+    places the administrator works from."""
+    result.provinces = national_dashboard(on_date=on_date).children
+    result.coverage_url = reverse("stations:coverage-dashboard", args=[NATIONAL_CODE])
+    _add_review_queue(result, user)
+    _add_links(result, user, result.coverage_url)
+
+
+def _add_links(result: Overview, user, coverage_url: str) -> None:
+    result.links.append(Link(_("覆盖率看板"), coverage_url))
+    if user.is_staff:
+        result.links.append(Link(_("管理后台"), reverse("admin:index")))
+    if user.has_perm("stations.view_target"):
+        result.links.append(Link(_("覆盖率目标"), reverse("admin:stations_target_changelist")))
+
+
+def _add_review_queue(result: Overview, user) -> None:
+    queue = report_review_summary(user=user)
+    label = _("待审核的月报") if user.role == Role.COUNTY else _("各县待审核的月报")
+    result.alerts.append(Alert(key="reports_awaiting", label=label, count=queue.count,
+                               url=_url("stations:report-list", status=queue.status), severity="warn"))
 
 
 def _add_coverage(result: Overview, region, on_date) -> None:
@@ -94,11 +138,7 @@ def _add_reports(result: Overview, user, region, on_date) -> None:
         url=_url("stations:report-completeness", region=region.code, month=month),
         hint=_("应报 %(n)s 个站点") % {"n": completeness.total.expected},
         severity="bad" if completeness.deadline_passed else "warn"))
-    if user.role == Role.COUNTY:
-        queue = report_review_summary(user=user)
-        result.alerts.append(Alert(
-            key="reports_awaiting", label=_("待审核的月报"), count=queue.count,
-            url=_url("stations:report-list", status=queue.status), severity="warn"))
+    _add_review_queue(result, user)
 
 
 def _add_contracts(result: Overview, user, on_date) -> None:
@@ -113,6 +153,9 @@ def _add_contracts(result: Overview, user, on_date) -> None:
     result.alerts.append(Alert(
         key="filings_overdue", label=_("逾期未备案的合同"), count=contracts.filings_overdue,
         url=_url("projects:contract-list", filing=contracts.filing_overdue_state), severity="bad"))
+    result.alerts.append(Alert(
+        key="filings_pending", label=_("已签订待备案的合同"), count=contracts.filings_pending,
+        url=_url("projects:contract-list", filing=contracts.filing_pending_state), severity="warn"))
 
 
 def _add_people(result: Overview, user, on_date) -> None:
@@ -128,7 +171,12 @@ def _add_people(result: Overview, user, on_date) -> None:
 
 
 def _add_evaluations(result: Overview, user) -> None:
-    todo = evaluation_todo_summary(user=user)
+    if user.role == Role.EVALUATOR:  # the evaluations themselves, each linked to its scoring page
+        waiting = todo_list(user=user)
+        result.to_score = waiting.to_score
+        todo = TodoCounts(len(waiting.to_finalise), len(waiting.to_score))
+    else:
+        todo = evaluation_todo_summary(user=user)
     result.alerts.append(Alert(
         key="evaluations_waiting", label=_("待处理的评估"), count=todo.waiting, url=_url("assessments:todo"),
         hint=_("待确认 %(f)s，待评分 %(s)s") % {"f": todo.to_finalise, "s": todo.to_score},

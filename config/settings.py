@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "config.middleware.ChineseFirstLocaleMiddleware",
     "config.middleware.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "config.not_found.ProductNotFoundMiddleware",  # the product's 404 page also with DEBUG on
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",

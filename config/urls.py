@@ -11,6 +11,7 @@ admin.site.index_title = _("省级管理")
 
 urlpatterns = [
     path("", views.home_view, name="home"),
+    path("favicon.ico", views.favicon_view, name="favicon"),
     path("audit/", views.audit_log_view, name="audit-log"),
     path("reports/chain/", include("config.chain_views")),
     path("policies/", include("config.local_policy_views")),

@@ -1,13 +1,17 @@
 """The composition root's pages: the home page that shows each user their scope."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import FileResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from config import audit
 from config.overview import overview
@@ -33,8 +37,11 @@ def home_view(request):
         "home_region": region,
         "ancestors": summary.ancestors,
         "station_count": summary.station_count,
-        "child_regions": summary.child_regions,
+        "child_regions": summary.child_regions if user.role != Role.EVALUATOR else [],
         "role_label": user.get_role_display() if user.role else "",
+        # An evaluator sees the evaluations assigned to their organisation, never stations.
+        "show_stations": user.role != Role.EVALUATOR,
+        "show_to_score": user.role == Role.EVALUATOR and not scope.nothing,
         "reports_due": reports_due(user=user) if user.role == Role.STATION_HEAD else None,
         "overview": None if scope.nothing else overview(user=user, on_date=timezone.localdate()),
         "chain_report_url": reverse("chain-report") if user.role in CHAIN_ROLES and not scope.nothing else "",
@@ -77,3 +84,11 @@ def audit_log_view(request):
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     audit.attach_changes(list(page.object_list))
     return render(request, "audit_log.html", {"form": form, "page_obj": page, "entries": page.object_list})
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def favicon_view(request):
+    """``/favicon.ico``, which browsers ask for whatever the page links to: the product's icon,
+    served from the source tree so it needs neither a template link nor collected static files."""
+    return FileResponse((settings.BASE_DIR / "static" / "favicon.ico").open("rb"), content_type="image/x-icon")

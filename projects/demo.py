@@ -2,7 +2,12 @@
 from 2022 to this year: renewal chains in 3-year cycles, installments released by
 evaluations and partly paid (one left unpaid), filings (one overdue), spending figures.
 The purchase rules are Hubei's own document's (the shipped pack): a cap of 5% of the previous
-year's social-assistance spending; it sets no payment period, so installments have no due date."""
+year's social-assistance spending; it sets no payment period, so installments have no due date.
+
+The mid-term and final evaluations are real evaluations, scored and confirmed through the
+assessments app (``context["evaluate_contract"]``, which the assessments demo registers): their
+confirmation records the contract's result and releases its installment, so the contract page
+and the reporting-chain workbook read the same evaluations. Without it no evaluation is made."""
 
 from __future__ import annotations
 
@@ -75,7 +80,7 @@ def seed(*, stdout, context):
         context[f"contractor_{prefix.lower()}"] = org
         _seed_spending(actor, county)
         contracts += _seed_contracts(actor=actor, county=county, org=org, prefix=prefix,
-                                     overdue=(prefix == "XS"), evaluator=user)
+                                     overdue=(prefix == "XS"), evaluate=context.get("evaluate_contract"))
     stdout.write(f"机构：3 个（评估机构 1，本地承接机构 1，外地引进 1）；合同：{contracts} 份")
 
 
@@ -92,7 +97,7 @@ def _seed_spending(actor, county):
                               amount=base + Decimal(250000) * (year - FIRST_YEAR), source=f"{year}年度决算")
 
 
-def _seed_contracts(*, actor, county, org, prefix, overdue, evaluator) -> int:
+def _seed_contracts(*, actor, county, org, prefix, overdue, evaluate) -> int:
     today = timezone.localdate()
     stations = list(Station.objects.filter(region__code__startswith=county.prefix, kind="station")
                     .order_by("region__code"))
@@ -121,25 +126,27 @@ def _seed_contracts(*, actor, county, org, prefix, overdue, evaluator) -> int:
             services.contract_record_filing(actor=actor, contract=contract, filed_on=datetime.date(year - 1, 12, 28),
                                             reference=f"宜民备〔{year}〕{count}号")
         _seed_evaluations_and_payments(actor=actor, contract=contract, year=year, today=today,
-                                       leave_midterm_unpaid=current and overdue, evaluator=evaluator)
+                                       leave_midterm_unpaid=current and overdue, evaluate=evaluate)
         previous = contract
     return count
 
 
-def _seed_evaluations_and_payments(*, actor, contract, year, today, leave_midterm_unpaid, evaluator):
+def _seed_evaluations_and_payments(*, actor, contract, year, today, leave_midterm_unpaid, evaluate):
+    """Each step whose day has come: the evaluation (over the months before it) confirmed on that
+    day, then the installment it released paid 12 days later if that day has come too."""
     steps = [
-        (InstallmentTrigger.EFFECTIVE, None, datetime.date(year, 1, 1)),
-        (InstallmentTrigger.MIDTERM_PASSED, ("midterm", "中期评估"), datetime.date(year, 7, 10)),
-        (InstallmentTrigger.FINAL_PASSED, ("final", "终期评估"), datetime.date(year, 12, 20)),
+        (InstallmentTrigger.EFFECTIVE, None, datetime.date(year, 1, 1), None),
+        (InstallmentTrigger.MIDTERM_PASSED, "midterm", datetime.date(year, 7, 10), datetime.date(year, 6, 30)),
+        (InstallmentTrigger.FINAL_PASSED, "final", datetime.date(year, 12, 20), datetime.date(year, 11, 30)),
     ]
-    for trigger, evaluation, on_date in steps:
+    for trigger, kind, on_date, period_end in steps:
         if on_date > today:
             break
-        if evaluation:
-            services.contract_record_evaluation(
-                actor=evaluator, contract=contract, kind=evaluation[0], kind_label=evaluation[1], evaluated_on=on_date,
-                score=Decimal("86.50"), grade="良好", passed=True, reference=f"demo:{contract.number}:{evaluation[0]}")
-            services.installment_release(actor=actor, contract=contract, trigger=trigger, on_date=on_date)
+        if kind:
+            if evaluate is None:
+                break
+            evaluate(actor=actor, contract=contract, kind=kind, period_start=contract.starts_on,
+                     period_end=period_end, on_date=on_date)
         installment = contract.installments.get(trigger=trigger)
         paid_on = installment.triggered_on + datetime.timedelta(days=12)
         if paid_on > today or (trigger == InstallmentTrigger.MIDTERM_PASSED and leave_midterm_unpaid):

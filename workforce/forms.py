@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.models import Organisation
 from workforce import selectors
 from workforce.models import Certificate, Employment, EmploymentRole, Person, TrainingRecord
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Chinese labels end in the full-width colon (Django's own suffix is the ASCII one in every language).
+LABEL_SUFFIX = pgettext_lazy("form label suffix", "：")
 
 
-class PersonForm(forms.ModelForm):
+class FullWidthLabels:
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", LABEL_SUFFIX)
+        super().__init__(*args, **kwargs)
+
+
+class PersonForm(FullWidthLabels, forms.ModelForm):
     class Meta:
         model = Person
         fields = ("name", "id_number", "gender", "birth_date", "phone", "education", "major", "social_work_degree",
@@ -59,7 +69,8 @@ class PersonCreateForm(AssignmentFieldsMixin, PersonForm):
     """A new person and their first assignment, so the person is placed in a county at once."""
 
     station = forms.ModelChoiceField(label=_("服务站点"), queryset=None)
-    role = forms.ChoiceField(label=_("岗位"), choices=EmploymentRole.choices)
+    # No role is chosen for the user: a default (the first, 站长) would be wrong for most people.
+    role = forms.ChoiceField(label=_("岗位"), choices=BLANK_CHOICE_DASH + EmploymentRole.choices)
     employer = forms.ModelChoiceField(label=_("用人机构"), queryset=None, required=False)
     start_on = forms.DateField(label=_("到岗日期"), widget=DATE)
 
@@ -74,7 +85,7 @@ class PersonCreateForm(AssignmentFieldsMixin, PersonForm):
         return {key: self.cleaned_data[key] for key in PersonForm.Meta.fields}
 
 
-class EmploymentForm(AssignmentFieldsMixin, forms.ModelForm):
+class EmploymentForm(FullWidthLabels, AssignmentFieldsMixin, forms.ModelForm):
     class Meta:
         model = Employment
         fields = ("station", "role", "employer", "start_on", "end_on", "notes")
@@ -88,14 +99,14 @@ class EmploymentForm(AssignmentFieldsMixin, forms.ModelForm):
         pass  # the service validates with the person set
 
 
-class CertificateForm(forms.ModelForm):
+class CertificateForm(FullWidthLabels, forms.ModelForm):
     class Meta:
         model = Certificate
         fields = ("level", "number", "obtained_on")
         widgets = {"obtained_on": DATE}
 
 
-class TrainingForm(forms.ModelForm):
+class TrainingForm(FullWidthLabels, forms.ModelForm):
     class Meta:
         model = TrainingRecord
         fields = ("held_on", "kind", "title", "provider", "hours")

@@ -74,17 +74,22 @@ class ContractAlerts:
     days: int
     with_overdue_installments: int
     filings_overdue: int
-    filing_overdue_state: str = FilingStatus.OVERDUE  # the contract list's filter value for the last figure
+    filings_pending: int = 0  # signed, not yet filed, the filing period still running
+    filing_overdue_state: str = FilingStatus.OVERDUE  # the contract list's filter values for the two
+    filing_pending_state: str = FilingStatus.PENDING
 
 
 def contract_alert_summary(*, user, today: datetime.date, days: int = DEFAULT_EXPIRING_DAYS) -> ContractAlerts:
     """What the home page counts about contracts; each figure is the row count of the contract
     list (or the expiring list) the page links to."""
     contracts = contract_list(user=user, today=today)
+    # the list's rows by filing state, in one query
+    filings = dict(Contract.objects.visible_to(user).with_filing_status(today).order_by()
+                   .values_list("filing_state").annotate(n=Count("pk")))
     return ContractAlerts(
         expiring=list(contract_expiring(user=user, today=today, days=days)), days=days,
         with_overdue_installments=contracts.filter(has_overdue=True).count(),
-        filings_overdue=contracts.filter(filing_state=FilingStatus.OVERDUE).count())
+        filings_overdue=filings.get(FilingStatus.OVERDUE, 0), filings_pending=filings.get(FilingStatus.PENDING, 0))
 
 
 def contract_filings(*, user, today: datetime.date) -> QuerySet[Contract]:

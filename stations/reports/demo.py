@@ -2,7 +2,10 @@
 meet every month (approved, awaiting review, returned, late, missing), with believable figures.
 
 Rows carry past submission and review times, so they are written directly (with history
-rows) rather than through the services, which stamp the current time."""
+rows) rather than through the services, which stamp the current time. Every time is in the
+past of the day the demo is built: a month is submitted only after it has ended, and a
+submission or review planned for a day still to come happens between the month's opening and
+now instead, or not yet (the report stays a draft, or awaits review)."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from core.dates import month_end, month_start
+from core.dates import month_end, month_start, next_month
 from stations.models import (
     MonthlyReport,
     MonthlyReportLine,
@@ -47,6 +50,8 @@ HIGHLIGHTS = [
 ]
 PROBLEMS = ["社工人手紧张，入户频次难以保证。", "部分村距离远，交通不便。", "志愿者队伍稳定性不足。", ""]
 IN_KIND = ["米面油 40 份", "冬衣 30 件、棉被 12 床", "学习用品 50 套", "", ""]
+# The least time between a month's opening (or a submission) and now for it to be submitted (or reviewed).
+LEAST_ROOM = datetime.timedelta(hours=2)
 
 
 def _draw(*parts) -> float:
@@ -78,6 +83,7 @@ def _plan(index: int, station: Station, age: int) -> tuple[str | None, int]:
 
 
 def seed_reports(*, stdout, context) -> None:
+    now = timezone.now()
     today = timezone.localdate()
     periods = [month_start(today)]
     for _i in range(6):
@@ -100,7 +106,7 @@ def seed_reports(*, stdout, context) -> None:
             if status is None:
                 continue
             report = _report(station, period, status, offset, reviewer,
-                             head if station.region.code == HEAD_TOWNSHIP else None)
+                             head if station.region.code == HEAD_TOWNSHIP else None, now)
             reports.append(report)
             line_specs.append(report)
     bulk_create_with_history(reports, MonthlyReport, default_user=context.get("admin"),
@@ -115,8 +121,36 @@ def seed_reports(*, stdout, context) -> None:
     stdout.write(f"月度报告：{len(reports)} 份（远安县、兴山县近 6 个月）")
 
 
-def _report(station, period, status, offset, reviewer, head) -> MonthlyReport:
+def _before_now(planned: datetime.datetime, earliest: datetime.datetime, now: datetime.datetime,
+                draw: float) -> datetime.datetime | None:
+    """The planned time if it has passed; else a time between ``earliest`` and now, or None when
+    there has been too little time since ``earliest``."""
+    if planned <= now:
+        return planned
+    room = now - earliest
+    if room < LEAST_ROOM:
+        return None
+    return earliest + room * (0.3 + 0.4 * draw)
+
+
+def _times(key, period, status, offset, now):
+    """(status, submitted at, reviewed at) as far as they have happened by now."""
+    submitted = reviewed = None
+    if status != ReportStatus.DRAFT:
+        planned = _at(deadline_for(period) + datetime.timedelta(days=offset), 9 + _between(0, 8, *key, "s"))
+        submitted = _before_now(planned, _at(next_month(period), 8), now, _draw(*key, "when"))
+        if submitted is None:
+            status = ReportStatus.DRAFT
+    if status in (ReportStatus.APPROVED, ReportStatus.RETURNED):
+        reviewed = _before_now(submitted + datetime.timedelta(days=2), submitted, now, _draw(*key, "review"))
+        if reviewed is None:
+            status = ReportStatus.SUBMITTED
+    return status, submitted, reviewed
+
+
+def _report(station, period, status, offset, reviewer, head, now) -> MonthlyReport:
     key = (station.pk, period)
+    status, submitted, reviewed = _times(key, period, status, offset, now)
     volunteers = _between(5, 30, *key, "v")
     charity = Decimal(_between(0, 6, *key, "c") * 500 + _between(0, 99, *key, "f")) + \
         Decimal(_between(0, 99, *key, "fen")) / 100 if _draw(*key, "y") > .4 else Decimal("0")
@@ -132,12 +166,11 @@ def _report(station, period, status, offset, reviewer, head) -> MonthlyReport:
         next_plan="继续做好困难群众入户走访，筹备下月主题社区活动。",
         created_by=head,
     )
-    if status != ReportStatus.DRAFT:
-        submitted = _at(deadline_for(period) + datetime.timedelta(days=offset), 9 + _between(0, 8, *key, "s"))
+    if submitted is not None:
         report.first_submitted_at = report.submitted_at = submitted
         report.submitted_by = head
-    if status in (ReportStatus.APPROVED, ReportStatus.RETURNED):
-        report.reviewed_at = report.submitted_at + datetime.timedelta(days=2)
+    if reviewed is not None:
+        report.reviewed_at = reviewed
         report.reviewed_by = reviewer
     if status == ReportStatus.RETURNED:
         report.return_reason = "困难老人入户走访户次与走访台账不一致，请核实后重新报送。"

@@ -11,7 +11,10 @@ from stations import demo as stations_demo
 from stations.models import Region
 from workforce import demo as workforce_demo
 
-DEMO_APPS = (stations_demo, projects_demo, workforce_demo, assessments_demo)
+# The evaluation templates come before the contracts: each year's mid-term and final evaluations are
+# scored and confirmed through the assessments app as the contracts are built.
+DEMO_STEPS = (stations_demo.seed, assessments_demo.seed_templates, projects_demo.seed, workforce_demo.seed,
+              assessments_demo.seed)
 
 
 class Command(BaseCommand):
@@ -31,8 +34,8 @@ class Command(BaseCommand):
         else:
             context = {}
             with transaction.atomic():
-                for module in DEMO_APPS:
-                    module.seed(stdout=self.stdout, context=context)
+                for step in DEMO_STEPS:
+                    step(stdout=self.stdout, context=context)
         self.stdout.write(f"\n演示账号（密码均为 {stations_demo.DEMO_PASSWORD}）：")
         for username, description in stations_demo.demo_logins():
             self.stdout.write(f"  {username:<16} {description}")

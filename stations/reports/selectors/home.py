@@ -1,0 +1,46 @@
+"""What a station head's home page says about the station's monthly reports: the month whose
+report is due now, its state and the next thing to do, and the reason the latest report sent
+back was returned. Scoped like every read: only the head's own station."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from core.dates import previous_month
+from stations.models import MonthlyReport, ReportStatus, Station
+from stations.reports.selectors.deadlines import deadline_days, deadline_of
+
+# The next step for each state of the month's report (no report yet: "start").
+NEXT_STEPS = {None: "start", ReportStatus.DRAFT: "continue", ReportStatus.RETURNED: "resubmit",
+              ReportStatus.SUBMITTED: "wait", ReportStatus.APPROVED: "done"}
+
+
+@dataclass(frozen=True)
+class StationMonth:
+    station: Station
+    period: datetime.date  # the month whose report is due now (the last month that has ended)
+    deadline: datetime.date
+    report: MonthlyReport | None
+    overdue: bool
+    step: str  # start / continue / resubmit / wait / done
+    last_returned: MonthlyReport | None  # the latest report now sent back, with its reason
+
+
+def station_month(*, user, today: datetime.date) -> StationMonth | None:
+    """For a station head; None for anyone else. Three queries."""
+    if not user.station_id:
+        return None
+    station = Station.objects.visible_to(user).select_related("region").filter(pk=user.station_id).first()
+    if station is None:
+        return None
+    period = previous_month(today)
+    reports = MonthlyReport.objects.visible_to(user).filter(station=station)
+    report = reports.filter(period=period).first()
+    deadline = deadline_of(station.region.code, period, deadline_days(station.region))
+    status = report.status if report else None
+    return StationMonth(
+        station=station, period=period, deadline=deadline, report=report,
+        overdue=today > deadline and status in (None, ReportStatus.DRAFT, ReportStatus.RETURNED),
+        step=NEXT_STEPS[status],
+        last_returned=reports.filter(status=ReportStatus.RETURNED).order_by("-period").first())
