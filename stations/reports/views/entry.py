@@ -63,6 +63,7 @@ class ReportDetailView(LoginRequiredMixin, View):
             "line_fields": [MonthlyReportLine._meta.get_field(name) for name in LINE_COUNT_FIELDS],
             "deadline": selectors.report_deadline(report.station, report.period),
             "can_edit": report.is_editable and permissions.can_edit_report(user, report),
+            "window": submission_window(report.station.region, report.period) if report.is_editable else None,
             "can_review": permissions.can_review_report(user, report),
             "reason_form": ReasonForm(initial={"version": report.version}),
             "history": report_history(report),
