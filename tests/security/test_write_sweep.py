@@ -276,6 +276,7 @@ NOT_SWEPT = {
 # POST changes nothing.
 READ_PAGES = {
     "home": "a page to read; a POST shows it like a GET",
+    "favicon": "the product's icon, a file to read: a POST is refused (405)",
     "audit-log": "a page to read; a POST shows it like a GET",
     "two-factor": "the signed-in user's own two-factor settings: a page to read; a POST shows it like a GET",
     "admin:index": "a page to read",

@@ -76,8 +76,8 @@ def test_a_bulk_station_import_keeps_the_periods_in_step(story):
     h = story
     root = builders.superuser()
     dataset = Dataset(headers=[f.column_name for f in StationResource(user=root).get_import_fields()])
-    dataset.append([h.a3.code, "乡镇（街道）社工站", "谌家矶镇社工站", "", "", "", "", "", "", "运营", "2024-01-01"])
-    dataset.append([h.b2.code, "乡镇（街道）社工站", "花楼街社工站", "", "", "", "2024-02-01", "", "", "试点",
+    dataset.append([h.s_a3.pk, h.a3.code, "乡镇（街道）社工站", "谌家矶镇社工站", "", "", "", "", "", "", "运营", "2024-01-01"])
+    dataset.append(["", h.b2.code, "乡镇（街道）社工站", "花楼街社工站", "", "", "", "2024-02-01", "", "", "试点",
                     "2024-02-01"])
     report = run_import(StationResource(user=root), dataset, user=root, dry_run=False)
     assert not report.error_rows and not report.file_errors

@@ -133,7 +133,8 @@ def test_export_is_the_filtered_scoped_list(client, h):
     response = client.get("/stations/export/?status=operating")
     book = load_workbook(BytesIO(response.content))
     cells = [row for row in book.active.iter_rows(values_only=True)]
-    station_rows = [row for row in cells if row[0] and str(row[0]).endswith("社工站")]
-    assert [(r[0], r[5], r[8]) for r in station_rows] == [("大智街道社工站", "运营", "是")]
+    station_rows = [row for row in cells if len(row) > 1 and row[1] and str(row[1]).endswith("社工站")]
+    assert [(r[1], r[6], r[9]) for r in station_rows] == [("大智街道社工站", "运营", "是")]
+    assert all(str(r[0]).isdigit() for r in station_rows)  # the 站点编号 an import names the station by
     text = " ".join(str(c) for r in cells for c in r if c)
     assert "民族街" not in text and "当前状态：运营" in text

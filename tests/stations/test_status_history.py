@@ -20,7 +20,7 @@ from tests.admin_forms import form_data
 
 D = datetime.date
 LATEST = "该站点最近一条状态记录是 2025-11-01 的“筹建”"
-IMPORT_HEADER = ["区划代码", "类型", "站点名称", "地址", "场地面积（平方米）", "合署场所", "挂牌日期", "联系人", "联系电话",
+IMPORT_HEADER = ["站点编号", "区划代码", "类型", "站点名称", "地址", "场地面积（平方米）", "合署场所", "挂牌日期", "联系人", "联系电话",
                  "状态", "状态日期"]
 
 
@@ -167,7 +167,7 @@ def xlsx(*rows):
 
 
 def import_row(h, status, on):
-    return [h.a1.code, "乡镇（街道）社工站", h.station.name, "", "", "", "", "", "", status, on]
+    return [h.station.pk, h.a1.code, "乡镇（街道）社工站", h.station.name, "", "", "", "", "", "", status, on]
 
 
 @pytest.mark.parametrize(("status", "on", "message"), [
