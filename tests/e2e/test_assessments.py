@@ -68,7 +68,7 @@ def test_evaluator_scores_midterm_county_finalises_and_installment_becomes_due(p
     expect(page.locator(".status-finalised")).to_be_visible()
     due = add_working_days(timezone.localdate(), 15)
     midterm_row = page.locator("#installments tr", has_text="中期评估合格")
-    expect(midterm_row).to_contain_text(due.isoformat())
+    expect(midterm_row).to_contain_text(f"{due.year}年{due.month}月{due.day}日")
     expect(page.locator("#dimension-breakdown")).to_contain_text("服务成效")
     assert page.locator("canvas[data-chart]").evaluate("c => c.width > 0")
     installment = PaymentInstallment.objects.get(contract=contract, trigger=InstallmentTrigger.MIDTERM_PASSED)

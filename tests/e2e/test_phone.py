@@ -80,7 +80,8 @@ def test_station_head_files_a_past_month_on_a_phone(page: Page, live_server):
     h = builders.build_hierarchy()
     station = builders.station(h.a1)
     builders.user("zhanzhang", Role.STATION_HEAD, h.a1, station=station)
-    period = month_start(month_start(timezone.localdate()) - datetime.timedelta(days=1))
+    today_month = month_start(timezone.localdate())
+    period = month_start(today_month - datetime.timedelta(days=1))  # last month: submitted on the 1st
     label = f"{period.year}年{period.month}月"
     base = live_server.url
 
@@ -138,9 +139,10 @@ def test_county_pages_fit_a_phone_and_review_asks_first(page: Page, live_server)
     h = build_coverage_story(builders.build_hierarchy())
     builders.county_user(h)
     station = Station.objects.get(region=h.a1)
-    period = month_start(month_start(timezone.localdate()) - datetime.timedelta(days=1))
+    today_month = month_start(timezone.localdate())
+    period = month_start(today_month - datetime.timedelta(days=1))  # last month: submitted on the 1st
     report = rb.report(station, rb.head(station, "zhanzhang"), period, lines=[rb.line(person_times=40)],
-                       submit_at=rb.at(period.year, period.month, 28))
+                       submit_at=rb.at(today_month.year, today_month.month, 1, hour=0))
     base = live_server.url
 
     log_in(page, base, "county_a")

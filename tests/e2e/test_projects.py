@@ -66,9 +66,9 @@ def test_county_staff_register_a_contract_for_two_stations_and_pay_the_first_ins
 
     expect(page.get_by_role("heading", name=re.compile("江岸区社工站服务项目"))).to_be_visible()
     schedule = page.locator("#installments")
-    expect(schedule).to_contain_text("120000.00")
-    expect(schedule).to_contain_text("72000.00")
-    expect(schedule).to_contain_text("48000.00")
+    expect(schedule).to_contain_text("¥120,000.00")
+    expect(schedule).to_contain_text("¥72,000.00")
+    expect(schedule).to_contain_text("¥48,000.00")
     expect(schedule.locator("tbody tr").first).to_contain_text("逾期未付")
 
     page.get_by_role("link", name="登记付款").click()
