@@ -61,9 +61,9 @@ def test_the_lock_out_page_names_the_account_and_when_its_lock_ends(people):
     with time_machine.travel(datetime.datetime(2026, 12, 1, 23, 40, tzinfo=shanghai), tick=False):
         for _ in range(3):
             page = post(attacker, "jiangan").content.decode()
-    assert "锁定至 2026-12-02 00:40" in page  # an hour after the last failure
+    assert "锁定至 2026年12月2日 00:40" in page  # an hour after the last failure
     with time_machine.travel(datetime.datetime(2026, 12, 2, 0, 5, tzinfo=shanghai), tick=False):
         page = post(attacker, "jiangan", builders.PASSWORD).content.decode()
     assert "账号“jiangan”" in page and "其他账号不受影响" in page
-    assert "锁定至 2026-12-02 01:05" in page  # an hour after this try: trying while locked starts the hour again
+    assert "锁定至 2026年12月2日 01:05" in page  # an hour after this try: trying while locked starts the hour again
     assert "重新计时" in page

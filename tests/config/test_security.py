@@ -58,7 +58,7 @@ def test_repeated_failures_lock_the_account_with_a_chinese_page(client, staff, s
     assert locked.status_code == 429
     page = locked.content.decode()
     assert "登录已暂时锁定" in page and "账号“jiangan”已连续 3 次登录失败" in page
-    assert "锁定至 2026-11-30 10:15" in page  # the clock time the lock ends, an hour after the last failure
+    assert "锁定至 2026年11月30日 10:15" in page  # the clock time the lock ends, an hour after the last failure
 
 
 # Sessions

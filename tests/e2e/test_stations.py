@@ -42,7 +42,7 @@ def test_provincial_official_drills_down_to_a_county_and_sees_uncovered_township
     page.get_by_label("统计日期").fill("2023-06-30")
     page.get_by_role("button", name="查看").click()
     expect(page.locator("#coverage-pct")).to_have_text("28.6%")
-    expect(page.locator("#gap-text")).to_contain_text("还需建成 3 个社工站，才能在 2023-12-31 前达到 70%")
+    expect(page.locator("#gap-text")).to_contain_text("还需建成 3 个社工站，才能在 2023年12月31日 前达到 70%")
 
     page.locator("#child-regions").get_by_role("link", name="武汉市").click()
     expect(page.get_by_role("heading", name="武汉市社工站覆盖率")).to_be_visible()

@@ -33,7 +33,7 @@ def test_province_official_sees_numbers_target_gap_and_cities_in_order(client, s
     assert response.status_code == 200
     page = response.content.decode()
     assert "42.9%" in page and "3 / 7" in page
-    assert "还需建成 1 个社工站，才能在 2022-12-31 前达到 50%" in page
+    assert "还需建成 1 个社工站，才能在 2022年12月31日 前达到 50%" in page
     assert page.index("宜昌市") < page.index("武汉市")  # 宜昌 holds the province back
     assert story.city.get_absolute_url() in page
     assert "vendor/chartjs/chart.umd.min.js" in page and "cdn" not in page.lower()
@@ -124,7 +124,7 @@ def test_city_page_shows_the_count_target_columns_when_one_applies(client, story
                         document=policy_builders.document_for(story.province))
     client.force_login(province_user)
     page = client.get(url(story.city, "2021-12-31")).content.decode()
-    assert "每县至少建成 2 个社工站（2021-12-31 前），尚差站数" in page and "每县最低站数" in page
+    assert "每县至少建成 2 个社工站（2021年12月31日 前），尚差站数" in page and "每县最低站数" in page
 
 
 def test_dashboard_page_queries_do_not_grow_with_counties(client, story, province_user,

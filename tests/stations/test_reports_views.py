@@ -239,4 +239,4 @@ def test_review_list_flags_late_reports(client, h):
     rb.report(h.station_a1, h.head, OCT, submit_at=rb.at(2026, 11, 8))
     client.force_login(h.county)
     page = client.get(reverse("stations:report-list")).content.decode()
-    assert "2026-11-05" in page and "逾期 3 天" in page
+    assert "2026年11月5日" in page and "逾期 3 天" in page

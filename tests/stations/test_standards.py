@@ -187,9 +187,9 @@ def test_the_acceptance_page_shows_the_standard_of_the_date_and_refuses_ticks_of
     client.force_login(builders.county_user(h))
     url = f"/stations/{h.s_a1.pk}/acceptance/"
     old_page = client.get(url, {"checked_on": "2023-03-01"}).content.decode()
-    assert "2023-03-01 适用的建设标准：湖北省“五有”" in old_page and "有活动" in old_page
+    assert "2023年3月1日 适用的建设标准：湖北省“五有”" in old_page and "有活动" in old_page
     new_page = client.get(url, {"checked_on": "2024-03-01"}).content.decode()
-    assert "2024-03-01 适用的建设标准：湖北省“新五有”" in new_page
+    assert "2024年3月1日 适用的建设标准：湖北省“新五有”" in new_page
     assert "依据：《湖北省社工站建设标准（修订）》（鄂民发〔2023〕9号）第三条" in new_page and "有活动" not in new_page
     # Ticked on the 2023 page, then the date changed to 2024 before sending: nothing is recorded.
     data = {"checked_on": "2024-03-01", "checklist": h.checklists["42"].pk,
@@ -202,4 +202,4 @@ def test_the_acceptance_page_shows_the_standard_of_the_date_and_refuses_ticks_of
 def test_without_a_standard_in_force_the_page_says_so(client, h):
     client.force_login(builders.county_user(h))
     page = client.get(f"/stations/{h.s_a1.pk}/acceptance/", {"checked_on": "2019-06-01"}).content.decode()
-    assert "2019-06-01 本省没有施行中的建设标准（本地政策未规定）" in page
+    assert "2019年6月1日 本省没有施行中的建设标准（本地政策未规定）" in page

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from stations.models import CoveragePeriod, Role, StationStatusChange, StationStatusCorrection
 from tests import builders
@@ -65,12 +66,12 @@ def test_correcting_a_date_changes_the_past_figure_and_the_dashboard_for_that_da
     page = dashboard(client, h.county_a, "2025-04-30")
     assert covered(page) == "0 / 3"
     listed = corrections_listed(page)
-    assert "大智街道社工站" in listed and "2025-03-01 运营" in listed and "2025-06-01 运营" in listed
+    assert "大智街道社工站" in listed and "2025年3月1日 运营" in listed and "2025年6月1日 运营" in listed
     assert "李科员" in listed and "挂牌运营实为6月1日，见验收纪要" in listed
-    assert timezone.localdate().isoformat() in listed
+    assert date_format(timezone.localdate()) in listed
     page = dashboard(client, h.county_a, "2025-06-30")
     assert covered(page) == "1 / 3"
-    assert "2025-06-01 运营" in corrections_listed(page)  # its old date is on or before the 30th
+    assert "2025年6月1日 运营" in corrections_listed(page)  # its old date is on or before the 30th
     assert corrections_listed(dashboard(client, h.county_a)) == ""  # today's figure: nothing corrected since
     # The province sees the same figure and the same correction.
     client.force_login(builders.user("hubei", Role.PROVINCE, h.province))
@@ -79,7 +80,7 @@ def test_correcting_a_date_changes_the_past_figure_and_the_dashboard_for_that_da
 
     station_page = client.get(h.s_a1.get_absolute_url()).content.decode()
     section = station_page.split('id="status-corrections"')[1].split("</section>")[0]
-    assert "李科员" in section and "挂牌运营实为6月1日，见验收纪要" in section and "2025-03-01 运营" in section
+    assert "李科员" in section and "挂牌运营实为6月1日，见验收纪要" in section and "2025年3月1日 运营" in section
     # The record's first values stay in its history, the correction names its author and reason.
     history = list(record(h.s_a1, D(2025, 6, 1)).history.order_by("history_id"))
     assert [entry.effective_on for entry in history] == [D(2025, 3, 1), D(2025, 6, 1)]
@@ -102,13 +103,13 @@ def test_voiding_a_wrong_record_keeps_it_flagged_and_audited_and_the_past_figure
     assert covered(page) == "1 / 3"
     assert [(point.on_date, point.covered) for point in response.context["dashboard"].chart][-2:] == [
         (D(2024, 12, 31), 0), (D(2025, 10, 15), 1)]  # the chart's line too
-    assert "2025-09-01 暂停" in corrections_listed(page) and "作废（不再计入）" in corrections_listed(page)
+    assert "2025年9月1日 暂停" in corrections_listed(page) and "作废（不再计入）" in corrections_listed(page)
     assert "该站从未暂停，系误录" in corrections_listed(page)
     station_page = client.get(h.s_a1.get_absolute_url()).content.decode()
     assert "运营" in station_page.split("当前状态</dt><dd>")[1].split("</dd>")[0]
     history_table = station_page.split('id="status-history"')[1].split("</section>")[0]
     assert "<del>暂停</del> <strong>（已作废）</strong>" in history_table
-    assert f"李科员 于 {timezone.localdate().isoformat()}" in history_table and "作废：该站从未暂停，系误录" in history_table
+    assert f"李科员 于 {date_format(timezone.localdate())}" in history_table and "作废：该站从未暂停，系误录" in history_table
 
     wrong.refresh_from_db()
     assert (wrong.voided, wrong.voided_by, wrong.voided_reason) == (True, h.staff_a, "该站从未暂停，系误录")

@@ -71,7 +71,7 @@ def test_the_status_page_refuses_a_back_dated_change_and_the_past_coverage_stays
 def test_the_status_page_names_the_latest_record_and_the_statuses_that_may_follow(client, h):
     client.force_login(h.staff)
     page = client.get(f"/stations/{h.station.pk}/status/").content.decode()
-    assert "最近一条状态记录：2025-11-01 筹建。新的生效日期须晚于 2025-11-01，可变更为：试点、运营、关闭。" in page
+    assert "最近一条状态记录：2025年11月1日 筹建。新的生效日期须晚于 2025年11月1日，可变更为：试点、运营、关闭。" in page
 
 
 def test_the_service_refuses_a_back_dated_change_and_a_second_one_on_the_latest_date(h):
