@@ -27,7 +27,7 @@ def h(hierarchy):
     h.s_a1, h.s_a2, h.s_b1 = builders.station(h.a1), builders.station(h.a2), builders.station(h.b1)
     heads = {s: rb.head(s) for s in (h.s_a1, h.s_a2, h.s_b1)}
     h.county = builders.county_user(h)
-    h.county_b = builders.county_user(h, "county_b", h.county_b)
+    h.county_b_user = builders.county_user(h, "county_b", h.county_b)
     h.city_user = builders.user("city", Role.CITY, h.city)
     # 大智街道: Sep approved (10 person-times), Oct submitted (20); 一元街道: Oct draft (5);
     # 民族街街道 (county B): Oct submitted (1000 person-times, 7 cases open at the month's end).
