@@ -1,9 +1,12 @@
-"""The one record the composition root keeps itself: a user's second factor, for its audit trail.
+"""The records the composition root keeps itself: a user's second factor (for its audit trail),
+the jobs users start and the reminders they are sent.
 
-The devices (the authenticator app's secret, the recovery codes) are django-otp's; this record
-says when the user enrolled, when recovery codes were issued or used and when an administrator
-reset it, and its history (django-simple-history) says who did each of those.
+SecondFactor: the devices (the authenticator app's secret, the recovery codes) are django-otp's;
+this record says when the user enrolled, when recovery codes were issued or used and when an
+administrator reset it, and its history (django-simple-history) says who did each of those.
 """
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -31,3 +34,86 @@ class SecondFactor(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class Job(models.Model):
+    """A piece of long work a user started (an import, a large export, a workbook), run by a worker
+    or, with no broker configured, inside the request. Shown to its user under 我的任务.
+
+    A job is applied at most once: its runner's writes commit in the same transaction that marks it
+    done (``config.jobs``), so a job run again after its worker was lost starts from the beginning
+    and a second run of a finished job changes nothing."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("进行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.CASCADE,
+                             related_name="jobs")
+    kind = models.CharField(_("类型"), max_length=40)  # a runner's key in config.jobs
+    title = models.CharField(_("任务"), max_length=200)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("运行次数"), default=0)
+    total = models.PositiveIntegerField(_("总行数"), default=0)
+    done = models.PositiveIntegerField(_("已完成行数"), default=0)
+    input_file = models.CharField(_("上传文件"), max_length=300, blank=True)  # a name in the default storage
+    result_file = models.CharField(_("结果文件"), max_length=300, blank=True)  # a name in the default storage
+    result_name = models.CharField(_("结果文件名"), max_length=200, blank=True)  # the download's file name
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    error = models.TextField(_("错误"), blank=True)  # shown to the user as it is: their language, no internals
+    language = models.CharField(_("语言"), max_length=10, default="zh-hans")
+
+    class Meta:
+        verbose_name = _("任务")
+        verbose_name_plural = _("任务")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="job_user_created")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class Notification(models.Model):
+    """A reminder shown under the bell in the header (and e-mailed where the user has an address
+    and e-mail is configured): one per user, thing reminded of (``key``) and day."""
+
+    class Kind(models.TextChoices):
+        REPORT_DEADLINE = "report_deadline", _("月报截止")
+        REPORT_COMPLETENESS = "report_completeness", _("月报完成情况")
+        QUALIFICATION_DEADLINE = "qualification_deadline", _("持证期限")
+        INSTALLMENT_DUE = "installment_due", _("合同付款到期")
+        CONTRACT_ENDING = "contract_ending", _("合同到期")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE,
+                             related_name="notifications")
+    kind = models.CharField(_("类型"), max_length=30, choices=Kind.choices)
+    key = models.CharField(_("提醒事项"), max_length=120)  # the thing reminded of, e.g. "report:12:2026-11"
+    day = models.DateField(_("提醒日期"))
+    due_date = models.DateField(_("截止日期"), null=True, blank=True)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("提醒")
+        verbose_name_plural = _("提醒")
+        ordering = ["-day", "-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "key", "day"], name="notification_once_a_day")]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+
+    def __str__(self):
+        return self.title

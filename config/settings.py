@@ -191,6 +191,58 @@ STORAGES = {
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 
+# Every file the product keeps (uploads waiting for their confirmation, evaluation evidence, the
+# workbooks jobs write) goes through the default storage: this machine's MEDIA_ROOT unless
+# S3_BUCKET names a bucket of an S3-compatible object store that every application server and
+# worker reaches. Files are never served from the bucket: only through the product's scoped views.
+S3_BUCKET = env.str("S3_BUCKET", default="")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY", default=""),
+            "secret_key": env.str("S3_SECRET_KEY", default=""),
+            "region_name": env.str("S3_REGION", default="") or None,
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+# Background jobs (long imports, large exports, scheduled work) and the shared cache. With
+# REDIS_URL set, jobs go to Celery workers through Redis and every server shares one cache; with
+# none (``make run``) jobs run inside the request, as one process needs no queue.
+REDIS_URL = env.str("REDIS_URL", default="")
+CELERY_BROKER_URL = REDIS_URL or None
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "Asia/Shanghai"
+# A job's message is acknowledged only once the job has finished: a worker lost mid-job (killed,
+# restarted, its machine gone) hands the job to another worker, which runs it again from the start.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Seconds after which Redis gives an unacknowledged job (its worker gone without a word) to
+# another worker. A job claimed twice is still applied once (config.jobs).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("JOB_REDELIVERY_SECONDS", default=3600)}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": "sgz"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# E-mail for reminders: EMAIL_URL (smtp://user:password@host:port, or smtp+tls://…); none by default,
+# and then reminders are only shown in the product.
+EMAIL_URL = env.str("EMAIL_URL", default="")
+if EMAIL_URL:
+    vars().update(env.email_url("EMAIL_URL"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shegongzhan@localhost")
+
 # django-import-export: imports are all-or-nothing, with model validation.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

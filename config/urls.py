@@ -13,6 +13,8 @@ urlpatterns = [
     path("", views.home_view, name="home"),
     path("favicon.ico", views.favicon_view, name="favicon"),
     path("audit/", views.audit_log_view, name="audit-log"),
+    path("jobs/", include("config.job_views")),
+    path("notifications/", include("config.notice_views")),
     path("reports/chain/", include("config.chain_views")),
     path("policies/", include("config.local_policy_views")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
