@@ -22,6 +22,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
 
 from django.conf import settings
 from django.core.cache import cache
@@ -51,6 +52,13 @@ class Outcome:
 
 
 RUNNERS: dict[str, Callable[[Job, Progress], Outcome]] = {}
+# The modules whose runners register themselves; imported before a job starts or runs.
+RUNNER_MODULES = ("core.importing.jobs", "config.export_jobs")
+
+
+def _load_runners() -> None:
+    for module in RUNNER_MODULES:
+        import_module(module)
 
 
 def runner(kind: str):
@@ -68,6 +76,7 @@ def queued() -> bool:
 def start(*, user, kind: str, title: str, params: dict | None = None, input_file: str = "", total: int = 0) -> Job:
     """Create a job and run it: queued for a worker when a broker is configured, at once otherwise.
     Returns the job as it stands (finished, when it ran here)."""
+    _load_runners()
     if kind not in RUNNERS:
         raise KeyError(kind)
     job = Job.objects.create(user=user, kind=kind, title=title[:200], params=params or {}, input_file=input_file,
@@ -123,6 +132,7 @@ def progress_of(job: Job) -> dict:
 
 def execute(job_id: uuid.UUID | str) -> None:
     """Run a job once more from the start, unless it has finished already."""
+    _load_runners()
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.finished:
