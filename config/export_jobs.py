@@ -1,1 +1,1 @@
-"""Exports run as jobs (see config.jobs): a large export written to the shared storage."""
+"""Exports run as jobs (see core.jobs): a large export written to the shared storage."""

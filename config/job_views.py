@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import path
 
-from config.models import Job
+from core.models import Job
 
 app_name = "jobs"
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "core",
     "stations",
     "projects",
     "workforce",
@@ -227,9 +228,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Seconds after which Redis gives an unacknowledged job (its worker gone without a word) to
-# another worker. A job claimed twice is still applied once (config.jobs).
+# another worker. A job claimed twice is still applied once (core.jobs).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("JOB_REDELIVERY_SECONDS", default=3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The modules whose job runners register themselves (core.jobs imports them before a job runs).
+JOB_RUNNER_MODULES = ["core.importing.jobs", "config.export_jobs"]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
                           "KEY_PREFIX": "sgz"}}

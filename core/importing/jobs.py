@@ -1,1 +1,1 @@
-"""Imports run as jobs (see config.jobs): preview and confirm of a stored upload."""
+"""Imports run as jobs (see core.jobs): preview and confirm of a stored upload."""

@@ -32,7 +32,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from config.models import Job
+from core.models import Job
 
 logger = logging.getLogger(__name__)
 
@@ -52,12 +52,13 @@ class Outcome:
 
 
 RUNNERS: dict[str, Callable[[Job, Progress], Outcome]] = {}
-# The modules whose runners register themselves; imported before a job starts or runs.
-RUNNER_MODULES = ("core.importing.jobs", "config.export_jobs")
+# The name of the Celery task that runs a job (config.tasks), sent by name: core knows no app.
+RUN_JOB_TASK = "config.run_job"
 
 
 def _load_runners() -> None:
-    for module in RUNNER_MODULES:
+    """Import the modules whose runners register themselves (settings.JOB_RUNNER_MODULES)."""
+    for module in settings.JOB_RUNNER_MODULES:
         import_module(module)
 
 
@@ -82,13 +83,18 @@ def start(*, user, kind: str, title: str, params: dict | None = None, input_file
     job = Job.objects.create(user=user, kind=kind, title=title[:200], params=params or {}, input_file=input_file,
                              total=total, language=translation.get_language() or settings.LANGUAGE_CODE)
     if queued():
-        from config.tasks import run_job
-
-        transaction.on_commit(lambda: run_job.delay(str(job.pk)))
+        transaction.on_commit(lambda: send(job))
     else:
         execute(job.pk)
         job.refresh_from_db()
     return job
+
+
+def send(job: Job) -> None:
+    """Queue the job for a worker."""
+    from celery import current_app
+
+    current_app.send_task(RUN_JOB_TASK, args=[str(job.pk)])
 
 
 def _progress_key(job_id) -> str:
