@@ -14,6 +14,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
@@ -67,11 +68,12 @@ class QueuedImportMixin:
             preview = self.page_job(job_id, kind=PREVIEW, status=Job.Status.DONE)
             if preview is not None:
                 preview = Job.objects.select_for_update().get(pk=preview.pk)
-            if preview is None or StoredReport(preview.result).has_errors or not preview.input_file:
+            if preview is not None and preview.params.get("confirm"):
+                return redirect(f"{self.request.path}?job={preview.params['confirm']}")
+            if (preview is None or StoredReport(preview.result).has_errors or not preview.input_file
+                    or not default_storage.exists(preview.input_file)):  # discarded meanwhile (too old)
                 messages.error(self.request, _("导入已过期，请重新上传文件。"))
                 return redirect(self.request.path)
-            if preview.params.get("confirm"):
-                return redirect(f"{self.request.path}?job={preview.params['confirm']}")
             filename = preview.params.get("filename", "")
             job = jobs.start(user=self.user, kind=CONFIRM, input_file=preview.input_file,
                              title=_("%(title)s：导入“%(file)s”") % {"title": self.title, "file": filename},
