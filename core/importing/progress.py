@@ -6,7 +6,7 @@ from __future__ import annotations
 class ImportProgress:
     """An import's stages on one bar: reading the file, then checking its rows, then (when
     confirming) writing them: a second pass row by row, or for a resource that writes in bulk
-    the writing after the last row, which the bar waits for at its last stage's start.
+    the batches it writes after the last row (``writing``).
 
     The bar counts the file's rows: each stage takes an equal share of them, so it moves forward
     through every stage and stands at the row count only once everything is done. While the file
@@ -39,6 +39,13 @@ class ImportProgress:
     def advance(self, step: int = 1) -> None:
         """One more row through the current stage."""
         self.count += step
+        self._show()
+
+    def writing(self, done: int, total: int) -> None:
+        """A resource writing in bulk after its last row has written ``done`` of ``total`` records:
+        the last stage, in proportion."""
+        self.stage = self.stages - 1
+        self.count = self.rows * done // total if total else self.rows
         self._show()
 
     def _set_rows(self, rows: int) -> None:

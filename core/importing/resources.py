@@ -89,6 +89,11 @@ class ScopedModelResource(resources.ModelResource):
             self.progress.advance()
         return row_result
 
+    def written(self, done: int, total: int) -> None:
+        """For a resource that writes in bulk after its last row: ``done`` of ``total`` records written."""
+        if self.progress is not None:
+            self.progress.writing(done, total)
+
     def refuse(self, attribute: str, message: str, *, names_columns: bool = False) -> None:
         """Record a problem of the row's ``attribute`` (its column) found while looking the record
         up; it is reported with every other problem of the row, which is still read in full.

@@ -17,6 +17,7 @@ from openpyxl import Workbook, load_workbook
 from config import jobs
 from config.models import Job
 from core.importing import discard_pending_imports
+from core.importing.progress import ImportProgress
 from core.importing.workbook import ERROR_RGB
 from stations.models import Region, Role, Station
 from stations.views.stations import RegionPopulationImportView
@@ -208,3 +209,58 @@ def test_without_a_broker_the_page_answers_in_the_request_and_keeps_files_in_the
     assert Region.objects.get(code="420102002000").population == 52000
     assert pending_uploads() == [] and not (tmp_path / "local-disk").exists() and not Job.objects.exists()
     assert default_storage.listdir("")[0] == ["imports"]
+
+
+class Bar:
+    """What config.jobs.Progress would write: the total, and every count shown."""
+
+    def __init__(self):
+        self.total, self.shown = 0, []
+
+    def set_total(self, total):
+        self.total = total
+
+    def advance(self, done=None, *, step=1):
+        self.shown.append(done)
+
+
+def test_the_bar_of_a_bulk_import_moves_while_reading_checking_and_writing_batches():
+    bar = Bar()
+    steps = ImportProgress(bar, confirm=True)
+    steps.begin()
+    for read in (200, 400):
+        steps.reading(read, 600)  # the sheet states 600 rows
+    steps.read(590)
+    assert bar.total == 590 and bar.shown[-1] == 590 // 3
+    steps.begin()
+    for _row in range(590):
+        steps.advance()
+    assert bar.shown[-1] == 2 * 590 // 3  # every row checked: the writing is still to come
+    for written in range(1000, 1180, 60):
+        steps.writing(written, 1180)  # the stations, then their status changes, in batches
+    assert bar.shown[-1] < 590
+    steps.writing(1180, 1180)
+    assert bar.shown == sorted(bar.shown) and bar.shown[-1] == 590 and bar.shown.count(590) == 1
+
+
+def test_a_bulk_import_tells_each_batch_it_writes(queued_imports, county, monkeypatch):
+    told = []
+    writing = ImportProgress.writing
+    monkeypatch.setattr(ImportProgress, "writing", lambda steps, done, total: (told.append((done, total)),
+                                                                               writing(steps, done, total)))
+    monkeypatch.setattr("stations.services.stations.BULK_BATCH", 1)
+    _response, preview = upload(queued_imports, county, STATIONS, stations_file())
+    confirm(queued_imports, county, STATIONS, preview)
+    assert told == [(1, 4), (2, 4), (3, 4), (4, 4)]  # two stations, then their two status changes
+    assert Station.objects.count() == 2 and Job.objects.get(kind="import.confirm").done == 2
+
+
+def test_reading_a_big_file_is_told_of_rows_read_out_of_the_sheets_stated_size():
+    from core.importing import read_workbook
+
+    told = []
+    rows = [POPULATION_HEADER, *([f"4201020{n:05d}", "某街道", n] for n in range(450))]
+    data = xlsx(rows).read()
+    dataset = read_workbook(data, filename="x.xlsx", columns=POPULATION_HEADER,
+                            on_rows=lambda read, expected: told.append((read, expected)))
+    assert len(dataset) == 450 and told == [(200, 450), (400, 450)]
