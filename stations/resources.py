@@ -266,5 +266,5 @@ class StationResource(ScopedModelResource):
     def after_import(self, dataset, result, **kwargs):
         if not kwargs.get("dry_run", True) and not result.has_errors() and not result.has_validation_errors():
             stations_save_in_bulk(actor=self.user, created=self.create_instances, updated=self.update_instances,
-                                  status_changes=self.status_changes, reason=self.reason)
+                                  status_changes=self.status_changes, reason=self.reason, on_written=self.written)
         self.create_instances, self.update_instances, self.status_changes = [], [], []

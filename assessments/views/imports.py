@@ -18,22 +18,20 @@ class ScoreImportView(ImportView):
 
     resource_class = ScoreResource
 
+    def prepare(self):
+        self.evaluation = selectors.evaluation_detail(user=self.user, pk=self.kwargs["pk"])
+        self.title = _("导入评分：%(subject)s") % {"subject": self.evaluation.subject_name}
+        self.success_url = self.evaluation.get_absolute_url()
+
     def has_import_permission(self, user) -> bool:
         return permissions.can_import_evaluation_scores(user, self.evaluation)
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.evaluation = selectors.evaluation_detail(user=request.user, pk=kwargs["pk"])
-        if not self.has_import_permission(request.user):
-            messages.error(request, _("该评估当前不能由您评分。"))
-            return redirect(self.evaluation)
-        self.title = _("导入评分：%(subject)s") % {"subject": self.evaluation.subject_name}
-        self.success_url = self.evaluation.get_absolute_url()
-        return super().dispatch(request, *args, **kwargs)
+    def refuse(self):
+        messages.error(self.request, _("该评估当前不能由您评分。"))
+        return redirect(self.evaluation)
 
     def get_resource(self):
-        return self.resource_class(user=self.request.user, evaluation=self.evaluation)
+        return self.resource_class(user=self.user, evaluation=self.evaluation)
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("template"):

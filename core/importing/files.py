@@ -46,15 +46,20 @@ class SheetData(Dataset):
 FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, and every password-protected .xlsx
 HEADER_SEARCH_ROWS = 20  # a header row may sit below a title line or two
+PROGRESS_ROWS = 200  # rows read between two reports to ``on_rows``
 
 
-def read_workbook(data: bytes, *, filename: str = "", columns=(), max_rows: int | None = None) -> SheetData:
+def read_workbook(data: bytes, *, filename: str = "", columns=(), max_rows: int | None = None,
+                  on_rows=None) -> SheetData:
     """The rows under the header row of an .xlsx (or .csv) file, as a dataset.
 
     The sheet and header row are the ones naming most of ``columns`` (so an instructions sheet
     in front, or a title line above the header, do not matter). Sizes, unpacked sizes and row
     counts (``max_rows``, by default ``MAX_ROWS``) are checked before anything is kept in memory,
-    and each kind of wrong file gets its own explanation."""
+    and each kind of wrong file gets its own explanation.
+
+    ``on_rows(read, expected)``, if given, is told now and then how many rows have been read of
+    about how many (the sheet's stated size, or the CSV's lines; None when the sheet states none)."""
     if not data:
         raise ImportFileError(_("文件是空的（0 字节），请检查是否选错了文件。"))
     if len(data) > MAX_UPLOAD_BYTES:
@@ -75,12 +80,13 @@ def read_workbook(data: bytes, *, filename: str = "", columns=(), max_rows: int 
             raise ImportFileError(_("这是网页（HTML/XML）文件，只是扩展名像 Excel。请在 Excel 中打开后“另存为” .xlsx 格式再导入。"))
         if not filename.lower().endswith(".csv"):
             raise ImportFileError(_("文件内容是纯文本（CSV），扩展名却是 .xlsx。请把扩展名改为 .csv，或在 Excel 中“另存为” .xlsx 后再导入。"))
-        sheets = [_csv_rows(text)]
-    return _read_table(sheets, columns, max_rows or MAX_ROWS)
+        sheets = [(_csv_rows(text), text.count("\n") + 1)]
+    return _read_table(sheets, columns, max_rows or MAX_ROWS, on_rows)
 
 
 def _xlsx_sheets(data: bytes):
-    """One row iterator per worksheet, after checking what the archive would unpack to. Python's
+    """Per worksheet, its rows (an iterator) and the row count it states (None when it states
+    none), after checking what the archive would unpack to. Python's
     zipfile never inflates a member beyond its declared size (it fails the CRC check instead), so
     the sum of declared sizes bounds what is read."""
     try:
@@ -101,10 +107,11 @@ def _xlsx_sheets(data: bytes):
     # may have none, which would read as blank cells, so such files are read twice and compared.
     formulas = _guard(lambda: load_workbook(BytesIO(data), read_only=True)) if _has_formulas(data, names) else None
     for index, sheet in enumerate(_guard(lambda: workbook.worksheets)):
+        stated = sheet.max_row  # read from the sheet's <dimension>: a guide for progress, never a limit
         rows = _sheet_rows(sheet)
         if formulas:
             rows = _refuse_uncalculated(sheet.title, rows, _sheet_rows(formulas.worksheets[index]))
-        yield rows
+        yield rows, stated
 
 
 def _sheet_rows(sheet):
@@ -181,19 +188,19 @@ def _clean(values) -> list:
     return ["" if v is None else (v.strip() if isinstance(v, str) else v) for v in values]
 
 
-def _read_table(sheets, columns, max_rows: int) -> SheetData:
+def _read_table(sheets, columns, max_rows: int, on_rows=None) -> SheetData:
     """Picks the header row naming most expected columns among the first rows of each sheet,
     then reads that sheet's rows under it (up to ``max_rows`` filled rows; one more is an error)."""
     wanted = {str(c) for c in columns}
-    best = None  # (matches, header row number, the rows read so far, the rest of the sheet, sheet index)
-    for sheet_index, rows in enumerate(sheets):
+    best = None  # (matches, header row number, the rows read so far, the rest of the sheet, sheet index, stated)
+    for sheet_index, (rows, stated) in enumerate(sheets):
         seen = []
         for values in rows:
             seen.append(values)
             if not _is_blank(values):
                 matches = sum(str(v).strip() in wanted for v in values if v is not None)
                 if best is None or matches > best[0]:
-                    best = (matches, len(seen), seen, rows, sheet_index)
+                    best = (matches, len(seen), seen, rows, sheet_index, stated)
                 if matches == len(wanted):
                     break
             if len(seen) >= HEADER_SEARCH_ROWS:
@@ -202,7 +209,8 @@ def _read_table(sheets, columns, max_rows: int) -> SheetData:
             break
     if best is None:
         raise ImportFileError(_("文件是空的，没有任何内容。"))
-    _matches, header_row, seen, rest, sheet_index = best
+    _matches, header_row, seen, rest, sheet_index, stated = best
+    expected = min(max(0, stated - header_row), max_rows) if stated else None
     headers = [str(h) for h in _clean(seen[header_row - 1])]
     while headers and headers[-1] == "":
         headers.pop()
@@ -222,6 +230,8 @@ def _read_table(sheets, columns, max_rows: int) -> SheetData:
             raise ImportFileError(_("文件超过 %(n)s 行，请拆分后再导入。") % {"n": max_rows})
         dataset.append(_clean(values))
         dataset.row_numbers.append(number)
+        if on_rows is not None and len(dataset) % PROGRESS_ROWS == 0:
+            on_rows(len(dataset), expected)
     if not len(dataset):
         raise ImportFileError(_("文件只有表头（第 %(n)s 行），没有数据行。") % {"n": header_row})
     return dataset

@@ -63,6 +63,9 @@ class ScopedModelResource(resources.ModelResource):
     def get_queryset(self):
         return self._meta.model.objects.visible_to(self.user)
 
+    # An import run as a job is told each row done (``core.importing.progress.ImportProgress``).
+    progress = None
+
     # Columns a file may leave out (a resource's own key for updates, say: without it every row is new).
     optional_columns: tuple[str, ...] = ()
     # One example value per column, shown on the template's 说明 sheet (never imported).
@@ -82,7 +85,14 @@ class ScopedModelResource(resources.ModelResource):
         row_result.changes = []
         if row_result.import_type == RowResult.IMPORT_TYPE_UPDATE and self._before is not None:
             row_result.changes = self.row_changes(self._instance, self._before)
+        if self.progress is not None:
+            self.progress.advance()
         return row_result
+
+    def written(self, done: int, total: int) -> None:
+        """For a resource that writes in bulk after its last row: ``done`` of ``total`` records written."""
+        if self.progress is not None:
+            self.progress.writing(done, total)
 
     def refuse(self, attribute: str, message: str, *, names_columns: bool = False) -> None:
         """Record a problem of the row's ``attribute`` (its column) found while looking the record
@@ -208,6 +218,10 @@ class ImportReport:
         return any(row.changes for row in self.rows)
 
     @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    @property
     def error_rows(self) -> list[RowReport]:
         return [row for row in self.rows if row.errors]
 
@@ -245,20 +259,26 @@ def _check_headers(resource, dataset: Dataset) -> list[str]:
     return errors
 
 
-def run_import(resource, dataset: Dataset, *, user, dry_run: bool) -> ImportReport:
-    """Import (or preview) a dataset. A real run writes everything or nothing."""
+def run_import(resource, dataset: Dataset, *, user, dry_run: bool, progress=None) -> ImportReport:
+    """Import (or preview) a dataset. A real run writes everything or nothing. ``progress`` (an
+    ``ImportProgress``) is told when each pass over the rows begins and each row done."""
     header_errors = _check_headers(resource, dataset)
     if header_errors:
         return ImportReport(headers=list(dataset.headers), rows=[], file_errors=header_errors, totals={})
+    resource.progress = progress
     with transaction.atomic():
         # The real run is rolled back whole if any row fails. A bulk resource (``use_bulk``) writes
         # only after checking every row, so a dry run before it would merely repeat the checks.
         report = None
         if dry_run or not resource._meta.use_bulk:
+            if progress is not None:
+                progress.begin()
             result = resource.import_data(dataset, dry_run=True, raise_errors=False, use_transactions=True,
                                           rollback_on_validation_errors=True, user=user)
             report = _report(resource, dataset, result)
         if not dry_run and not (report and report.has_errors):
+            if progress is not None:
+                progress.begin()
             result = resource.import_data(dataset, dry_run=False, raise_errors=False, use_transactions=True,
                                           rollback_on_validation_errors=True, user=user)
             report = _report(resource, dataset, result)

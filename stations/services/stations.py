@@ -91,29 +91,50 @@ def station_change_status(*, actor, station: Station, status: str, effective_on:
 
 @transaction.atomic
 def stations_save_in_bulk(*, actor, created: list[Station], updated: list[Station],
-                          status_changes: list[StationStatusChange], reason: str) -> None:
+                          status_changes: list[StationStatusChange], reason: str, on_written=None) -> None:
     """Write many already validated stations at once (an Excel import): new ones, existing ones
     and their status changes (each ``check_status_change``-ed against the station's latest record),
     in batches. As with one station at a time, every region must be within the actor's scope and
-    every row written gets its history record naming the actor and the reason."""
+    every row written gets its history record naming the actor and the reason. ``on_written(done,
+    total)``, if given, is told after each batch how many of the records are written."""
     require_station_manager(actor)
     ensure_regions_in_scope(actor, (station.region for station in (*created, *updated)))
     audit = {"batch_size": BULK_BATCH, "default_user": actor, "default_change_reason": reason}
-    if created:
-        bulk_create_with_history(created, Station, **audit)
-    if updated:
-        # An upsert by primary key (INSERT … ON CONFLICT (id) DO UPDATE) rather than bulk_update,
-        # whose CASE per field and row costs about a millisecond a row. Every row exists, so each
-        # one is an update of the station's own fields; created_at stays as stored.
-        created_at = [station.created_at for station in updated]
-        Station.objects.bulk_create(updated, batch_size=BULK_BATCH, update_conflicts=True, unique_fields=["id"],
-                                    update_fields=[*STATION_FIELDS, "updated_at"])
-        for station, value in zip(updated, created_at, strict=True):
-            station.created_at = value  # the insert half set it on the instance, as the history would record
-        Station.history.bulk_history_create(updated, update=True, **audit)
-    if status_changes:  # bulk_create takes a new station's id from the now saved station
-        bulk_create_with_history(status_changes, StationStatusChange, **audit)
+    total, done = len(created) + len(updated) + len(status_changes), 0
+
+    def tell(batch: list) -> None:
+        nonlocal done
+        done += len(batch)
+        if on_written is not None:
+            on_written(done, total)
+
+    for batch in _batches(created):
+        bulk_create_with_history(batch, Station, **audit)
+        tell(batch)
+    for batch in _batches(updated):
+        _upsert_stations(batch, audit)
+        tell(batch)
+    for batch in _batches(status_changes):  # bulk_create takes a new station's id from the now saved station
+        bulk_create_with_history(batch, StationStatusChange, **audit)
+        tell(batch)
     stations_changed([station.pk for station in (*created, *updated)], moved=bool(updated))
+
+
+def _batches(records: list):
+    for start in range(0, len(records), BULK_BATCH):
+        yield records[start:start + BULK_BATCH]
+
+
+def _upsert_stations(updated: list[Station], audit: dict) -> None:
+    """An upsert by primary key (INSERT … ON CONFLICT (id) DO UPDATE) rather than bulk_update,
+    whose CASE per field and row costs about a millisecond a row. Every row exists, so each one is
+    an update of the station's own fields; created_at stays as stored."""
+    created_at = [station.created_at for station in updated]
+    Station.objects.bulk_create(updated, batch_size=BULK_BATCH, update_conflicts=True, unique_fields=["id"],
+                                update_fields=[*STATION_FIELDS, "updated_at"])
+    for station, value in zip(updated, created_at, strict=True):
+        station.created_at = value  # the insert half set it on the instance, as the history would record
+    Station.history.bulk_history_create(updated, update=True, **audit)
 
 
 @transaction.atomic
