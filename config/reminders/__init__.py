@@ -36,8 +36,9 @@ def send_reminders() -> ReminderRun:
         if not spans:
             return ReminderRun(today, False, 0, 0)
         before = Notification.objects.filter(day=today).count()
+        seen = {}
         for user in list(recipients()):
-            notices = reminders_for(user, today, spans)
+            notices = reminders_for(user, today, spans, seen)
             if notices:  # a reminder already written today (an earlier run, another machine) stays as it is
                 Notification.objects.bulk_create(notices, ignore_conflicts=True)
         created = Notification.objects.filter(day=today).count() - before

@@ -79,13 +79,19 @@ def _digested(user: User, things: list[Thing], digest) -> list[Thing]:
     return digests
 
 
-def reminders_for(user: User, today: datetime.date, spans: list[DueSpan]) -> list[Notification]:
-    """The user's reminders of ``today`` (unsaved)."""
+def reminders_for(user: User, today: datetime.date, spans: list[DueSpan], seen: dict | None = None
+                  ) -> list[Notification]:
+    """The user's reminders of ``today`` (unsaved). ``seen``: the things already worked out this
+    run for users of the same scope (role, region, station), who are reminded of the same things."""
+    seen = {} if seen is None else seen
     notices = []
     for source in SOURCES:
         if user.role not in source.roles:
             continue
-        for thing in _digested(user, source.things(user, today, spans), source.digest):
+        scope = (source.kind, user.is_superuser, user.role, user.region_id, user.station_id)
+        if scope not in seen:
+            seen[scope] = _digested(user, source.things(user, today, spans), source.digest)
+        for thing in seen[scope]:
             notices.append(Notification(user=user, kind=source.kind, key=thing.key[:120], day=today,
                                         due_date=thing.due, title=thing.title[:200], body=thing.body,
                                         url=thing.url[:300]))

@@ -57,14 +57,11 @@ def deadline_stated(township_code: str, days: dict[str, int]) -> bool:
 def report_deadline_things(user, today: datetime.date, spans: list[DueSpan]) -> list[Thing]:
     """A station head: the months whose report is not yet submitted (no report, a draft or a
     returned one) and whose deadline is reminded of today: the report list's ``reports_due``."""
-    due_reports = reports_due(user=user)
-    if not due_reports:
-        return []
     station = user.station
-    if not deadline_stated(station.region.code, deadline_days(station.region)):
+    if station is None or not deadline_stated(station.region.code, deadline_days(station.region)):
         return []
     things = []
-    for due in due_reports:
+    for due in reports_due(user=user):
         if span_of(due.deadline, spans) is None:
             continue
         if due.report is None:

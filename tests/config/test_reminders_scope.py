@@ -49,7 +49,9 @@ def _keys(user, kind):
 
 
 def test_people_contracts_and_stations_of_another_county_are_never_mentioned(h):
+    colleague = builders.county_user(h, name="county_a_2")
     rm.run_on(DUE)
+    assert rm.reminded(colleague) == rm.reminded(h.user_a) != []  # each user of the county has their own
     assert _keys(h.user_a, Kind.QUALIFICATION_DEADLINE) == [f"qualification:{h.worker_a.pk}:2026-05-08"]
     assert _keys(h.user_b, Kind.QUALIFICATION_DEADLINE) == [f"qualification:{h.worker_b.pk}:2026-05-08"]
     assert _keys(h.user_a, Kind.CONTRACT_ENDING) == [f"contract:{h.contract_a.pk}:2026-05-08"]
