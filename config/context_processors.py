@@ -67,8 +67,7 @@ def unread_notices(request):
     """The user's unread reminders, counted (one query) only when a page shows the bell."""
     if not _signed_in(request):
         return {"unread_notices": 0}
-    from config.models import Notification
+    from config.reminders.inbox import unread_count
 
     user = request.user
-    return {"unread_notices": SimpleLazyObject(
-        lambda: Notification.objects.filter(user=user, read_at__isnull=True).count())}
+    return {"unread_notices": SimpleLazyObject(lambda: unread_count(user=user))}

@@ -3,20 +3,23 @@ is 404, the same as one that does not exist."""
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from config.models import Notification
+from config.reminders import inbox
 
 app_name = "notices"
 
 
-def _own(request, pk: int) -> Notification:
-    return get_object_or_404(Notification, pk=pk, user=request.user)
+def _own(request, pk: int):
+    notice = inbox.notice_for(user=request.user, pk=pk)
+    if notice is None:
+        raise Http404
+    return notice
 
 
 def _back_to_list(request):
@@ -32,11 +35,11 @@ class NoticeListView(LoginRequiredMixin, ListView):
     paginate_by = 30
 
     def get_queryset(self):
-        return Notification.objects.filter(user=self.request.user).order_by("-day", "-created_at", "-pk")
+        return inbox.notice_list(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["unread_count"] = Notification.objects.filter(user=self.request.user, read_at__isnull=True).count()
+        context["unread_count"] = context["unread_notices"] = inbox.unread_count(user=self.request.user)
         return context
 
 
@@ -44,8 +47,7 @@ class NoticeListView(LoginRequiredMixin, ListView):
 def notice_open_view(request, pk: int):
     """Follow a reminder's link; it counts as read from then on."""
     notice = _own(request, pk)
-    if notice.read_at is None:
-        Notification.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=timezone.now())
+    inbox.mark_read(user=request.user, pk=notice.pk)
     target = notice.url if notice.url and url_has_allowed_host_and_scheme(
         notice.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()) else ""
     return redirect(target or reverse("notices:list"))
@@ -54,15 +56,14 @@ def notice_open_view(request, pk: int):
 @require_POST
 @login_required
 def notice_read_view(request, pk: int):
-    notice = _own(request, pk)
-    Notification.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=timezone.now())
+    inbox.mark_read(user=request.user, pk=_own(request, pk).pk)
     return _back_to_list(request)
 
 
 @require_POST
 @login_required
 def notice_read_all_view(request):
-    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    inbox.mark_read(user=request.user)
     return _back_to_list(request)
 
 

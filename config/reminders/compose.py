@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,6 @@ from config.models import Notification
 from config.reminders import sources
 from config.reminders.days import DueSpan
 from config.reminders.sources import Thing
-from stations.models import User
 from stations.roles import OFFICIAL_ROLES, Role
 
 Kind = Notification.Kind
@@ -27,7 +27,7 @@ DIGEST_ROLES = frozenset({Role.PROVINCE, Role.CITY})
 class Source:
     kind: str
     roles: frozenset
-    things: Callable[[User, datetime.date, list[DueSpan]], list[Thing]]
+    things: Callable[[object, datetime.date, list[DueSpan]], list[Thing]]
     digest: Callable[[int, datetime.date], tuple[str, str]] | None = None  # (count, due) -> (title, url)
 
 
@@ -60,10 +60,10 @@ SOURCES = (
 def recipients():
     """Active users with a role whose reminders exist (evaluators have none)."""
     roles = {role for source in SOURCES for role in source.roles}
-    return User.objects.filter(is_active=True, role__in=roles).select_related("region", "station__region").order_by("pk")
+    return get_user_model().objects.filter(is_active=True, role__in=roles).select_related("region", "station__region").order_by("pk")
 
 
-def _digested(user: User, things: list[Thing], digest) -> list[Thing]:
+def _digested(user, things: list[Thing], digest) -> list[Thing]:
     """One thing per due date for a city or province official: how many fall due that day."""
     if digest is None or user.role not in DIGEST_ROLES:
         return things
@@ -79,7 +79,7 @@ def _digested(user: User, things: list[Thing], digest) -> list[Thing]:
     return digests
 
 
-def reminders_for(user: User, today: datetime.date, spans: list[DueSpan], seen: dict | None = None
+def reminders_for(user, today: datetime.date, spans: list[DueSpan], seen: dict | None = None
                   ) -> list[Notification]:
     """The user's reminders of ``today`` (unsaved). ``seen``: the things already worked out this
     run for users of the same scope (role, region, station), who are reminded of the same things."""

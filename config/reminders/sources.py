@@ -12,14 +12,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from config.reminders.days import DueSpan, span_of
 from core.dates import month_start, previous_month
-from projects.models import PaymentInstallment
 from projects.selectors.contracts import contract_expiring
+from projects.selectors.installments import installments_due
 from stations.models.regions import ancestor_codes
 from stations.reports.selectors import deadline_days, report_completeness
 from stations.reports.selectors.completeness import reports_due
@@ -124,9 +123,7 @@ def _due_between(spans: list[DueSpan]) -> tuple[datetime.date, datetime.date]:
 def installment_things(user, today: datetime.date, spans: list[DueSpan]) -> list[Thing]:
     """Installments of contracts the user sees, not fully paid, whose due date is reminded of today."""
     first, last = _due_between(spans)
-    installments = (PaymentInstallment.objects.visible_to(user).with_paid(until=today)
-                    .filter(due_on__range=(first, last), paid__lt=F("amount"))
-                    .select_related("contract").order_by("due_on", "contract__number", "sequence"))
+    installments = installments_due(user=user, first=first, last=last, today=today)
     things = []
     for installment in installments:
         if span_of(installment.due_on, spans) is None:
