@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from config.models import Notification
+from core.audit import save_audited
 from stations.models import Role
 from tests import builders
 from tests.config import reminder_builders as rm
@@ -108,3 +109,14 @@ def test_evaluators_and_users_without_a_role_get_nothing(h):
     evaluator_like = builders.user("inactive_county", Role.COUNTY, h.county_a, is_active=False)
     rm.run_on(D(2026, 4, 30))
     assert rm.reminded(other) == [] and rm.reminded(evaluator_like) == []
+
+
+def test_a_deadline_on_a_day_off_is_reminded_of_on_the_last_working_day_before_it(h):
+    """The 10th of May 2026 is a Sunday; Saturday the 9th is worked in exchange for the May holiday."""
+    deadline = h.county_a.report_deadline
+    deadline.day = 10
+    save_audited(deadline, actor=builders.superuser())
+    for day in rm.days(D(2026, 4, 30), D(2026, 5, 12)):
+        rm.run_on(day)
+    assert rm.reminded(h.head_a) == [(D(2026, 5, 6), _key(h, APRIL)), (D(2026, 5, 9), _key(h, APRIL))]
+    assert Notification.objects.get(user=h.head_a, day=D(2026, 5, 9)).title == "2026年4月月报2026年5月10日截止报送"
