@@ -77,4 +77,4 @@ def send_reminders() -> dict:
 
     result = run()
     return {"day": result.day.isoformat(), "working_day": result.working_day, "created": result.created,
-            "emailed": result.emailed}
+            "emailed": result.emailed, "failed": result.failed}

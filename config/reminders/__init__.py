@@ -8,6 +8,7 @@ stored once per user, thing and day and e-mailed once."""
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -19,6 +20,8 @@ from config.reminders.days import due_spans
 from config.reminders.mail import email_reminders
 from core.dates import calendar_held
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class ReminderRun:
@@ -26,6 +29,7 @@ class ReminderRun:
     working_day: bool
     created: int  # reminders new this run
     emailed: int
+    failed: int = 0  # users whose reminders could not be worked out (logged; the others still get theirs)
 
 
 def send_reminders() -> ReminderRun:
@@ -36,10 +40,15 @@ def send_reminders() -> ReminderRun:
         if not spans:
             return ReminderRun(today, False, 0, 0)
         before = Notification.objects.filter(day=today).count()
-        seen = {}
+        seen, failed = {}, 0
         for user in list(recipients()):
-            notices = reminders_for(user, today, spans, seen)
+            try:
+                notices = reminders_for(user, today, spans, seen)
+            except Exception:  # one user's odd records must not cost everyone else their reminders
+                logger.exception("Reminders for user %s could not be worked out.", user.pk)
+                failed += 1
+                continue
             if notices:  # a reminder already written today (an earlier run, another machine) stays as it is
                 Notification.objects.bulk_create(notices, ignore_conflicts=True)
         created = Notification.objects.filter(day=today).count() - before
-        return ReminderRun(today, True, created, email_reminders(today))
+        return ReminderRun(today, True, created, email_reminders(today), failed)

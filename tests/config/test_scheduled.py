@@ -110,3 +110,24 @@ def test_beat_runs_both_tasks_each_day_in_shanghai_time():
     assert django_settings.CELERY_TIMEZONE == "Asia/Shanghai"
     reminders = schedule["reminders"]["schedule"]
     assert reminders.hour == {8} and reminders.minute == {0}
+
+
+def test_one_users_failure_leaves_the_others_reminded(hierarchy, monkeypatch):
+    from config.reminders import compose
+
+    h = hierarchy
+    head_a = rb.head(builders.station(h.a1), "head_a1")
+    head_b = rb.head(builders.station(h.b1), "head_b1")
+    rm.filing_deadline(h.city, 8)
+    real = compose.sources.report_deadline_things
+
+    def broken_for_a(user, today, spans):
+        if user.pk == head_a.pk:
+            raise RuntimeError("odd record")
+        return real(user, today, spans)
+
+    monkeypatch.setattr(compose, "SOURCES", tuple(
+        compose.Source(s.kind, s.roles, broken_for_a, s.digest) if s.things is real else s for s in compose.SOURCES))
+    run = rm.run_on(datetime.date(2026, 4, 30))
+    assert run.failed == 1
+    assert rm.reminded(head_a) == [] and len(rm.reminded(head_b)) == 1
