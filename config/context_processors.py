@@ -1,6 +1,8 @@
-"""Navigation entries, each shown to the roles whose pages it opens (superusers see everything)."""
+"""Navigation entries, each shown to the roles whose pages it opens (superusers see everything),
+and the bell's count of unread reminders."""
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from core.scope import scope_of
@@ -54,3 +56,18 @@ def navigation(request):
     if matching:
         max(matching, key=lambda item: len(item["url"]))["active"] = True
     return {"nav_items": items}
+
+
+def _signed_in(request) -> bool:
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated and not getattr(request, "second_factor_pending", False)
+
+
+def unread_notices(request):
+    """The user's unread reminders, counted (one query) only when a page shows the bell."""
+    if not _signed_in(request):
+        return {"unread_notices": 0}
+    from config.reminders.inbox import unread_count
+
+    user = request.user
+    return {"unread_notices": SimpleLazyObject(lambda: unread_count(user=user))}
