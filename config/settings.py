@@ -8,6 +8,7 @@ git-ignored ``var/`` folder and ``DEBUG`` on. Production sets ``DEBUG=off``,
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_HASHES
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "config.context_processors.navigation",
+                "config.context_processors.unread_notices",  # the bell's count
             ],
             # Shared filters that belong to no app: {% load money %} (yuan on screen).
             "libraries": {"money": "core.templatetags.money"},
@@ -310,15 +312,11 @@ LOGGING = {
 }
 
 
-# ---- Reminders and scheduled work (config.reminders, config.tasks) --------------------------
-from celery.schedules import crontab  # noqa: E402  (kept inside this block)
-
+# Reminders and scheduled work (config.reminders, config.tasks).
 # A reminder comes this many working days before a deadline and on the day itself.
 REMINDER_WORKING_DAYS = env.int("REMINDER_WORKING_DAYS", default=3)
 # The address e-mailed links start with (https://shegongzhan.example.gov.cn); none: links are paths.
 SITE_URL = env.str("SITE_URL", default="")
-# The bell's unread count on every page.
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("config.context_processors.unread_notices")
 # Celery beat (one ``celery -A config beat`` process for the deployment), in Asia/Shanghai time.
 # Without beat, a system timer runs ``manage.py run_scheduled daily`` and ``… reminders`` at the
 # same times: the same functions. Both tasks are safe to run twice.
@@ -326,4 +324,3 @@ CELERY_BEAT_SCHEDULE = {
     "daily-maintenance": {"task": "config.daily_maintenance", "schedule": crontab(hour=1, minute=30)},
     "reminders": {"task": "config.send_reminders", "schedule": crontab(hour=8, minute=0)},
 }
-# ---- end of reminders and scheduled work ------------------------------------------------------
