@@ -7,6 +7,7 @@ is how an administrator lifts a lock.) Background jobs are listed for superusers
 from axes import admin as axes_admin  # registers axes' admins first, so that they can be replaced
 from axes.models import AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 
 from config.models import Job
 from config.two_factor.admin import SuperusersReadOnlyMixin
@@ -39,3 +40,10 @@ class JobAdmin(SuperusersReadOnlyMixin, admin.ModelAdmin):
     readonly_fields = ("user", "kind", "title", "params", "status", "created_at", "started_at", "finished_at",
                        "attempts", "total", "done", "input_file", "result_file", "result_name", "result", "error",
                        "language")
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Django looks the job up before asking for permission: refused first, "missing" and
+        # "someone's job" answer alike.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context=extra_context)

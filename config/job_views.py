@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET
 
 from config.jobs import progress_of
 from config.models import Job
@@ -38,6 +39,7 @@ def _with_progress(job: Job) -> Job:
     return job
 
 
+@require_GET
 @login_required
 def job_list_view(request):
     page = Paginator(Job.objects.filter(user=request.user).order_by("-created_at"), PAGE_SIZE).get_page(
@@ -46,12 +48,14 @@ def job_list_view(request):
     return render(request, "config/job_list.html", {"jobs": jobs, "page_obj": page, "paginator": page.paginator})
 
 
+@require_GET
 @login_required
 def job_detail_view(request, pk):
     job = _with_progress(_own_job(request, pk))
     return render(request, "config/job_detail.html", {"job": job, "way_back": _way_back(request, job)})
 
 
+@require_GET
 @login_required
 def job_status_view(request, pk):
     job = _own_job(request, pk)
@@ -60,6 +64,7 @@ def job_status_view(request, pk):
     return response
 
 
+@require_GET
 @login_required
 def job_download_view(request, pk):
     job = _own_job(request, pk)
