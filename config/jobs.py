@@ -84,13 +84,22 @@ def start(*, user, kind: str, title: str, params: dict | None = None, input_file
     job = Job.objects.create(user=user, kind=kind, title=title[:200], params=params or {}, input_file=input_file,
                              total=total, language=translation.get_language() or settings.LANGUAGE_CODE)
     if queued():
-        from config.tasks import run_job
-
-        transaction.on_commit(lambda: run_job.delay(str(job.pk)))
+        transaction.on_commit(lambda: _send(job.pk))
     else:
         execute(job.pk)
         job.refresh_from_db()
     return job
+
+
+def _send(job_id) -> None:
+    """Hand the job to the workers. A broker that does not answer (restarting) leaves the job
+    queued rather than failing the user's request: :func:`requeue_stale_jobs` sends it again."""
+    from config.tasks import run_job
+
+    try:
+        run_job.delay(str(job_id))
+    except Exception:
+        logger.exception("job %s could not be sent to the workers; it waits for requeue_stale_jobs", job_id)
 
 
 def _progress_key(job_id) -> str:
@@ -226,9 +235,7 @@ def requeue_stale_jobs(now: datetime.datetime | None = None) -> int:
         elif job.attempts >= max_attempts:
             count += _fail_interrupted(job, GAVE_UP, now)
         else:
-            from config.tasks import run_job
-
-            run_job.delay(str(job.pk))
+            _send(job.pk)
             count += 1
     return count
 

@@ -137,3 +137,21 @@ def test_the_export_job_is_not_queued_again_by_the_worker(client, province_user,
     client.force_login(province_user)
     queued(client, reverse("stations:report-export"))
     assert len(started) == 1 and Job.objects.get().status == Job.Status.DONE
+
+
+def test_a_broker_that_does_not_answer_leaves_the_export_queued(client, settings, province_user,
+                                                                  django_capture_on_commit_callbacks, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    def refuse(job_id):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    monkeypatch.setattr(config.tasks.run_job, "delay", refuse)
+    client.force_login(province_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("stations:station-export"))
+    job = Job.objects.get(user=province_user)
+    assert response.status_code == 302 and job.status == Job.Status.QUEUED
+    page = client.get(response["Location"]).content.decode()
+    assert "排队中" in page and "data-job-status-url" in page
