@@ -70,6 +70,7 @@ def export_job(title, *, page: str | None = None, page_kwargs: tuple[str, ...] =
                 "host": request.get_host()})
             return redirect("jobs:detail", pk=job.pk)
 
+        wrapped.exports_as_job = True
         return wrapped
 
     return decorate
@@ -105,6 +106,8 @@ def _export_response(job):
     request.user, request.export_job, request.LANGUAGE_CODE = job.user, job, job.language
     try:
         match = resolve(urlsplit(path).path)
+        if not getattr(match.func, "exports_as_job", False):  # only what export_job wraps is run here
+            raise Http404
         request.resolver_match = match
         return match.func(request, *match.args, **match.kwargs)
     except Http404:

@@ -155,3 +155,10 @@ def test_a_broker_that_does_not_answer_leaves_the_export_queued(client, settings
     assert response.status_code == 302 and job.status == Job.Status.QUEUED
     page = client.get(response["Location"]).content.decode()
     assert "排队中" in page and "data-job-status-url" in page
+
+
+def test_an_export_job_runs_only_export_views(settings, province_user):
+    settings.CELERY_BROKER_URL = None
+    job = jobs.start(user=province_user, kind="export", title="导出：社工站", params={"path": "/stations/new/"})
+    assert job.status == Job.Status.FAILED and not job.result_file
+    assert job.error == "导出未能完成：要导出的内容不存在，或不在您的管辖范围内。"
