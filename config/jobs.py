@@ -13,6 +13,9 @@ It runs inside one transaction, and that same transaction marks the job done: a 
 mid-job leaves nothing behind, the job is run again from the start, and a run of a job that another
 run already finished is rolled back whole. Files a runner returns are saved to the default
 storage (shared by every machine) before the commit.
+
+The scheduled work calls :func:`requeue_stale_jobs` (jobs whose worker or message was lost) and
+:func:`delete_old_job_files` (uploads and workbooks kept past their week).
 """
 
 from __future__ import annotations
