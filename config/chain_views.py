@@ -10,10 +10,12 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from config.chain_report import chain_report
 from config.chain_workbook import chain_workbook
+from core.export_jobs import export_job
 from stations.reports.selectors.chain import chain_regions
 from stations.reports.views.common import OfficialsOnlyMixin
 
@@ -58,7 +60,8 @@ class ChainReportView(OfficialsOnlyMixin, View):
         })
 
 
-chain_report_view = ChainReportView.as_view()
+# Every level's workbook is a job when queued: the report gathers figures from every app.
+chain_report_view = export_job(gettext_lazy("逐级报告"), wide_only=False)(ChainReportView.as_view())
 
 # Included by config/urls.py at /reports/chain/.
 urlpatterns = [path("", chain_report_view, name="chain-report")]

@@ -9,10 +9,12 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from config.local_policies import local_policies
 from config.local_policy_workbook import local_policies_workbook
+from core.export_jobs import export_job
 from core.scope import scope_of
 from stations.forms.coverage import CoverageDateForm
 from stations.models import Region, RegionLevel
@@ -56,7 +58,7 @@ class LocalPoliciesView(LoginRequiredMixin, View):
         })
 
 
-local_policies_view = LocalPoliciesView.as_view()
+local_policies_view = export_job(gettext_lazy("本地政策"))(LocalPoliciesView.as_view())
 
 # Included by config/urls.py at /policies/.
 urlpatterns = [path("", local_policies_view, name="local-policies")]

@@ -234,7 +234,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("JOB_REDELIVERY_SECONDS", default=3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The modules whose job runners register themselves (core.jobs imports them before a job runs).
-JOB_RUNNER_MODULES = ["core.importing.jobs", "config.export_jobs"]
+JOB_RUNNER_MODULES = ["core.importing.jobs", "core.export_jobs"]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
                           "KEY_PREFIX": "sgz"}}

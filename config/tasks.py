@@ -30,21 +30,24 @@ def _discard_pending_imports():
     return discard_pending_imports()
 
 
-def _job_sweep(name: str):
-    def sweep():
-        import config.jobs
+def _requeue_stale_jobs():
+    from core.jobs import requeue_stale_jobs
 
-        step = getattr(config.jobs, name, None)  # the job sweeps may not exist in every version yet
-        return step() if step is not None else None
-    return sweep
+    return requeue_stale_jobs()
+
+
+def _delete_old_job_files():
+    from core.jobs import delete_old_job_files
+
+    return delete_old_job_files()
 
 
 # (name, step) in the order they run: each step's failure is logged and the others still run.
 DAILY_STEPS = (
     ("refresh_placements", _refresh_placements),
     ("discard_pending_imports", _discard_pending_imports),
-    ("requeue_stale_jobs", _job_sweep("requeue_stale_jobs")),
-    ("delete_old_job_files", _job_sweep("delete_old_job_files")),
+    ("requeue_stale_jobs", _requeue_stale_jobs),
+    ("delete_old_job_files", _delete_old_job_files),
 )
 
 
@@ -56,7 +59,7 @@ class ScheduledWorkFailed(Exception):
 def daily_maintenance() -> dict:
     """The nightly housekeeping: stored placements brought up to date, unconfirmed uploads past
     their age deleted, jobs whose worker was lost queued again, old job files deleted. Returns
-    what each step did (None: the step does not exist here); raises after running every step
+    what each step did; raises after running every step
     when one failed."""
     done, failed = {}, []
     for name, step in DAILY_STEPS:

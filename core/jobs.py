@@ -13,10 +13,14 @@ It runs inside one transaction, and that same transaction marks the job done: a 
 mid-job leaves nothing behind, the job is run again from the start, and a run of a job that another
 run already finished is rolled back whole. Files a runner returns are saved to the default
 storage (shared by every machine) before the commit.
+
+The scheduled work calls :func:`requeue_stale_jobs` (jobs whose worker or message was lost) and
+:func:`delete_old_job_files` (uploads and workbooks kept past their week).
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
 import time
 import uuid
@@ -31,6 +35,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.models import Job
 
@@ -91,10 +96,15 @@ def start(*, user, kind: str, title: str, params: dict | None = None, input_file
 
 
 def send(job: Job) -> None:
-    """Queue the job for a worker."""
+    """Hand the job to the workers, by the task's name. A broker that does not answer (restarting)
+    leaves the job queued rather than failing the user's request: :func:`requeue_stale_jobs` sends
+    it again."""
     from celery import current_app
 
-    current_app.send_task(RUN_JOB_TASK, args=[str(job.pk)])
+    try:
+        current_app.send_task(RUN_JOB_TASK, args=[str(job.pk)])
+    except Exception:
+        logger.exception("job %s could not be sent to the workers; it waits for requeue_stale_jobs", job.pk)
 
 
 def _progress_key(job_id) -> str:
@@ -175,6 +185,8 @@ def _run(job: Job, attempt: int) -> Outcome:
             fields["result_name"] = name
         if not _finish(job, attempt, status=Job.Status.DONE, result=outcome.result, **fields):
             transaction.set_rollback(True)  # another run of this job finished first, or took it over
+            if fields.get("result_file"):
+                default_storage.delete(fields["result_file"])  # the storage is no part of the transaction
     return outcome
 
 
@@ -186,3 +198,71 @@ def _finish(job: Job, attempt: int, *, status: str, **fields) -> bool:
     updated = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempts=attempt).update(
         status=status, finished_at=timezone.now(), **fields)
     return bool(updated)
+
+
+# Upkeep, called by the scheduled work: jobs whose worker was lost, and files kept too long.
+
+INTERRUPTED = gettext_noop("任务中断，请重新发起。")
+GAVE_UP = gettext_noop("任务多次中断，已停止重试，没有写入任何数据。请重新发起；如仍失败，请联系管理员。")
+
+
+def _last_sign_of_life(job: Job) -> datetime.datetime | None:
+    """When a running job last reported progress (the shared cache) or, if later, when its latest
+    run started (the cache may still hold an earlier run's progress)."""
+    at = (cache.get(_progress_key(job.pk)) or {}).get("at")
+    signs = [job.started_at, at and datetime.datetime.fromtimestamp(at, tz=datetime.UTC)]
+    return max((sign for sign in signs if sign), default=None)
+
+
+def _fail_interrupted(job: Job, message: str, now: datetime.datetime) -> int:
+    """Mark a job that will not be run again failed, unless it moved on meanwhile."""
+    with translation.override(job.language):
+        error = _(message)
+    return Job.objects.filter(pk=job.pk, status=job.status, attempts=job.attempts).update(
+        status=Job.Status.FAILED, finished_at=now, error=error)
+
+
+def requeue_stale_jobs(now: datetime.datetime | None = None) -> int:
+    """Jobs that show no sign of life for ``JOB_STALE_SECONDS`` (a lost worker, a lost message):
+    sent to the workers again when a broker is configured (the run starts from the beginning and
+    a stray earlier run can no longer finish it), marked failed otherwise, and also when they have
+    been tried ``JOB_MAX_ATTEMPTS`` times. Returns how many jobs were re-sent or marked failed."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=getattr(settings, "JOB_STALE_SECONDS", 900))
+    max_attempts = getattr(settings, "JOB_MAX_ATTEMPTS", 3)
+    stale = [job for job in Job.objects.filter(status=Job.Status.RUNNING)
+             if (_last_sign_of_life(job) or now) < cutoff]
+    stale += list(Job.objects.filter(status=Job.Status.QUEUED, created_at__lt=cutoff))
+    count = 0
+    for job in stale:
+        if not queued():
+            count += _fail_interrupted(job, INTERRUPTED, now)
+        elif job.attempts >= max_attempts:
+            count += _fail_interrupted(job, GAVE_UP, now)
+        else:
+            send(job)
+            count += 1
+    return count
+
+
+def delete_old_job_files(days: int = 7, now: datetime.datetime | None = None) -> int:
+    """Delete the uploaded and generated files of jobs that finished more than ``days`` days ago
+    from the shared storage and forget them (the job stays, its download is gone). A file still
+    named by a newer job (an import's confirmation reads its preview's upload) is kept.
+    Returns the number of files deleted."""
+    now = now or timezone.now()
+    old = Job.objects.filter(status__in=(Job.Status.DONE, Job.Status.FAILED),
+                             finished_at__lt=now - datetime.timedelta(days=days))
+    old = old.exclude(input_file="", result_file="")
+    in_use = set()
+    others = Job.objects.exclude(pk__in=old.values("pk")).exclude(input_file="", result_file="")
+    for names in others.values_list("input_file", "result_file"):
+        in_use.update(name for name in names if name)
+    deleted = 0
+    for job in old:
+        for name in {job.input_file, job.result_file} - {""} - in_use:
+            if default_storage.exists(name):
+                default_storage.delete(name)
+                deleted += 1
+        Job.objects.filter(pk=job.pk).update(input_file="", result_file="")
+    return deleted

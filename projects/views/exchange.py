@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.access import RuleRequiredMixin
+from core.export_jobs import export_job
 from core.importing import ImportView
 from core.xlsx import XlsxBook
 from projects import permissions
@@ -59,7 +60,8 @@ class ContractImportView(ImportView):
     permission = permissions.can_import_contract
 
 
-contract_export_view = ContractExportView.as_view()
-organisation_export_view = OrganisationExportView.as_view()
+contract_export_view = export_job(gettext_lazy("购买服务合同"), page="projects:contract-list")(ContractExportView.as_view())
+organisation_export_view = export_job(gettext_lazy("承接机构"), page="projects:organisation-list")(
+    OrganisationExportView.as_view())
 organisation_import_view = OrganisationImportView.as_view()
 contract_import_view = ContractImportView.as_view()

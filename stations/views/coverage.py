@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.export_jobs import export_job
 from core.scope import scope_of
 from core.xlsx import XlsxBook
 from stations.forms.coverage import CoverageDateForm
@@ -160,7 +161,8 @@ class CoverageExportView(CoverageDashboardMixin, View):
         return book.response(f"{region.name}社工站覆盖率-{on_date.isoformat()}.xlsx")
 
 
-coverage_export_view = CoverageExportView.as_view()
+coverage_export_view = export_job(gettext_lazy("社工站覆盖率"), page="stations:coverage-dashboard",
+                                  page_kwargs=("code",))(CoverageExportView.as_view())
 
 
 TREND_ORDER_LABELS = dict(zip(ORDERS, (gettext_lazy("最落后在前"), gettext_lazy("按区划代码"),
@@ -208,4 +210,4 @@ def trends_workbook(trends) -> XlsxBook:
     return book
 
 
-coverage_trends_view = CoverageTrendsView.as_view()
+coverage_trends_view = export_job(gettext_lazy("社工站覆盖率趋势"))(CoverageTrendsView.as_view())

@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from core.access import RuleRequiredMixin
+from core.export_jobs import export_job
 from core.importing import ImportView
 from core.scope import get_visible_or_404
 from core.xlsx import xlsx_response
@@ -276,7 +277,7 @@ station_create_view = StationCreateView.as_view()
 station_update_view = StationUpdateView.as_view()
 station_status_change_view = StationStatusChangeView.as_view()
 station_acceptance_check_view = StationAcceptanceCheckView.as_view()
-station_export_view = StationExportView.as_view()
+station_export_view = export_job(gettext_lazy("社工站名单"), page="stations:station-list")(StationExportView.as_view())
 station_import_view = StationImportView.as_view()
 
 

@@ -16,7 +16,7 @@ from django.core.management.base import CommandError
 
 from config import tasks
 from config.models import Notification
-from core.importing.views import IMPORT_DIR
+from core.importing.pending import IMPORT_DIR
 from tests import builders
 from tests.config import reminder_builders as rm
 from tests.stations import report_builders as rb
@@ -77,12 +77,12 @@ def test_one_failing_step_does_not_stop_the_others(hierarchy, media, monkeypatch
     assert not default_storage.exists(old)
 
 
-def test_the_job_sweeps_run_where_the_job_module_has_them(monkeypatch, hierarchy, media):
-    import config.jobs
+def test_the_daily_work_runs_the_job_sweeps(monkeypatch, hierarchy, media):
+    import core.jobs
 
     calls = []
-    monkeypatch.setattr(config.jobs, "requeue_stale_jobs", lambda: calls.append("requeue") or 2, raising=False)
-    monkeypatch.setattr(config.jobs, "delete_old_job_files", lambda: calls.append("delete") or 3, raising=False)
+    monkeypatch.setattr(core.jobs, "requeue_stale_jobs", lambda: calls.append("requeue") or 2, raising=False)
+    monkeypatch.setattr(core.jobs, "delete_old_job_files", lambda: calls.append("delete") or 3, raising=False)
     output = _daily()
     assert calls == ["requeue", "delete"]
     assert "requeue_stale_jobs=2" in output and "delete_old_job_files=3" in output

@@ -21,6 +21,7 @@ from assessments import services as assessment_services
 from assessments.models import EvaluationKind
 from config.models import SecondFactor
 from config.two_factor import services as two_factor_services
+from core import jobs
 from core.audit import save_audited
 from projects import services as project_services
 from projects.models import FundingSource, Organisation, OrganisationMember
@@ -158,6 +159,9 @@ def build_county(h, *, county, township_code: str, tag: str, credit_body: str, i
         period_start=datetime.date(2025, 7, 1), period_end=datetime.date(2025, 12, 31))
     assessment_services.evaluation_save_scores(actor=c.evaluator, evaluation=c.draft_evaluation, scores=scores,
                                                comments=f"{tag}草稿评价")
+    # 我的任务: an export the county's staff ran (in-process here), its workbook kept for download
+    c.job = jobs.start(user=c.staff, kind="export", title=f"导出：{tag}社工站名单",
+                       params={"path": "/stations/export/", "page": "/stations/"})
     return c
 
 

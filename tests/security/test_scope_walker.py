@@ -23,6 +23,7 @@ from django.db import transaction
 from django.test import Client, RequestFactory, override_settings
 
 from config.views import home_view
+from core.models import Job
 from stations.models import Region, Role, Station
 from stations.roles import ensure_role_groups
 from tests import builders
@@ -170,6 +171,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         middle = all_pks()
         users = walk_users(h, own)
         own_records = first_pks({m: middle[m] - start[m] for m in middle})
+        own_records[Job] = own.job.pk  # a user's own, not a county's: not among the product's models
         # Before county B exists: what each user sees of their own records.
         before = {}
         pre_filler = Filler({"own": own_records, "canary": {}}, {"own": h.county_a.code, "canary": "", "missing": ""},
@@ -187,6 +189,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         canary_rows = {m: after[m] - ids_before[m] for m in after if after[m] - ids_before[m]}
         records = {"own": own_records, "canary": first_pks(canary_rows)}
         records["canary"][Region] = h.county_b.pk
+        records["canary"][Job] = canary.job.pk
         canaries = ["CANARY", "金丝雀", canary.credit_code, canary.id_number, CANARY_CONTRACT, CANARY_CERTIFICATE]
         filler = Filler(records, {"own": h.county_a.code, "canary": h.county_b.code, "missing": "429999000000"},
                         {"registry": list(EXPORTS)},

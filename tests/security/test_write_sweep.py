@@ -50,6 +50,7 @@ from openpyxl import Workbook, load_workbook
 
 from config.models import SecondFactor
 from core.importing import ImportView
+from core.models import Job
 from stations.models import Region, Role, User
 from stations.roles import ensure_role_groups
 from tests import builders
@@ -287,6 +288,8 @@ READ_PAGES = {
     "admin:jsi18n": "the admin's JavaScript catalogue",
     **{f"admin:{m._meta.app_label}_{m._meta.model_name}_history": "the admin's change history of a record: a page "
        "to read" for m in admin.site._registry},
+    **{f"jobs:{name}": "我的任务: the signed-in user's own jobs, pages and files to read: a POST is refused (405)"
+       for name in ("list", "detail", "status", "download")},
 }
 
 # URLs that act only on the signed-in user's own second factor (devices, recovery codes and the
@@ -328,6 +331,8 @@ EXCUSED = {
        "is bound by its user and removed by the audited reset action" for name in (
            "otp_totp_totpdevice", "otp_static_staticdevice", "config_secondfactor") for view in ("add", "change",
                                                                                                   "delete")},
+    **{f"admin:config_job_{view}": "read-only in the admin for everyone (SuperusersReadOnlyMixin): a job is started "
+       "and finished by the product (config/jobs.py)" for view in ("add", "change", "delete")},
     **{f"admin:otp_totp_totpdevice_{view}": "the app's secret (configuration page, QR code) is shown to nobody "
        "(OTP_ADMIN_HIDE_SENSITIVE_DATA: 403)" for view in ("config", "qrcode")},
     **{key: "county B's record has records hanging on it (PROTECT, DependantsProtectedMixin): the owner's delete "
@@ -484,6 +489,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         canary.entered_org = ties.entered_org
         users = make_users(h, own, canary)
         records = admin_records(records, users, h)
+        records[Job] = canary.job.pk  # county B's staff member's own export
         world = World(h, own, canary, users, records, history_ids(records))
         world.snapshot = snapshot_of_apps(world.problems)
         world.plans = build_plans(world)

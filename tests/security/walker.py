@@ -24,6 +24,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 
 PRODUCT_APPS = ("stations", "projects", "workforce", "assessments")
 MISSING_PK = 987654
+MISSING_UUID = "00000000-0000-4000-8000-000000987654"
 
 # Routes the walker does not request, each with the reason.
 NOT_WALKED = {
@@ -47,6 +48,7 @@ SEGMENT_MODELS = {
     "people": "workforce.person",
     "assessments": "assessments.evaluation",
     "reports": "stations.monthlyreport",
+    "jobs": "config.job",
 }
 
 
@@ -311,13 +313,13 @@ class Filler:
                 return f"{{{name}}}"
             if name == "code" and conv == "str":
                 return self.codes[kind]
-            if conv in ("int", "path", "str") and (name in ("pk", "object_id", "id") or name.endswith("_pk")):
+            if conv in ("int", "path", "str", "uuid") and (name in ("pk", "object_id", "id") or name.endswith("_pk")):
                 model = self.model_for(route, name, before + text[: match.start()])
                 if model is None:
                     problem = f"{route.name}: cannot tell which model <{conv}:{name}> names in {route.text!r}"
                     return ""
                 if kind == "missing":
-                    return str(MISSING_PK)
+                    return MISSING_UUID if conv == "uuid" else str(MISSING_PK)
                 pk = self.records[kind].get(model)
                 if pk is None and kind == "canary" and model._meta.app_label in PRODUCT_APPS:
                     problem = (f"{route.name}: no record of {model._meta.label} to try; "

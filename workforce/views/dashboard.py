@@ -9,8 +9,10 @@ from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from core.export_jobs import export_job
 from core.scope import get_visible_or_404
 from core.xlsx import xlsx_response
 from stations.models import Station
@@ -153,7 +155,7 @@ class DashboardView(OfficialsOnlyMixin, TemplateView):
 
 roster_view = RosterView.as_view()
 staffing_view = StaffingView.as_view()
-deadline_view = DeadlineView.as_view()
-shortfall_view = ShortfallView.as_view()
+deadline_view = export_job(gettext_lazy("资质期限预警"))(DeadlineView.as_view())
+shortfall_view = export_job(gettext_lazy("继续教育学时不足"))(ShortfallView.as_view())
 stipend_view = StipendView.as_view()
 dashboard_view = DashboardView.as_view()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core.export_jobs import export_job
 from core.importing import ImportView
 from core.xlsx import XlsxBook
 from workforce import permissions, resources, selectors, services
@@ -105,4 +106,5 @@ person_import_view = PersonImportView.as_view()
 employment_import_view = EmploymentImportView.as_view()
 certificate_import_view = CertificateImportView.as_view()
 training_import_view = TrainingImportView.as_view()
-export_view = ExportView.as_view()
+export_view = export_job(lambda kwargs: EXPORTS.get(kwargs["registry"], (None, None))[1],
+                         page="workforce:person-list")(ExportView.as_view())

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
+from core.export_jobs import export_job
 from core.xlsx import XlsxBook
 from stations import selectors
 from stations.models import ReportStatus
@@ -106,4 +108,4 @@ class ReportExportView(LoginRequiredMixin, View):
 report_list_view = ReportListView.as_view()
 
 
-report_export_view = ReportExportView.as_view()
+report_export_view = export_job(gettext_lazy("月度工作简报"), page="stations:report-list")(ReportExportView.as_view())

@@ -8,8 +8,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core.export_jobs import export_job
 from stations import selectors
 from stations.models import Region, RegionLevel
 from stations.reports.views.common import OfficialsOnlyMixin, chosen_region, last_month, parse_month
@@ -103,7 +105,7 @@ def _upward_report(region: Region, first: datetime.date) -> dict | None:
     return {"url": f"{reverse('chain-report')}?{query}", "label": label}
 
 
-report_completeness_view = CompletenessView.as_view()
+report_completeness_view = export_job(gettext_lazy("未报送月报的社工站"))(CompletenessView.as_view())
 
 
-report_rollup_view = RollupView.as_view()
+report_rollup_view = export_job(gettext_lazy("社工站服务汇总"))(RollupView.as_view())

@@ -1,1 +1,0 @@
-"""Exports run as jobs (see core.jobs): a large export written to the shared storage."""
