@@ -49,9 +49,18 @@ keys and existing records in a few queries (:meth:`ScopedForeignKeyWidget.preloa
 row in memory with the same widgets and ``full_clean``, and with ``use_bulk`` writes everything
 in batches (with history) only once every row has passed; its view raises ``max_rows``.
 
+Uploads wait between preview and confirm in the default storage (``pending``: the local disk, or
+an object store every server shares), never longer than a day. With a broker configured
+(``config.jobs.queued()``), the page only keeps the upload and hands the preview and the
+confirmation to jobs on the workers (``queued``, ``jobs``): it shows their progress (rows read,
+checked and written, ``progress``), then the preview kept as the job's result (``stored``), with
+the marked workbook as the job's file; a job is its user's and its page's alone. Without one,
+everything happens inside the request as before.
+
 The package's rooms: ``files`` reads the upload, ``widgets`` reads each cell, ``resources``
 runs and reports an import, ``workbook`` writes the template and the marked upload, ``views`` is
-the upload page.
+the upload page, ``pending`` keeps uploads, ``queued`` and ``jobs`` are the page's and the
+workers' halves of an import run as jobs.
 """
 
 from core.importing.files import (  # noqa: F401
