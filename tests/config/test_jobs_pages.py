@@ -152,12 +152,12 @@ def test_a_job_page_asks_for_sign_in(client, people):
 def test_the_admin_lists_jobs_read_only_for_superusers(client, people):
     job = workbook_job(people["a"])
     client.force_login(builders.superuser())
-    listing = client.get(reverse("admin:config_job_changelist"))
+    listing = client.get(reverse("admin:core_job_changelist"))
     assert listing.status_code == 200 and "导出：社工站名单" in listing.content.decode()
-    change = client.get(reverse("admin:config_job_change", args=[job.pk])).content.decode()
+    change = client.get(reverse("admin:core_job_change", args=[job.pk])).content.decode()
     assert 'name="_save"' not in change
-    assert client.post(reverse("admin:config_job_delete", args=[job.pk]), {"post": "yes"}).status_code == 403
+    assert client.post(reverse("admin:core_job_delete", args=[job.pk]), {"post": "yes"}).status_code == 403
     assert Job.objects.filter(pk=job.pk).exists()
     staff = builders.user("staff_province", "province", people["a"].region.parent.parent, is_staff=True)
     client.force_login(staff)
-    assert client.get(reverse("admin:config_job_changelist")).status_code in (302, 403)
+    assert client.get(reverse("admin:core_job_changelist")).status_code in (302, 403)

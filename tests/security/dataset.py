@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments import services as assessment_services
 from assessments.models import EvaluationKind
-from config.models import SecondFactor
+from config.models import Notification, SecondFactor
 from config.two_factor import services as two_factor_services
 from core import jobs
 from core.audit import save_audited
@@ -162,6 +162,11 @@ def build_county(h, *, county, township_code: str, tag: str, credit_body: str, i
     # 我的任务: an export the county's staff ran (in-process here), its workbook kept for download
     c.job = jobs.start(user=c.staff, kind="export", title=f"导出：{tag}社工站名单",
                        params={"path": "/stations/export/", "page": "/stations/"})
+    # The bell: a reminder the county's staff was sent, unread
+    c.notice = Notification.objects.create(
+        user=c.staff, kind=Notification.Kind.CONTRACT_ENDING, key=f"contract:{c.contract.pk}",
+        day=datetime.date(2025, 12, 1), due_date=datetime.date(2025, 12, 4), title=f"{tag}合同即将到期",
+        url="/projects/contracts/")
     return c
 
 

@@ -22,6 +22,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.test import Client, RequestFactory, override_settings
 
+from config.models import Notification
 from config.views import home_view
 from core.models import Job
 from stations.models import Region, Role, Station
@@ -172,6 +173,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         users = walk_users(h, own)
         own_records = first_pks({m: middle[m] - start[m] for m in middle})
         own_records[Job] = own.job.pk  # a user's own, not a county's: not among the product's models
+        own_records[Notification] = own.notice.pk  # likewise: the staff member's own reminder
         # Before county B exists: what each user sees of their own records.
         before = {}
         pre_filler = Filler({"own": own_records, "canary": {}}, {"own": h.county_a.code, "canary": "", "missing": ""},
@@ -190,6 +192,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         records = {"own": own_records, "canary": first_pks(canary_rows)}
         records["canary"][Region] = h.county_b.pk
         records["canary"][Job] = canary.job.pk
+        records["canary"][Notification] = canary.notice.pk
         canaries = ["CANARY", "金丝雀", canary.credit_code, canary.id_number, CANARY_CONTRACT, CANARY_CERTIFICATE]
         filler = Filler(records, {"own": h.county_a.code, "canary": h.county_b.code, "missing": "429999000000"},
                         {"registry": list(EXPORTS)},

@@ -48,7 +48,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from openpyxl import Workbook, load_workbook
 
-from config.models import SecondFactor
+from config.models import Notification, SecondFactor
 from core.importing import ImportView
 from core.models import Job
 from stations.models import Region, Role, User
@@ -79,7 +79,7 @@ PDF = dataset.PDF
 # tables), two-factor sign-in (``config``'s record of each user's second factor and its history,
 # django-otp's authenticator-app devices, recovery-code devices and codes), auth (groups,
 # permissions and their links; users live in ``stations``) and the admin's log.
-SNAPSHOT_APPS = (*PRODUCT_APPS, "config", "otp_totp", "otp_static", "auth", "admin")
+SNAPSHOT_APPS = (*PRODUCT_APPS, "config", "core", "otp_totp", "otp_static", "auth", "admin")
 # Apps with tables that are not compared, and why. An app missing from both lists fails the sweep.
 NOT_SNAPSHOT = {
     "sessions": "every signed-in request may write its session (the idle-timeout clock, messages, an "
@@ -290,6 +290,7 @@ READ_PAGES = {
        "to read" for m in admin.site._registry},
     **{f"jobs:{name}": "我的任务: the signed-in user's own jobs, pages and files to read: a POST is refused (405)"
        for name in ("list", "detail", "status", "download")},
+    "notices:list": "the signed-in user's own reminders, a page to read: a POST is refused (405)",
 }
 
 # URLs that act only on the signed-in user's own second factor (devices, recovery codes and the
@@ -331,8 +332,8 @@ EXCUSED = {
        "is bound by its user and removed by the audited reset action" for name in (
            "otp_totp_totpdevice", "otp_static_staticdevice", "config_secondfactor") for view in ("add", "change",
                                                                                                   "delete")},
-    **{f"admin:config_job_{view}": "read-only in the admin for everyone (SuperusersReadOnlyMixin): a job is started "
-       "and finished by the product (config/jobs.py)" for view in ("add", "change", "delete")},
+    **{f"admin:core_job_{view}": "read-only in the admin for everyone (SuperusersReadOnlyMixin): a job is started "
+       "and finished by the product (core/jobs.py)" for view in ("add", "change", "delete")},
     **{f"admin:otp_totp_totpdevice_{view}": "the app's secret (configuration page, QR code) is shown to nobody "
        "(OTP_ADMIN_HIDE_SENSITIVE_DATA: 403)" for view in ("config", "qrcode")},
     **{key: "county B's record has records hanging on it (PROTECT, DependantsProtectedMixin): the owner's delete "
@@ -364,6 +365,8 @@ KNOWN_OWNER_WRITES: dict[str, str] = {}
 
 # Writes a suspect makes by design: {(URL or "URL action", suspect): why}.
 ALLOWED = {
+    ("notices:read-all", "county_a"):
+        "marks the signed-in user's own reminders read: county A's staff member has one (config/notice_views.py)",
     ("stations:report-create", "head_a"):
         "opens a report for the head's own station: the POST names no station (stations/reports/views/entry.py)",
     ("projects:filing-update", "city_of_b"):
@@ -490,6 +493,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         users = make_users(h, own, canary)
         records = admin_records(records, users, h)
         records[Job] = canary.job.pk  # county B's staff member's own export
+        records[Notification] = canary.notice.pk  # county B's staff member's own reminder
         world = World(h, own, canary, users, records, history_ids(records))
         world.snapshot = snapshot_of_apps(world.problems)
         world.plans = build_plans(world)

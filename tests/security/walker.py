@@ -30,6 +30,8 @@ MISSING_UUID = "00000000-0000-4000-8000-000000987654"
 NOT_WALKED = {
     "login": "signing in is public; walking it as a signed-in user only redirects",
     "logout": "would end the walker's session",
+    "notices:open": "follows the user's own reminder and marks it read, which every later page's bell would show; "
+                    "another user's reminder is 404 (tests/config/test_reminders_views.py)",
     "admin:logout": "would end the walker's session",
     "admin:login": "signing in is public",
     "set_language": "changes the session language only; no records",
@@ -48,7 +50,8 @@ SEGMENT_MODELS = {
     "people": "workforce.person",
     "assessments": "assessments.evaluation",
     "reports": "stations.monthlyreport",
-    "jobs": "config.job",
+    "jobs": "core.job",
+    "notifications": "config.notification",
 }
 
 
