@@ -195,3 +195,28 @@ def s3_storage_options(endpoint_url: str, bucket: str) -> dict:
     return {"bucket_name": bucket, "endpoint_url": endpoint_url, "access_key": S3_ACCESS_KEY,
             "secret_key": S3_SECRET_KEY, "region_name": S3_REGION, "addressing_style": "path",
             "signature_version": "s3v4", "default_acl": None, "querystring_auth": True, "file_overwrite": False}
+
+
+def main() -> None:
+    """``python -m scripts.services ENV_FILE``: a Redis and a SeaweedFS for a test run (``.ci/run``).
+    Writes ``TEST_REDIS_URL=…`` and ``TEST_S3_ENDPOINT_URL=…`` to ENV_FILE once both answer, then
+    keeps them until SIGTERM (or ``--max-seconds``), and stops them."""
+    import argparse
+    import threading
+
+    parser = argparse.ArgumentParser(prog="python -m scripts.services")
+    parser.add_argument("env_file")
+    parser.add_argument("--max-seconds", type=float, default=3 * 3600)
+    args = parser.parse_args()
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, lambda *_: stop.set())
+    with SeaweedFS() as store, Redis() as redis:
+        partial = Path(args.env_file + ".partial")
+        partial.write_text(f"TEST_S3_ENDPOINT_URL={store.endpoint_url}\nTEST_REDIS_URL={redis.url}\n")
+        partial.rename(args.env_file)
+        stop.wait(args.max_seconds)
+
+
+if __name__ == "__main__":
+    main()

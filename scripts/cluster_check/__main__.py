@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 import traceback
@@ -40,8 +41,16 @@ def run_part(cluster: Cluster, name: str, facts: dict) -> None:
     print(f"    part {name}: {time.monotonic() - started:.1f} s", flush=True)
 
 
+def interrupted(signum, frame):
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)  # a second signal must not cut the clean-up short
+    raise KeyboardInterrupt(f"signal {signum}")  # unwinds through the finally that stops everything
+
+
 def main() -> int:
     args = arguments()
+    signal.signal(signal.SIGTERM, interrupted)
+    signal.signal(signal.SIGHUP, interrupted)
     parts = [p for p in PARTS if p in args.only.lower()]
     started = time.monotonic()
     cluster = Cluster(database_url=os.environ.get("DATABASE_URL", ""))
