@@ -93,6 +93,7 @@ def draft_saves_while_a_stops(cluster: Cluster, facts: dict) -> None:
     started = time.monotonic()
     spec = facts["reports"]
     saves, stopped = Saves(), threading.Event()
+    stopping = threading.Thread(target=cluster.stop_process, args=("A",), daemon=True)  # SIGTERM, as an upgrade does
     heads = [User(cluster.servers, spec["user"], facts["demo_password"]) for _ in spec["months"]]
     edits = []
     for head, month in zip(heads, spec["months"], strict=True):
@@ -109,12 +110,14 @@ def draft_saves_while_a_stops(cluster: Cluster, facts: dict) -> None:
                                 saves)
             if len(saves.acknowledged) >= STOP_A_AFTER and not stopped.is_set():
                 stopped.set()
-                threading.Thread(target=cluster.stop_process, args=("A",), daemon=True).start()
+                stopping.start()
             if outcome == "acknowledged" and SAVED in head.on("B").get(edit).text:
                 saves.add("messages_seen", edit)  # the product's message, on the page the redirect leads to
 
     with futures.ThreadPoolExecutor(len(heads)) as pool:
         list(pool.map(burst, range(len(heads))))
+    if stopped.is_set():
+        stopping.join(60)  # gunicorn's graceful stop: the requests in flight are answered first
     stored = {row[0] for row in cluster.db.query(
         "SELECT DISTINCT highlights FROM stations_historicalmonthlyreport WHERE highlights LIKE %s", "集群核验%")}
     lost = [m for m in saves.acknowledged if m not in stored]

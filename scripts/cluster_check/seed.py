@@ -22,7 +22,7 @@ import sys
 import tempfile
 
 IMPORT_COUNTY = "420599"  # 核验县: 41 townships of 999 villages
-KILL_COUNTY = "420598"  # 断电县: 20 townships of 999 villages
+KILL_COUNTY = "420598"  # 断电县: 8 townships of 999 villages
 CITY = "420500000000"
 PASSWORD = "Cluster-check-2026"
 
@@ -31,7 +31,7 @@ def division_file(path: str) -> None:
     with open(path, "w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
         out.writerow(["code", "name", "level", "parent_code"])
-        for county, name, townships in ((IMPORT_COUNTY, "核验县", 41), (KILL_COUNTY, "断电县", 20)):
+        for county, name, townships in ((IMPORT_COUNTY, "核验县", 41), (KILL_COUNTY, "断电县", 8)):
             out.writerow([f"{county}000000", name, "county", CITY])
             for t in range(1, townships + 1):
                 township = f"{county}{t:03d}000"
