@@ -89,16 +89,22 @@ def save_once(head: User, server: str, edit: str, marker: str, saves: Saves) -> 
     return "unclear"
 
 
+def open_drafts(cluster: Cluster, facts: dict) -> tuple[list[User], list[str]]:
+    """The station head, signed in once for each month, opens that month's draft: the sessions
+    and the drafts' edit pages."""
+    spec = facts["reports"]
+    heads = [User(cluster.servers, spec["user"], facts["demo_password"]) for _ in spec["months"]]
+    edits = [head.on("B").post(spec["create"], {"period": month}).headers.get("Location", "")
+             for head, month in zip(heads, spec["months"], strict=True)]
+    return heads, edits
+
+
 def draft_saves_while_a_stops(cluster: Cluster, facts: dict) -> None:
     started = time.monotonic()
     spec = facts["reports"]
     saves, stopped = Saves(), threading.Event()
     stopping = threading.Thread(target=cluster.stop_process, args=("A",), daemon=True)  # SIGTERM, as an upgrade does
-    heads = [User(cluster.servers, spec["user"], facts["demo_password"]) for _ in spec["months"]]
-    edits = []
-    for head, month in zip(heads, spec["months"], strict=True):
-        created = head.on("B").post(spec["create"], {"period": month})
-        edits.append(created.headers.get("Location", ""))
+    heads, edits = open_drafts(cluster, facts)
     if not all("/edit/" in e for e in edits):
         check("e. report drafts opened", False, f"{edits}")
         return
