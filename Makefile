@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install messages lint bench faults check-deploy audit
+.PHONY: run test install messages lint bench faults cluster-check check-deploy audit
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ bench: install
 
 faults: install
 	$(PY) -m scripts.faults
+
+# Two application servers, a worker, PostgreSQL, Redis and SeaweedFS on 127.0.0.1 (see scripts/cluster_check).
+cluster-check: install
+	$(PY) -m scripts.cluster_check $(CLUSTER_CHECK_ARGS)
 
 # The installed, pinned dependencies against the known-vulnerabilities database (pip-audit in a
 # scratch environment of its own, so it is not one of the product's dependencies).

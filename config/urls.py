@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from config import views
+from config import health, views
 
 admin.site.site_header = _("乡镇（街道）社工站管理系统")
 admin.site.site_title = _("社工站管理系统")
@@ -12,6 +12,8 @@ admin.site.index_title = _("省级管理")
 urlpatterns = [
     path("", views.home_view, name="home"),
     path("favicon.ico", views.favicon_view, name="favicon"),
+    path("healthz", health.healthz_view, name="healthz"),
+    path("readyz", health.readyz_view, name="readyz"),
     path("audit/", views.audit_log_view, name="audit-log"),
     path("jobs/", include("config.job_views")),
     path("notifications/", include("config.notice_views")),

@@ -3,6 +3,7 @@ import os
 import pytest
 
 from tests import builders
+from tests.services import redis_url, s3_bucket, s3_endpoint_url, s3_keys, s3_storage  # noqa: F401 (fixtures)
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -278,6 +278,8 @@ NOT_SWEPT = {
 READ_PAGES = {
     "home": "a page to read; a POST shows it like a GET",
     "favicon": "the product's icon, a file to read: a POST is refused (405)",
+    "healthz": "the load balancer's probe: answers GET and HEAD only (405), reads nothing",
+    "readyz": "the load balancer's probe: answers GET and HEAD only (405), reads the database without writing",
     "audit-log": "a page to read; a POST shows it like a GET",
     "two-factor": "the signed-in user's own two-factor settings: a page to read; a POST shows it like a GET",
     "admin:index": "a page to read",
