@@ -11,9 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.files.storage import default_storage
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from core import jobs
 from core.models import Job
@@ -34,25 +32,12 @@ def queued_imports_fixture(settings, tmp_path, monkeypatch, django_capture_on_co
         write(progress, force)
 
     monkeypatch.setattr(jobs.Progress, "_write", recorded)
-    _job_progress_stand_in(settings, tmp_path)
 
     def send(call):
         with django_capture_on_commit_callbacks(execute=True):
             return call()
 
     return SimpleNamespace(send=send, steps=steps)
-
-
-def _job_progress_stand_in(settings, tmp_path):
-    """The job pages' progress include comes with the job pages; a stand-in until they are there."""
-    try:
-        get_template("includes/job_progress.html")
-    except TemplateDoesNotExist:
-        folder = tmp_path / "templates" / "includes"
-        folder.mkdir(parents=True)
-        (folder / "job_progress.html").write_text('<div class="job-progress" data-job-reload>{{ job.pk }}</div>')
-        engine = settings.TEMPLATES[0]
-        settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], tmp_path / "templates"]}, *settings.TEMPLATES[1:]]
 
 
 def pending_uploads() -> list[str]:
@@ -64,11 +49,7 @@ def pending_uploads() -> list[str]:
 
 def result_file(client, job: Job, page: str) -> bytes:
     """The file a job left, downloaded through the link its page shows (jobs:download)."""
-    try:
-        url = reverse("jobs:download", args=[job.pk])
-    except NoReverseMatch:  # the job pages' own branch brings the route; until then, the stored file
-        with default_storage.open(job.result_file, "rb") as stored:
-            return stored.read()
+    url = reverse("jobs:download", args=[job.pk])
     assert f'href="{url}"' in page
     response = client.get(url)
     assert response.status_code == 200

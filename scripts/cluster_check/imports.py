@@ -45,10 +45,7 @@ def rooms(cluster: Cluster, county: str) -> int:
 
 def job_row(cluster: Cluster, job: str) -> tuple[str, int]:
     """The job's status and attempts, read from the database."""
-    for table in ("core_job", "config_job"):
-        if cluster.db.query("SELECT to_regclass(%s) IS NOT NULL", table)[0][0]:
-            return cluster.db.query(f"SELECT status, attempts FROM {table} WHERE id = %s", job)[0]
-    raise RuntimeError("no job table")
+    return cluster.db.query("SELECT status, attempts FROM core_job WHERE id = %s", job)[0]
 
 
 def preview_here_confirm_there(cluster: Cluster, facts: dict) -> None:
