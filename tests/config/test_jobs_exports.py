@@ -140,13 +140,14 @@ def test_the_export_job_is_not_queued_again_by_the_worker(client, province_user,
 
 def test_a_broker_that_does_not_answer_leaves_the_export_queued(client, settings, province_user,
                                                                   django_capture_on_commit_callbacks, monkeypatch):
+    from celery import current_app
     from kombu.exceptions import OperationalError
 
-    def refuse(job_id):
+    def refuse(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
-    monkeypatch.setattr(jobs, "send", lambda job: (refuse)(str(job.pk)))
+    monkeypatch.setattr(current_app, "send_task", refuse)
     client.force_login(province_user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.get(reverse("stations:station-export"))
