@@ -231,7 +231,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Seconds after which Redis gives an unacknowledged job (its worker gone without a word) to
 # another worker. A job claimed twice is still applied once (core.jobs).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("JOB_REDELIVERY_SECONDS", default=3600)}
+# Workers look for such jobs every 10 s (kombu's default scans one time in ten, about every 100 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("JOB_REDELIVERY_SECONDS", default=3600),
+                                   "unacked_restore_throttle": 1}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The modules whose job runners register themselves (core.jobs imports them before a job runs).
 JOB_RUNNER_MODULES = ["core.importing.jobs", "core.export_jobs"]
