@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install messages lint bench faults cluster-check check-deploy audit
+.PHONY: run test install messages lint bench load faults cluster-check check-deploy audit
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ bench: install
 
 faults: install
 	$(PY) -m scripts.faults
+
+# Many users at once: the month-end mix against gunicorn on 127.0.0.1 (see scripts/load).
+load: install
+	$(PY) -m scripts.load
 
 # Two application servers, a worker, PostgreSQL, Redis and SeaweedFS on 127.0.0.1 (see scripts/cluster_check).
 cluster-check: install
