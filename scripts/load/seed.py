@@ -44,7 +44,10 @@ def seed() -> dict:
         if user.role in groups:
             user.groups.add(groups[user.role])
     heads = []
-    for i, station in enumerate(Station.objects.filter(region__code__startswith=county.prefix).order_by("pk")[:HEADS]):
+    # One station head per virtual user (two threads saving one draft would collide, by design): the
+    # stations of the county's city.
+    stations = Station.objects.filter(region__code__startswith=city.prefix).order_by("pk")
+    for i, station in enumerate(stations[:HEADS]):
         user, _ = User.objects.update_or_create(username=f"load_head{i}", defaults={
             **common, "role": Role.STATION_HEAD, "region": station.region, "station": station})
         user.groups.add(groups[Role.STATION_HEAD])
