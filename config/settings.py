@@ -97,8 +97,9 @@ TEMPLATES = [
                 "config.context_processors.navigation",
                 "config.context_processors.unread_notices",  # the bell's count
             ],
-            # Shared filters that belong to no app: {% load money %} (yuan on screen).
-            "libraries": {"money": "core.templatetags.money"},
+            # Shared tags that belong to no app: {% load money %} (yuan on screen), {% load figures %}
+            # (a page's part cached until a write changes its figures, core.figures).
+            "libraries": {"money": "core.templatetags.money", "figures": "core.templatetags.figures"},
         },
     },
 ]
@@ -109,9 +110,13 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Persistent connections in production: opening one costs more than most pages' queries. Keep
+# servers × gunicorn workers (+ Celery workers) under PostgreSQL's max_connections.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # a restarted server costs one retry, not an error
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# How long a cached figure may live at most; writes make it unreachable at once (core.figures).
+FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=3600)
 
 AUTH_USER_MODEL = "stations.User"
 AUTHENTICATION_BACKENDS = [
@@ -241,7 +246,10 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
                           "KEY_PREFIX": "sgz"}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Each process its own: cached figures stay right (core.figures keys them by counters kept in the
+    # database), they are only computed once per process instead of once for all.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                          "OPTIONS": {"MAX_ENTRIES": 2000}}}
 
 # E-mail for reminders: EMAIL_URL (smtp://user:password@host:port, or smtp+tls://…); none by default,
 # and then reminders are only shown in the product.

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from config import audit
 from config.overview import overview
+from core import figures
 from core.scope import scope_of
 from stations.reports.selectors.chain import CHAIN_KINDS
 from stations.roles import OFFICIAL_ROLES, Role
@@ -43,13 +44,23 @@ def home_view(request):
         "show_stations": user.role != Role.EVALUATOR,
         "show_to_score": user.role == Role.EVALUATOR and not scope.nothing,
         "reports_due": reports_due(user=user) if user.role == Role.STATION_HEAD else None,
-        "overview": None if scope.nothing else overview(user=user, on_date=timezone.localdate()),
+        "overview": None if scope.nothing else _overview(user),
         "chain_report_url": reverse("chain-report") if user.role in CHAIN_ROLES and not scope.nothing else "",
         "chain_report_kind": CHAIN_KINDS.get(getattr(region, "level", None)),
         "coverage_trends_url": (reverse("stations:coverage-trends", args=[region.code])
                                 if region and region.level in TREND_LEVELS and not scope.nothing else ""),
     }
     return render(request, "home.html", context)
+
+
+def _overview(user):
+    """Cached until a write changes one of its figures, but a station head's: their month's draft,
+    saved again and again, is shown as it stands."""
+    today = timezone.localdate()
+    if user.role == Role.STATION_HEAD:
+        return overview(user=user, on_date=today)
+    return figures.cached("overview", user, (figures.REGISTRY, figures.REPORTS),
+                          lambda: overview(user=user, on_date=today))
 
 
 class AuditFilterForm(forms.Form):

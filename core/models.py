@@ -53,3 +53,19 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class Generation(models.Model):
+    """A counter that moves after every committed write to the data a family of cached figures is
+    computed from (:mod:`core.figures`). Cached figures are keyed by it, so a write makes them
+    unreachable at once on every server, whatever cache each server has."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    value = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("数据版本")
+        verbose_name_plural = _("数据版本")
+
+    def __str__(self):
+        return f"{self.name} {self.value}"

@@ -19,3 +19,5 @@ class ProjectsConfig(AppConfig):
         from projects.selectors.stations import register_station_metrics
 
         register_station_metrics()
+        from core import figures
+        figures.watch_app(self, lambda model: (figures.REGISTRY,))  # cached figures follow every write

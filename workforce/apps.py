@@ -31,3 +31,7 @@ class WorkforceConfig(AppConfig):
         from workforce.placement import follow_station_moves
 
         on_stations_moved(follow_station_moves)
+        # Cached figures follow every write (core.figures); an ID number shown is only logged.
+        from core import figures
+        from workforce.models import IdNumberDisclosure
+        figures.watch_app(self, lambda model: () if model is IdNumberDisclosure else (figures.REGISTRY,))

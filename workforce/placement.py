@@ -26,6 +26,7 @@ from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from core import figures
 from stations.models import Station
 from workforce.models import Person, Placement, placement_expressions
 
@@ -58,6 +59,7 @@ def _store(people: QuerySet, today: datetime.date) -> int:
     sql = (f"INSERT INTO {table} (person_id, station_id, region_code, valid_until) "
            f"SELECT * FROM ({select}) computed WHERE true ON CONFLICT (person_id) DO UPDATE SET "
            "station_id = excluded.station_id, region_code = excluded.region_code, valid_until = excluded.valid_until")
+    figures.changed(figures.REGISTRY)  # written in SQL, which no signal tells of
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
@@ -66,6 +68,7 @@ def _store(people: QuerySet, today: datetime.date) -> int:
 def follow_station_moves(station_ids: Iterable[int]) -> int:
     """Placements at stations now in another township take the station's new region code."""
     station_ids = sorted(set(station_ids))
+    figures.changed(figures.REGISTRY)
     code = Subquery(Station.objects.filter(pk=OuterRef("station_id")).values("region__code")[:1])
     unchanged = Station.objects.filter(pk=OuterRef("station_id"), region__code=OuterRef("region_code"))
     return sum(Placement.objects.filter(station_id__in=station_ids[start:start + BATCH]).filter(~Exists(unchanged))

@@ -14,6 +14,7 @@ from import_export import resources
 from import_export.results import RowResult
 from tablib import Dataset
 
+from core import figures
 from core.importing.widgets import BooleanWidget, ChoiceWidget, DecimalWidget, ScopedForeignKeyWidget
 
 NAMES_COLUMNS = "names_columns"  # a ValidationError code: the message is shown without its column's name
@@ -284,6 +285,8 @@ def run_import(resource, dataset: Dataset, *, user, dry_run: bool, progress=None
             report = _report(resource, dataset, result)
             if report.has_errors:
                 transaction.set_rollback(True)
+            else:  # whatever the resource wrote, in bulk or not: cached figures follow when it commits
+                figures.changed()
     return report
 
 

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from core import figures
 from core.audit import delete_audited, save_audited
 from stations import permissions
 from stations.models import AdjustedDay, DayKind, HolidayNotice
@@ -129,5 +130,7 @@ def holiday_calendar_seed() -> list[int]:
                                   for day, kind, name in sorted(moved) if day not in taken],
                                  AdjustedDay, default_change_reason=SEED_NOTE)
         added.append(year)
+    if added:
+        figures.changed()  # the days were written in bulk; report deadlines count through them
     _announce(None, added)
     return added

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from core import figures
 from stations.services.coverage_periods import refresh_coverage_periods, refresh_coverage_periods_in_regions
 
 StationsListener = Callable[[list[int]], object]
@@ -40,6 +41,7 @@ def stations_changed(station_ids: Iterable[int], *, moved: bool = False) -> None
     station_ids = sorted(set(station_ids))
     if not station_ids:
         return
+    figures.changed(figures.REGISTRY)  # also after bulk writes, which no signal tells of
     refresh_coverage_periods(station_ids)
     if moved:
         for listener in _MOVED_LISTENERS:
@@ -49,4 +51,5 @@ def stations_changed(station_ids: Iterable[int], *, moved: bool = False) -> None
 def townships_changed(region_ids: Iterable[int]) -> None:
     """Called after regions were written in a way that may change a township's kind (a division
     load, an official's correction): the coverage periods are the only summary that carries it."""
+    figures.changed(figures.REGISTRY)
     refresh_coverage_periods_in_regions(region_ids)

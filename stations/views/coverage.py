@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from core import figures
 from core.export_jobs import export_job
 from core.scope import scope_of
 from core.xlsx import XlsxBook
@@ -52,7 +53,15 @@ class CoverageDashboardView(CoverageDashboardMixin, TemplateView):
     template_name = "stations/coverage_dashboard.html"
 
     def get_context_data(self, **kwargs):
-        form, dashboard = self.get_dashboard()
+        """The scope is checked and the date read at once; the figures only when they are not cached."""
+        region = dashboard_region(user=self.request.user, code=self.kwargs["code"])
+        form = CoverageDateForm(self.request.GET or None)
+        fragment = figures.Fragment(self.request, "coverage-dashboard", (figures.REGISTRY,),
+                                    lambda: self.figures_context(region, form))
+        return super().get_context_data(region=region, form=form, figures=fragment, **kwargs)
+
+    def figures_context(self, region, form) -> dict:
+        dashboard = coverage_dashboard(region=region, on_date=form.on_date())
         scope = scope_of(self.request.user)
         # Only the ancestors the user may open are links; the rest is plain text. 全国 heads the path of
         # those who may open it (superusers).
@@ -67,11 +76,11 @@ class CoverageDashboardView(CoverageDashboardMixin, TemplateView):
             "coverage": [float(p.coverage_pct) if p.coverage_pct is not None else None for p in dashboard.chart],
             "target": [float(p.target_pct) if p.target_pct is not None else None for p in dashboard.chart],
         }
-        return super().get_context_data(
-            form=form, dashboard=dashboard, summary=dashboard.summary, breadcrumbs=breadcrumbs, chart=chart,
-            drill_down=dashboard.region.level != "county", trends=dashboard.region.level in TREND_LEVELS,
-            query=self.request.GET.urlencode(), corrections=self.corrections_since(dashboard), **kwargs,
-        )
+        return {
+            "dashboard": dashboard, "summary": dashboard.summary, "breadcrumbs": breadcrumbs, "chart": chart,
+            "drill_down": dashboard.region.level != "county", "trends": dashboard.region.level in TREND_LEVELS,
+            "query": self.request.GET.urlencode(), "corrections": self.corrections_since(dashboard),
+        }
 
     def corrections_since(self, dashboard):
         """For a past date: the corrections and late entries made since that changed its figures (None for
@@ -182,16 +191,25 @@ class CoverageTrendsView(LoginRequiredMixin, TemplateView):
             return redirect(f"{region.get_absolute_url()}{'?' if at_query else ''}{at_query}")
         form = CoverageDateForm(request.GET or None)
         order = request.GET.get("sort") if request.GET.get("sort") in ORDERS else ORDERS[0]
-        trends = coverage_trends(user=request.user, region=region, on_date=form.on_date(), order=order)
+
+        def compute_trends():
+            return coverage_trends(user=request.user, region=region, on_date=form.on_date(), order=order)
+
         if request.GET.get("format") == "xlsx":
+            trends = compute_trends()
             return trends_workbook(trends).response(
                 f"{region.name}社工站覆盖率趋势-{trends.on_date.isoformat()}.xlsx")
         query = request.GET.copy()
         query["format"] = "xlsx"
+
+        def figures_context() -> dict:
+            trends = compute_trends()
+            return {"trends": trends, "all_rows": [trends.summary, *trends.rows]}
+
         return self.render_to_response(self.get_context_data(
-            form=form, trends=trends, all_rows=[trends.summary, *trends.rows], order=order,
-            orders=TREND_ORDER_LABELS.items(), at_query=at_query,
-            export_query=query.urlencode()))
+            region=region, form=form, order=order, orders=TREND_ORDER_LABELS.items(), at_query=at_query,
+            export_query=query.urlencode(),
+            figures=figures.Fragment(request, "coverage-trends", (figures.REGISTRY,), figures_context)))
 
 
 def trends_workbook(trends) -> XlsxBook:

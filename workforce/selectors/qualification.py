@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Min, Prefetch
+from django.db.models import Exists, Min, OuterRef, Prefetch
 from django.utils.translation import gettext as _
 
 from projects.models import Contract
@@ -116,8 +116,10 @@ def frontline_people(user, on_date: datetime.date, region=None):
     active = Employment.objects.active_on(on_date).filter(role__in=FRONTLINE_ROLES)
     if region is not None:
         active = active.filter(station__region__code__startswith=region.prefix)
-    return (people_with_rule_data(Person.objects.visible_to(user).filter(pk__in=active.values("person_id")))
-            .order_by("name", "pk"))
+    # A correlated EXISTS, so that the few people in scope are looked up in the assignments by
+    # person rather than every assignment in the country being read into a hash.
+    people = Person.objects.visible_to(user).filter(Exists(active.filter(person_id=OuterRef("pk"))))
+    return people_with_rule_data(people).order_by("name", "pk")
 
 
 @dataclass

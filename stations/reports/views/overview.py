@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core import figures
 from core.export_jobs import export_job
 from stations import selectors
 from stations.models import Region, RegionLevel
@@ -25,13 +26,16 @@ class CompletenessView(OfficialsOnlyMixin, View):
     def get(self, request):
         region = chosen_region(request)
         period = parse_month(request.GET.get("month"), last_month())
-        completeness = selectors.report_completeness(user=request.user, region=region, period=period)
+
+        def compute():
+            return selectors.report_completeness(user=request.user, region=region, period=period)
+
         if request.GET.get("format") == "xlsx":
-            return missing_stations_xlsx(completeness)
+            return missing_stations_xlsx(compute())
+        fragment = figures.Fragment(request, "report-completeness", (figures.REPORTS, figures.REGISTRY), lambda: {
+            "c": compute(), "ancestors": _visible_ancestors(request.user, region)})
         return render(request, "stations/report_completeness.html", {
-            "c": completeness, "region": region, "month": f"{period:%Y-%m}",
-            "ancestors": _visible_ancestors(request.user, region),
-        })
+            "region": region, "period": period, "month": f"{period:%Y-%m}", "figures": fragment})
 
 
 def _visible_ancestors(user, region):
