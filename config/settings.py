@@ -104,6 +104,9 @@ TEMPLATES = [
     },
 ]
 
+# Form widgets through Django's own Jinja2 templates where it has them (core.form_renderer).
+FORM_RENDERER = "core.form_renderer.FormRenderer"
+
 WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {

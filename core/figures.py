@@ -89,15 +89,17 @@ def changed(*names: str, using: str = DEFAULT_DB_ALIAS) -> None:
 
 def watch(model, *names: str, unless: Callable | None = None) -> None:
     """Move ``names``' counters after every save or delete of ``model`` (and every change of its
-    many-to-many fields), except saves for which ``unless(instance, created)`` is true."""
+    many-to-many fields), except writes for which ``unless(instance, event)`` is true, the event being
+    ``"created"``, ``"saved"`` or ``"deleted"``."""
     uid = f"figures:{model._meta.label}"
 
     def saved(sender, instance, created=False, **kwargs):
-        if unless is None or not unless(instance, created):
+        if unless is None or not unless(instance, "created" if created else "saved"):
             changed(*names, using=kwargs.get("using") or DEFAULT_DB_ALIAS)
 
     def deleted(sender, instance, **kwargs):
-        changed(*names, using=kwargs.get("using") or DEFAULT_DB_ALIAS)
+        if unless is None or not unless(instance, "deleted"):
+            changed(*names, using=kwargs.get("using") or DEFAULT_DB_ALIAS)
 
     def related(sender, action, **kwargs):
         if action.startswith("post_"):
@@ -141,6 +143,8 @@ def _key(part: str, user, names: tuple[str, ...], *extra) -> str:
 def cached(part: str, user, names: tuple[str, ...], compute: Callable, *extra):
     """``compute()``'s value for this user's scope (and ``extra``), from the cache while no write has
     moved ``names``' counters since it was computed."""
+    if not _timeout():
+        return compute()
     key = _key(part, user, names, *extra)
     value = cache.get(key)
     if value is None:
@@ -158,6 +162,8 @@ class Fragment:
         self.request, self.part, self.names, self.compute = request, part, names, compute
 
     def render(self, render_with: Callable[[dict], str]) -> str:
+        if not _timeout():
+            return render_with(self.compute())
         key = _key(self.part, self.request.user, self.names, self.request.get_full_path())
         html = cache.get(key)
         if html is None:

@@ -22,7 +22,7 @@ class StationsConfig(AppConfig):
 
 def watch_figures(app_config):
     """Cached figures (core.figures) follow every write to what they are computed from. Saving a
-    draft again, or a line of one, changes no figure (a draft is only shown as started)."""
+    draft again, or writing a line of one, changes no figure: a draft is only ever shown as started."""
     from django.db.models.signals import post_init
 
     from core import figures
@@ -32,12 +32,12 @@ def watch_figures(app_config):
     def loaded(sender, instance, **kwargs):
         instance._status_loaded = instance.__dict__.get("status")
 
-    def draft_kept(report, created) -> bool:
-        kept = not created and report.status == ReportStatus.DRAFT and report._status_loaded == ReportStatus.DRAFT
+    def draft_kept(report, event) -> bool:
+        kept = event == "saved" and report.status == report._status_loaded == ReportStatus.DRAFT
         report._status_loaded = report.status
         return kept
 
-    def draft_line(line, created) -> bool:
+    def draft_line(line, event) -> bool:
         report = line._state.fields_cache.get("report")
         return report is not None and report.status == report._status_loaded == ReportStatus.DRAFT
 

@@ -39,6 +39,24 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def figures_uncached(settings):
+    """Cached figures move on when a write commits, and a test's writes never commit (its transaction is
+    rolled back): tests read figures afresh, except the tests of the cache itself (``figures_cached``)."""
+    settings.FIGURES_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def figures_cached(settings):
+    """Figures cached as in production, in an empty cache."""
+    from django.core.cache import cache
+
+    settings.FIGURES_CACHE_SECONDS = 3600
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def chinese_by_default():
     """Each test starts in Chinese, the source language: a request made in English (the language
     switch) leaves English active in the thread."""

@@ -76,7 +76,7 @@ class MixedActor:
         for kind, username in self.sessions.items():
             self.sessions[kind] = Browser(base)
             self.sessions[kind].login(username, password)
-        self.month, self.edit, self.saves = head["month"], "", 0
+        self.month, self.edit, self.saves, self.fields = head["month"], "", 0, None
         self.last_kind = "?"
 
     def __call__(self) -> tuple[str, bool]:
@@ -88,16 +88,20 @@ class MixedActor:
         return kind, response.status_code == 200
 
     def head(self, browser: Browser) -> bool:
-        """A station head: the home page, or the month's draft opened and saved."""
-        if self.rng.random() < 0.5 or not self.month:
+        """A station head, one request at a time: the home page, or the month's draft: created, then
+        opened, then saved, then opened again…"""
+        if self.fields is None and (self.rng.random() < 0.5 or not self.month):
             return browser.get(self.facts["head"]["home"]).status_code == 200
         if not self.edit:
             response = browser.post(self.facts["head"]["create"], {"period": self.month})
             self.edit = response.headers.get("Location", "") if response.status_code == 302 else ""
             return bool(self.edit)
-        fields = browser.form(self.edit, "version")
+        if self.fields is None:
+            self.fields = browser.form(self.edit, "version")
+            return bool(self.fields)
         self.saves += 1
-        response = browser.post(self.edit, {**fields, "highlights": f"月末压力测试 第{self.saves}次保存"})
+        response = browser.post(self.edit, {**self.fields, "highlights": f"月末压力测试 第{self.saves}次保存"})
+        self.fields = None
         return response.status_code == 302
 
 
