@@ -75,8 +75,9 @@ def _url(name: str, **query) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def overview(*, user, on_date: datetime.date) -> Overview:
-    """What the home page shows; each part only for the roles whose list page it links to."""
+def overview(*, user, on_date: datetime.date, station_month_too: bool = True) -> Overview:
+    """What the home page shows; each part only for the roles whose list page it links to. Without
+    ``station_month_too``, a station head's month is left to :func:`add_station_month`."""
     result = Overview(on_date=on_date)
     role = user.role
     region = user.home_region
@@ -90,11 +91,15 @@ def overview(*, user, on_date: datetime.date) -> Overview:
         _add_links(result, user, region.get_absolute_url())
     if role in PEOPLE_ROLES:
         _add_people(result, user, on_date)
-    if role == Role.STATION_HEAD:
-        result.station_month = station_month(user=user, today=on_date)
+    if role == Role.STATION_HEAD and station_month_too:
+        add_station_month(result, user, on_date)
     if role in EVALUATION_ROLES:
         _add_evaluations(result, user)
     return result
+
+
+def add_station_month(result: Overview, user, on_date) -> None:
+    result.station_month = station_month(user=user, today=on_date)
 
 
 def _add_national(result: Overview, user, on_date) -> None:

@@ -14,7 +14,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from config import audit
-from config.overview import overview
+from config.overview import add_station_month, overview
 from core import figures
 from core.scope import scope_of
 from stations.reports.selectors.chain import CHAIN_KINDS
@@ -54,13 +54,14 @@ def home_view(request):
 
 
 def _overview(user):
-    """Cached until a write changes one of its figures, but a station head's: their month's draft,
+    """Cached until a write changes one of its figures, but for a station head's month: their draft,
     saved again and again, is shown as it stands."""
     today = timezone.localdate()
+    result = figures.cached("overview", user, (figures.REGISTRY, figures.REPORTS),
+                            lambda: overview(user=user, on_date=today, station_month_too=False))
     if user.role == Role.STATION_HEAD:
-        return overview(user=user, on_date=today)
-    return figures.cached("overview", user, (figures.REGISTRY, figures.REPORTS),
-                          lambda: overview(user=user, on_date=today))
+        add_station_month(result, user, today)
+    return result
 
 
 class AuditFilterForm(forms.Form):

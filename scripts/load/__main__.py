@@ -174,4 +174,5 @@ def main() -> int:
         shutil.rmtree(tmpdir, ignore_errors=True)
 
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())
