@@ -124,7 +124,7 @@ FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=3600)
 AUTH_USER_MODEL = "stations.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "config.auth_backend.UserWithScopeBackend",  # Django's, reading the user's region and station with them
 ]
 # Password rules. Complexity (character classes out of lower case, upper case, digits, symbols)
 # and rotation (days) are on by default in production; 0 turns either off.
