@@ -12,6 +12,7 @@ import time
 from django.core.management import call_command
 from django.db import transaction
 
+from core import figures
 from scripts.national.generator import Plan, generate
 from stations.models import Region, Station
 
@@ -36,6 +37,7 @@ def build(*, scale: float = 1.0, seed: int = 2026, force: bool = False, stdout=N
     started = time.perf_counter()
     with transaction.atomic():
         counts = generate(Plan(scale=scale, seed=seed), stdout=stdout)
+        figures.changed()  # written with COPY, which no signal tells of: cached figures move on
     print(f"{'total':<34} {time.perf_counter() - started:7.1f} s", file=stdout)
     for key, value in counts.items():
         print(f"  {key:<20} {value:>10,}", file=stdout)
