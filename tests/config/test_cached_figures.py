@@ -16,11 +16,14 @@ from core.models import Generation
 from stations.models import Role
 from stations.reports import services as report_services
 from tests import builders
-from tests.config.test_overview import alerts, listed, today, world  # noqa: F401 (fixtures)
+from tests.config.test_overview import alerts, listed
+from tests.config.test_overview import today as today  # a fixture the tests use through world
+from tests.config.test_overview import world as overview_world
 from tests.stations import report_builders as rb
 from tests.workforce import builders as wb
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("figures_cached")]
+world = overview_world  # the fixture, under the name the tests ask for
 
 COVERAGE = re.compile(r'id="coverage-pct">([^<]*)<')
 MISSING = re.compile(r'data-kpi="missing">(\d+)<')
