@@ -124,6 +124,7 @@ class StationResource(ScopedModelResource):
         self.status_changes = []
         self.by_code = {}  # 站点编号 -> a station the user may see
         self._station_before = None  # an existing station's field values before its row (after_init_instance)
+        self._status_labels = None
 
     def before_import(self, dataset, **kwargs):
         self.reason = _("Excel导入")  # once, not per row
@@ -237,8 +238,10 @@ class StationResource(ScopedModelResource):
         changes = super().row_changes(instance, before)
         wanted, current = self._wanted_status(instance), self._current_status(instance)
         if wanted and wanted != current:
-            labels = dict(StationStatus.choices)
-            changes.append((self.fields["status"].column_name, str(labels.get(current, "")), str(labels[wanted])))
+            if self._status_labels is None:  # once per import, in its language
+                self._status_labels = {status: str(label) for status, label in StationStatus.choices}
+            changes.append((self.fields["status"].column_name, self._status_labels.get(current, ""),
+                            self._status_labels[wanted]))
         return changes
 
     def after_save_instance(self, instance, row, **kwargs):

@@ -64,6 +64,15 @@ class ScopedModelResource(resources.ModelResource):
     def get_queryset(self):
         return self._meta.model.objects.visible_to(self.user)
 
+    def get_import_fields(self):
+        """The resource's fields to import, worked out once (import-export asks for each row)."""
+        if self._import_fields is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
+    _import_fields = None
+    _compared = None
+
     # An import run as a job is told each row done (``core.importing.progress.ImportProgress``).
     progress = None
 
@@ -149,9 +158,11 @@ class ScopedModelResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def _compared_fields(self):
-        model_fields = {f.name for f in self._meta.model._meta.get_fields()}
-        return [f for f in self.get_import_fields()
-                if f.attribute and not f.readonly and "__" not in f.attribute and f.attribute in model_fields]
+        if self._compared is None:
+            model_fields = {f.name for f in self._meta.model._meta.get_fields()}
+            self._compared = [f for f in self.get_import_fields()
+                              if f.attribute and not f.readonly and "__" not in f.attribute and f.attribute in model_fields]
+        return self._compared
 
     @staticmethod
     def _value(resource_field, instance):
@@ -292,7 +303,8 @@ def run_import(resource, dataset: Dataset, *, user, dry_run: bool, progress=None
 
 def _report(resource, dataset: Dataset, result) -> ImportReport:
     excel_rows = getattr(dataset, "row_numbers", None) or range(2, len(dataset) + 2)
-    rows = [RowReport(excel_row=excel_row, action=str(ACTION_LABELS.get(row_result.import_type, "")),
+    labels = {import_type: str(label) for import_type, label in ACTION_LABELS.items()}
+    rows = [RowReport(excel_row=excel_row, action=labels.get(row_result.import_type, ""),
                       values=[_shown_cell(value) for value in values], changes=getattr(row_result, "changes", []))
             for row_result, values, excel_row in zip(result.rows, dataset, excel_rows, strict=False)]
     by_number = dict(enumerate(rows, 1))
