@@ -84,7 +84,15 @@ class ScopedModelResource(resources.ModelResource):
     def import_data(self, dataset, **kwargs):
         self._keys_seen = {}
         self._excel_rows = getattr(dataset, "row_numbers", None)
-        return super().import_data(dataset, **kwargs)
+        self._shown = {}  # (field, value, before) -> the preview's text, for this import's language
+        choices = [f.widget for f in self.fields.values() if isinstance(f.widget, ChoiceWidget)]
+        for widget in choices:
+            widget.pin(True)
+        try:
+            return super().import_data(dataset, **kwargs)
+        finally:
+            for widget in choices:
+                widget.pin(False)
 
     def import_row(self, row, instance_loader, **kwargs):
         number = kwargs.get("row_number") or 0
@@ -176,9 +184,28 @@ class ScopedModelResource(resources.ModelResource):
             old, new = before.get(resource_field.attribute), self._value(resource_field, instance)
             if (old in (None, "") and new in (None, "")) or old == new:
                 continue
-            changes.append((resource_field.column_name, shown(resource_field, old, before=True),
-                            shown(resource_field, resource_field.get_value(instance))))
+            changes.append((resource_field.column_name, self._shown_value(resource_field, old, before=True),
+                            self._shown_value(resource_field, resource_field.get_value(instance))))
         return changes
+
+    _shown = None
+
+    def _shown_value(self, resource_field, value, *, before=False) -> str:
+        """``shown``, remembered for the import: the same choice or date recurs on many rows (a
+        number or a text is written as it is, and equal numbers may be written differently)."""
+        if not (isinstance(value, datetime.date) or isinstance(resource_field.widget, (ChoiceWidget, BooleanWidget))):
+            return shown(resource_field, value, before=before)
+        try:
+            key = (resource_field.column_name, type(value), value, before)
+            hash(key)
+        except TypeError:
+            return shown(resource_field, value, before=before)
+        if self._shown is None:
+            self._shown = {}
+        text = self._shown.get(key)
+        if text is None:
+            text = self._shown[key] = shown(resource_field, value, before=before)
+        return text
 
 
 def shown(resource_field, value, *, before=False) -> str:

@@ -162,15 +162,27 @@ class ChoiceWidget(widgets.Widget):
         self.choices = list(choices)
         self._lookups = {}  # language -> {label or stored value: stored value}; labels translate lazily
 
-    def clean(self, value, row=None, **kwargs):
-        if value in (None, ""):
-            return ""
-        lookup = self._lookups.get(translation.get_language())
+    # The look-up of the language an import runs in, for its rows (``pin``): asking the language
+    # for each cell costs more than the look-up itself.
+    pinned = None
+
+    def pin(self, pinned: bool) -> None:
+        self.pinned = self._lookup() if pinned else None
+
+    def _lookup(self) -> dict:
+        language = translation.get_language()
+        lookup = self._lookups.get(language)
         if lookup is None:
-            lookup = self._lookups[translation.get_language()] = {}
+            lookup = self._lookups[language] = {}
             for stored, label in self.choices:
                 lookup.setdefault(str(label), stored)
                 lookup.setdefault(str(stored), stored)
+        return lookup
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return ""
+        lookup = self.pinned if self.pinned is not None else self._lookup()
         text = str(value).strip()
         if text in lookup:
             return lookup[text]
