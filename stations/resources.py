@@ -219,12 +219,14 @@ class StationResource(ScopedModelResource):
         return getattr(instance, "import_status", "") or ("" if instance.pk else StationStatus.PLANNED)
 
     def after_init_instance(self, instance, new, row, **kwargs):
-        # What an existing station holds before the row is applied (``skip_diff`` spares a deep copy).
-        self._station_before = None if new else [field.get_value(instance) for field in self.station_fields]
+        # What an existing station holds before the row is applied (``skip_diff`` spares a deep copy):
+        # the values the preview compares with, taken once by ``get_or_init_instance``.
+        self._station_before = None if new else self._before
 
     def _changed(self, instance) -> list[str]:
-        return [field.attribute for field, before in zip(self.station_fields, self._station_before, strict=True)
-                if field.get_value(instance) != before]
+        before = self._station_before
+        return [field.attribute for field in self.station_fields
+                if self._value(field, instance) != before.get(field.attribute)]
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors or self._station_before is None:
