@@ -1,5 +1,7 @@
 """django-import-export resources of the stations app."""
 
+from typing import NamedTuple
+
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,6 +54,15 @@ class ResourceUserForeignKeyWidget(ScopedForeignKeyWidget):
 
     def get_queryset(self, value, row, *args, **kwargs):
         return self.model.objects.visible_to(kwargs.get("user") or self.user)
+
+
+class NamedStation(NamedTuple):
+    """What a 站点编号 names, as the import checks a row against it."""
+
+    region_id: int
+    kind: str
+    name: str
+    region_name: str
 
 
 def normal_region_code(value) -> str:
@@ -122,7 +133,7 @@ class StationResource(ScopedModelResource):
         self.statuses = {}  # station id -> its status today
         self.latest = {}  # station id -> its latest status record that counts (not voided)
         self.status_changes = []
-        self.by_code = {}  # 站点编号 -> a station the user may see
+        self.by_code = {}  # 站点编号 -> (region id, kind, name, region name) of a station the user may see
         self._station_before = None  # an existing station's field values before its row (after_init_instance)
         self._status_labels = None
 
@@ -139,9 +150,12 @@ class StationResource(ScopedModelResource):
                 except ValueError:
                     continue
             codes = sorted(code for code in codes if code is not None)
+            # What a row's 站点编号 is checked against; the station itself is among ``existing`` below
+            # (loaded once, not twice: tens of thousands of records).
             for start in range(0, len(codes), LOOKUP_BATCH):
-                for station in self.get_queryset().filter(pk__in=codes[start:start + LOOKUP_BATCH]).select_related("region"):
-                    self.by_code[station.pk] = station
+                for pk, *named in self.get_queryset().filter(pk__in=codes[start:start + LOOKUP_BATCH]).values_list(
+                        "pk", "region_id", "kind", "name", "region__name"):
+                    self.by_code[pk] = NamedStation(*named)
         township = self.fields["township"]
         if township.column_name not in dataset.headers:
             return
@@ -181,9 +195,13 @@ class StationResource(ScopedModelResource):
             if region and (named.region_id, named.kind) != (region.pk, kind):
                 self.refuse("region", _("站点编号 %(code)s 是%(region)s的%(kind)s“%(name)s”，与本行的区划代码、类型不符"
                                         "（区划和类型不能通过导入修改）。") % {
-                    "code": code, "region": named.region.name, "kind": named.get_kind_display(), "name": named.name})
+                    "code": code, "region": named.region_name,
+                    "kind": dict(StationKind.choices).get(named.kind, named.kind), "name": named.name})
                 return None
-            return self.existing.get((named.region_id, named.kind), named)
+            station = self.existing.get((named.region_id, named.kind))
+            if station is None:  # the row's own 区划代码 is unreadable (an error of its own): the station as it is
+                station = self.get_queryset().select_related("region").filter(pk=code).first()
+            return station
         taken = self.existing.get((region.pk, kind)) if region else None
         if taken is not None:
             self.refuse("region", _("%(region)s已有%(kind)s“%(name)s”（站点编号 %(code)s），一个区划只能有一个同类站点。"

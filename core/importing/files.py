@@ -88,7 +88,11 @@ def sheet_loads(data: bytes) -> SheetData:
     width = len(dataset.headers)
     if any(len(row) != width for row in kept["rows"]) or len(kept["rows"]) != len(dataset.row_numbers):
         raise ValueError("damaged")
-    dataset._data = [Row(row) for row in kept["rows"]]
+    # A column repeats its texts (a type, a date, a place) row after row: one string each, as the
+    # workbook's shared strings gave them, rather than one per cell.
+    texts = {}
+    dataset._data = [Row([texts.setdefault(cell, cell) if type(cell) is str else cell for cell in row])
+                     for row in kept.pop("rows")]
     return dataset
 
 
