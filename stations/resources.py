@@ -91,7 +91,7 @@ class StationResource(ScopedModelResource):
 
     code = fields.Field(attribute="import_code", column_name="站点编号", widget=IntegerWidget())
     township = fields.Field(attribute="region", column_name="区划代码",
-                            widget=ResourceUserForeignKeyWidget(Region, "code", label="区划"))
+                            widget=ResourceUserForeignKeyWidget(Region, "code", label="区划", only=("name", "level")))
     kind = fields.Field(attribute="kind", column_name="类型", widget=ChoiceWidget(StationKind.choices))
     name = fields.Field(attribute="name", column_name="站点名称", widget=widgets.CharWidget())
     address = fields.Field(attribute="address", column_name="地址", widget=widgets.CharWidget())

@@ -16,11 +16,14 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
     """Resolves a natural key among the records the importing user may see; anything else is
     reported as not found, in Chinese, whether it does not exist or belongs to another region."""
 
-    def __init__(self, model, field="pk", *, label: str = "", **kwargs):
+    def __init__(self, model, field="pk", *, label: str = "", only: tuple[str, ...] = (), **kwargs):
         super().__init__(model, field=field, **kwargs)
         self.label = label or str(model._meta.verbose_name)
         self.user = None
         self.loaded = None  # key -> records, once :meth:`preload` has run
+        # The fields a resource reads of the records :meth:`preload` keeps (all when empty): a
+        # whole file's records are many; any other field is still read, one query each.
+        self.only = tuple(only)
 
     def get_queryset(self, value, row, *args, **kwargs):
         return self.model.objects.visible_to(kwargs.get("user") or self.user)
@@ -38,6 +41,8 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
         self.loaded = {}
         for start in range(0, len(keys), LOOKUP_BATCH):
             records = self.get_queryset(None, None).filter(**{f"{self.field}__in": keys[start:start + LOOKUP_BATCH]})
+            if self.only:
+                records = records.only(self.field, *self.only)
             for record in records:
                 self.loaded.setdefault(str(getattr(record, self.field)), []).append(record)
 
