@@ -284,3 +284,23 @@ def test_kept_rows_read_back_as_read():
         dataset.headers, [3, 7], 1, 2, dataset.column_numbers)
     with pytest.raises(ValueError):
         sheet_loads(b'{"version": 0}')
+
+
+def test_coverage_periods_follow_an_imported_status_change_and_stay_as_they_are_without_one(county_client, hierarchy):
+    from stations.models import CoveragePeriod
+    existing = builders.station(hierarchy.a1, name="旧名称")  # operating since 2022-01-01
+
+    def periods():
+        return list(CoveragePeriod.objects.filter(station=existing).values_list("starts_on", "ends_on"))
+
+    assert periods() == [(datetime.date(2022, 1, 1), None)]
+    rows = [list(GOOD[0])]
+    rows[0][9:] = ["运营", ""]  # the status it has: only its other fields change
+    _preview, confirmed = preview_then_confirm(county_client, with_codes(rows, [existing.pk]))
+    assert confirmed.status_code == 302
+    existing.refresh_from_db()
+    assert existing.name == "大智街道社工站" and periods() == [(datetime.date(2022, 1, 1), None)]
+    rows[0][9:] = ["暂停", "2024-06-01"]
+    _preview, confirmed = preview_then_confirm(county_client, with_codes(rows, [existing.pk]))
+    assert confirmed.status_code == 302
+    assert periods() == [(datetime.date(2022, 1, 1), datetime.date(2024, 6, 1))]
