@@ -1,5 +1,7 @@
 """django-import-export resources of the stations app."""
 
+from typing import NamedTuple
+
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,6 +56,15 @@ class ResourceUserForeignKeyWidget(ScopedForeignKeyWidget):
         return self.model.objects.visible_to(kwargs.get("user") or self.user)
 
 
+class NamedStation(NamedTuple):
+    """What a 站点编号 names, as the import checks a row against it."""
+
+    region_id: int
+    kind: str
+    name: str
+    region_name: str
+
+
 def normal_region_code(value) -> str:
     """A 区划代码 cell as a 12-digit code: Excel may store it as a number, and a county or
     township may be given by its significant prefix (6 or 9 digits)."""
@@ -80,7 +91,7 @@ class StationResource(ScopedModelResource):
 
     code = fields.Field(attribute="import_code", column_name="站点编号", widget=IntegerWidget())
     township = fields.Field(attribute="region", column_name="区划代码",
-                            widget=ResourceUserForeignKeyWidget(Region, "code", label="区划"))
+                            widget=ResourceUserForeignKeyWidget(Region, "code", label="区划", only=("name", "level")))
     kind = fields.Field(attribute="kind", column_name="类型", widget=ChoiceWidget(StationKind.choices))
     name = fields.Field(attribute="name", column_name="站点名称", widget=widgets.CharWidget())
     address = fields.Field(attribute="address", column_name="地址", widget=widgets.CharWidget())
@@ -122,8 +133,9 @@ class StationResource(ScopedModelResource):
         self.statuses = {}  # station id -> its status today
         self.latest = {}  # station id -> its latest status record that counts (not voided)
         self.status_changes = []
-        self.by_code = {}  # 站点编号 -> a station the user may see
+        self.by_code = {}  # 站点编号 -> (region id, kind, name, region name) of a station the user may see
         self._station_before = None  # an existing station's field values before its row (after_init_instance)
+        self._status_labels = None
 
     def before_import(self, dataset, **kwargs):
         self.reason = _("Excel导入")  # once, not per row
@@ -138,9 +150,12 @@ class StationResource(ScopedModelResource):
                 except ValueError:
                     continue
             codes = sorted(code for code in codes if code is not None)
+            # What a row's 站点编号 is checked against; the station itself is among ``existing`` below
+            # (loaded once, not twice: tens of thousands of records).
             for start in range(0, len(codes), LOOKUP_BATCH):
-                for station in self.get_queryset().filter(pk__in=codes[start:start + LOOKUP_BATCH]).select_related("region"):
-                    self.by_code[station.pk] = station
+                for pk, *named in self.get_queryset().filter(pk__in=codes[start:start + LOOKUP_BATCH]).values_list(
+                        "pk", "region_id", "kind", "name", "region__name"):
+                    self.by_code[pk] = NamedStation(*named)
         township = self.fields["township"]
         if township.column_name not in dataset.headers:
             return
@@ -180,9 +195,13 @@ class StationResource(ScopedModelResource):
             if region and (named.region_id, named.kind) != (region.pk, kind):
                 self.refuse("region", _("站点编号 %(code)s 是%(region)s的%(kind)s“%(name)s”，与本行的区划代码、类型不符"
                                         "（区划和类型不能通过导入修改）。") % {
-                    "code": code, "region": named.region.name, "kind": named.get_kind_display(), "name": named.name})
+                    "code": code, "region": named.region_name,
+                    "kind": dict(StationKind.choices).get(named.kind, named.kind), "name": named.name})
                 return None
-            return self.existing.get((named.region_id, named.kind), named)
+            station = self.existing.get((named.region_id, named.kind))
+            if station is None:  # the row's own 区划代码 is unreadable (an error of its own): the station as it is
+                station = self.get_queryset().select_related("region").filter(pk=code).first()
+            return station
         taken = self.existing.get((region.pk, kind)) if region else None
         if taken is not None:
             self.refuse("region", _("%(region)s已有%(kind)s“%(name)s”（站点编号 %(code)s），一个区划只能有一个同类站点。"
@@ -218,12 +237,14 @@ class StationResource(ScopedModelResource):
         return getattr(instance, "import_status", "") or ("" if instance.pk else StationStatus.PLANNED)
 
     def after_init_instance(self, instance, new, row, **kwargs):
-        # What an existing station holds before the row is applied (``skip_diff`` spares a deep copy).
-        self._station_before = None if new else [field.get_value(instance) for field in self.station_fields]
+        # What an existing station holds before the row is applied (``skip_diff`` spares a deep copy):
+        # the values the preview compares with, taken once by ``get_or_init_instance``.
+        self._station_before = None if new else self._before
 
     def _changed(self, instance) -> list[str]:
-        return [field.attribute for field, before in zip(self.station_fields, self._station_before, strict=True)
-                if field.get_value(instance) != before]
+        before = self._station_before
+        return [field.attribute for field in self.station_fields
+                if self._value(field, instance) != before.get(field.attribute)]
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors or self._station_before is None:
@@ -237,8 +258,10 @@ class StationResource(ScopedModelResource):
         changes = super().row_changes(instance, before)
         wanted, current = self._wanted_status(instance), self._current_status(instance)
         if wanted and wanted != current:
-            labels = dict(StationStatus.choices)
-            changes.append((self.fields["status"].column_name, str(labels.get(current, "")), str(labels[wanted])))
+            if self._status_labels is None:  # once per import, in its language
+                self._status_labels = {status: str(label) for status, label in StationStatus.choices}
+            changes.append((self.fields["status"].column_name, self._status_labels.get(current, ""),
+                            self._status_labels[wanted]))
         return changes
 
     def after_save_instance(self, instance, row, **kwargs):

@@ -50,7 +50,10 @@ row in memory with the same widgets and ``full_clean``, and with ``use_bulk`` wr
 in batches (with history) only once every row has passed; its view raises ``max_rows``.
 
 Uploads wait between preview and confirm in the default storage (``pending``: the local disk, or
-an object store every server shares), never longer than a day. With a broker configured
+an object store every server shares), never longer than a day. A clean preview keeps, next to the
+upload, the rows it read (compact JSON, ``files.sheet_dumps``): the confirmation checks those rows
+against the database again, as they are then, without reading the workbook a second time; the
+upload itself stays for the marked workbook, and is read again only if its rows are missing. With a broker configured
 (``config.jobs.queued()``), the page only keeps the upload and hands the preview and the
 confirmation to jobs on the workers (``queued``, ``jobs``): it shows their progress (rows read,
 checked and written, ``progress``), then the preview kept as the job's result (``stored``), with

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import itertools
+import json
 import re
 import zipfile
 from io import BytesIO, StringIO
@@ -14,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from tablib import Dataset
+from tablib.core import Row
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
@@ -41,6 +44,56 @@ class SheetData(Dataset):
         self.sheet_index = sheet_index
         self.header_row = header_row
         self.column_numbers = list(column_numbers)
+
+
+# A read file's rows kept as JSON (``sheet_dumps``), so a confirmation needs no second read of the
+# workbook. The cells openpyxl gives that JSON has no type for are written as {"$": type, "v": ISO text}.
+KEPT_TYPES = {"datetime": datetime.datetime, "date": datetime.date, "time": datetime.time}
+KEPT_VERSION = 1
+
+
+def _kept_cell(value):
+    for name, kind in KEPT_TYPES.items():  # datetime before date: a datetime is a date too
+        if isinstance(value, kind):
+            return {"$": name, "v": value.isoformat()}
+    if isinstance(value, datetime.timedelta):
+        return {"$": "timedelta", "v": value.total_seconds()}
+    return {"$": "str", "v": str(value)}
+
+
+def _cell_from_kept(cell: dict):
+    kind = cell.get("$")
+    if kind == "timedelta":
+        return datetime.timedelta(seconds=cell["v"])
+    if kind in KEPT_TYPES:
+        return KEPT_TYPES[kind].fromisoformat(cell["v"])
+    return cell.get("v")
+
+
+def sheet_dumps(dataset: SheetData) -> bytes:
+    """A read file's rows, with where they were read, as compact JSON (see ``sheet_loads``)."""
+    return json.dumps({"version": KEPT_VERSION, "headers": list(dataset.headers), "rows": [row._row for row in dataset._data],
+                       "row_numbers": dataset.row_numbers, "sheet_index": dataset.sheet_index,
+                       "header_row": dataset.header_row, "column_numbers": dataset.column_numbers},
+                      ensure_ascii=False, separators=(",", ":"), default=_kept_cell).encode()
+
+
+def sheet_loads(data: bytes) -> SheetData:
+    """The rows ``sheet_dumps`` kept, as ``read_workbook`` read them; ValueError if unreadable."""
+    kept = json.loads(data, object_hook=lambda cell: _cell_from_kept(cell) if "$" in cell else cell)
+    if not isinstance(kept, dict) or kept.get("version") != KEPT_VERSION:
+        raise ValueError("unknown format")
+    dataset = SheetData(headers=kept["headers"], row_numbers=kept["row_numbers"], sheet_index=kept["sheet_index"],
+                        header_row=kept["header_row"], column_numbers=kept["column_numbers"])
+    width = len(dataset.headers)
+    if any(len(row) != width for row in kept["rows"]) or len(kept["rows"]) != len(dataset.row_numbers):
+        raise ValueError("damaged")
+    # A column repeats its texts (a type, a date, a place) row after row: one string each, as the
+    # workbook's shared strings gave them, rather than one per cell.
+    texts = {}
+    dataset._data = [Row([texts.setdefault(cell, cell) if type(cell) is str else cell for cell in row])
+                     for row in kept.pop("rows")]
+    return dataset
 
 
 FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")

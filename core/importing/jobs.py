@@ -3,8 +3,9 @@
 Each job names its import page (``params["view"]``, a URL name, and ``params["kwargs"]``); the
 runner builds that page for the job's user (``ImportView.for_job``: the same resource, scope,
 permission and presentation as on the page) and reads the upload the job was given
-(``job.input_file``, in the shared storage). The confirmation checks the file again and writes
-all of it or nothing (a row that has become invalid fails the job, its problems listed)."""
+(``job.input_file``, in the shared storage). A clean preview keeps the rows it read next to the
+upload; the confirmation checks those rows again (the file is not read a second time) and writes
+all of them or nothing (a row that has become invalid fails the job, its problems listed)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
 from core.importing.files import ImportFileError
-from core.importing.pending import pending_delete, pending_read
+from core.importing.pending import pending_delete, pending_keep_rows, pending_read, pending_rows
 from core.importing.progress import ImportProgress
 from core.importing.queued import CONFIRM, PREVIEW
 from core.importing.resources import run_import
@@ -51,6 +52,16 @@ def _read(job, page, steps: ImportProgress):
     return data, dataset
 
 
+def _kept(job, page, steps: ImportProgress):
+    """The rows its preview read from the job's upload (read again if they were not kept)."""
+    dataset = pending_rows(job.input_file)
+    if dataset is None:
+        return _read(job, page, steps)[1]
+    steps.begin()
+    steps.read(len(dataset))
+    return dataset
+
+
 @runner(PREVIEW)
 def run_import_preview(job, progress) -> Outcome:
     """Reads and checks the upload, writing nothing. A clean file is kept for its confirmation;
@@ -64,6 +75,7 @@ def run_import_preview(job, progress) -> Outcome:
         return Outcome(error=str(exc))
     report = page.present(run_import(page.get_resource(), dataset, user=job.user, dry_run=True, progress=steps))
     if not report.has_errors:
+        pending_keep_rows(job.input_file, dataset)  # the confirmation checks these, not the file read again
         return Outcome(result=report_result(report))
     transaction.on_commit(lambda: pending_delete(job.input_file))
     marked = (f"{page.title}-错误标注.xlsx", marked_workbook(data, dataset, report)) if report.error_rows else None
@@ -72,11 +84,12 @@ def run_import_preview(job, progress) -> Outcome:
 
 @runner(CONFIRM)
 def run_import_confirm(job, progress) -> Outcome:
-    """Imports the previewed upload, all rows or none, and then deletes it."""
+    """Imports the previewed upload (the rows its preview read, checked again), all rows or none,
+    and then deletes it."""
     page = import_page(job)
     steps = ImportProgress(progress, confirm=True)
     try:
-        _data, dataset = _read(job, page, steps)
+        dataset = _kept(job, page, steps)
     except ImportFileError as exc:
         pending_delete(job.input_file)
         return Outcome(error=str(exc))

@@ -1,5 +1,9 @@
 """Uploads waiting between their preview and their confirmation, in the default storage (shared by
-every application server and worker: a confirmation may reach another machine than the upload)."""
+every application server and worker: a confirmation may reach another machine than the upload).
+
+Next to an upload whose preview read it, its rows as read (``imports/<token>.json``, see
+``files.sheet_dumps``): the confirmation checks those again rather than reading the workbook a
+second time. The upload itself stays for the workbook returned with its problems marked."""
 
 from __future__ import annotations
 
@@ -11,11 +15,14 @@ from pathlib import PurePosixPath
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from core.importing.files import SheetData, sheet_dumps, sheet_loads
+
 IMPORT_DIR = "imports"
 # Unconfirmed uploads (they may hold personal data) are deleted once they are this old, and when
 # the same user uploads again on the same page.
 PENDING_IMPORT_MAX_AGE_SECONDS = 24 * 3600
 SUFFIXES = (".xlsx", ".csv")
+ROWS_SUFFIX = ".json"
 
 
 def pending_store(data: bytes, filename: str) -> str:
@@ -48,9 +55,41 @@ def pending_read(name: str | None) -> bytes | None:
         return None
 
 
+def pending_rows_name(name: str) -> str:
+    """Where the rows read from a kept upload are kept."""
+    return f"{IMPORT_DIR}/{pending_token(name)}{ROWS_SUFFIX}"
+
+
+def pending_keep_rows(name: str | None, dataset: SheetData) -> None:
+    """Keeps the rows read from the upload kept as ``name``, for its confirmation."""
+    if not name or not name.startswith(f"{IMPORT_DIR}/"):
+        return
+    rows_name = pending_rows_name(name)
+    default_storage.delete(rows_name)
+    saved = default_storage.save(rows_name, ContentFile(sheet_dumps(dataset)))
+    if saved != rows_name:  # written meanwhile under the same name: neither is trusted
+        default_storage.delete(saved)
+        default_storage.delete(rows_name)
+
+
+def pending_rows(name: str | None) -> SheetData | None:
+    """The rows read from a kept upload at its preview; None when they were not kept (the upload
+    is then read again)."""
+    if not name or not name.startswith(f"{IMPORT_DIR}/"):
+        return None
+    try:
+        with default_storage.open(pending_rows_name(name), "rb") as stored:
+            return sheet_loads(stored.read())
+    except FileNotFoundError:
+        return None
+    except (ValueError, KeyError, TypeError):  # damaged, or written by another version
+        return None
+
+
 def pending_delete(name: str | None) -> None:
     if name and name.startswith(f"{IMPORT_DIR}/"):
         default_storage.delete(name)
+        default_storage.delete(pending_rows_name(name))
 
 
 def discard_pending_imports(*, previous: str | Iterable[str] | None = None, now: float | None = None) -> int:
@@ -68,7 +107,7 @@ def discard_pending_imports(*, previous: str | Iterable[str] | None = None, now:
         name = f"{IMPORT_DIR}/{filename}"
         if pending_token(filename) in previous or _modified(name) < cutoff:
             default_storage.delete(name)
-            removed += 1
+            removed += filename.endswith(SUFFIXES)  # uploads counted, not the rows read from them
     return removed
 
 

@@ -64,6 +64,15 @@ class ScopedModelResource(resources.ModelResource):
     def get_queryset(self):
         return self._meta.model.objects.visible_to(self.user)
 
+    def get_import_fields(self):
+        """The resource's fields to import, worked out once (import-export asks for each row)."""
+        if self._import_fields is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
+    _import_fields = None
+    _compared = None
+
     # An import run as a job is told each row done (``core.importing.progress.ImportProgress``).
     progress = None
 
@@ -75,7 +84,15 @@ class ScopedModelResource(resources.ModelResource):
     def import_data(self, dataset, **kwargs):
         self._keys_seen = {}
         self._excel_rows = getattr(dataset, "row_numbers", None)
-        return super().import_data(dataset, **kwargs)
+        self._shown = {}  # (field, value, before) -> the preview's text, for this import's language
+        choices = [f.widget for f in self.fields.values() if isinstance(f.widget, ChoiceWidget)]
+        for widget in choices:
+            widget.pin(True)
+        try:
+            return super().import_data(dataset, **kwargs)
+        finally:
+            for widget in choices:
+                widget.pin(False)
 
     def import_row(self, row, instance_loader, **kwargs):
         number = kwargs.get("row_number") or 0
@@ -149,9 +166,11 @@ class ScopedModelResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def _compared_fields(self):
-        model_fields = {f.name for f in self._meta.model._meta.get_fields()}
-        return [f for f in self.get_import_fields()
-                if f.attribute and not f.readonly and "__" not in f.attribute and f.attribute in model_fields]
+        if self._compared is None:
+            model_fields = {f.name for f in self._meta.model._meta.get_fields()}
+            self._compared = [f for f in self.get_import_fields()
+                              if f.attribute and not f.readonly and "__" not in f.attribute and f.attribute in model_fields]
+        return self._compared
 
     @staticmethod
     def _value(resource_field, instance):
@@ -165,9 +184,28 @@ class ScopedModelResource(resources.ModelResource):
             old, new = before.get(resource_field.attribute), self._value(resource_field, instance)
             if (old in (None, "") and new in (None, "")) or old == new:
                 continue
-            changes.append((resource_field.column_name, shown(resource_field, old, before=True),
-                            shown(resource_field, resource_field.get_value(instance))))
+            changes.append((resource_field.column_name, self._shown_value(resource_field, old, before=True),
+                            self._shown_value(resource_field, resource_field.get_value(instance))))
         return changes
+
+    _shown = None
+
+    def _shown_value(self, resource_field, value, *, before=False) -> str:
+        """``shown``, remembered for the import: the same choice or date recurs on many rows (a
+        number or a text is written as it is, and equal numbers may be written differently)."""
+        if not (isinstance(value, datetime.date) or isinstance(resource_field.widget, (ChoiceWidget, BooleanWidget))):
+            return shown(resource_field, value, before=before)
+        try:
+            key = (resource_field.column_name, type(value), value, before)
+            hash(key)
+        except TypeError:
+            return shown(resource_field, value, before=before)
+        if self._shown is None:
+            self._shown = {}
+        text = self._shown.get(key)
+        if text is None:
+            text = self._shown[key] = shown(resource_field, value, before=before)
+        return text
 
 
 def shown(resource_field, value, *, before=False) -> str:
@@ -292,7 +330,8 @@ def run_import(resource, dataset: Dataset, *, user, dry_run: bool, progress=None
 
 def _report(resource, dataset: Dataset, result) -> ImportReport:
     excel_rows = getattr(dataset, "row_numbers", None) or range(2, len(dataset) + 2)
-    rows = [RowReport(excel_row=excel_row, action=str(ACTION_LABELS.get(row_result.import_type, "")),
+    labels = {import_type: str(label) for import_type, label in ACTION_LABELS.items()}
+    rows = [RowReport(excel_row=excel_row, action=labels.get(row_result.import_type, ""),
                       values=[_shown_cell(value) for value in values], changes=getattr(row_result, "changes", []))
             for row_result, values, excel_row in zip(result.rows, dataset, excel_rows, strict=False)]
     by_number = dict(enumerate(rows, 1))

@@ -16,8 +16,10 @@ from core.importing.files import MAX_ROWS, MAX_UPLOAD_BYTES, ImportFileError, Sh
 from core.importing.pending import (
     discard_pending_imports,
     pending_delete,
+    pending_keep_rows,
     pending_name,
     pending_read,
+    pending_rows,
     pending_store,
     pending_token,
 )
@@ -108,12 +110,27 @@ class ImportView(QueuedImportMixin, LoginRequiredMixin, View):
     def _marked_key(self):
         return f"import-marked:{self.request.path}"
 
-    def _store(self, data: bytes, filename: str) -> str:
-        return pending_token(pending_store(data, filename))
+    def _store(self, data: bytes, filename: str, dataset: SheetData | None = None) -> str:
+        """Keeps an upload (and the rows read from it, so it is not read again); returns its token."""
+        name = pending_store(data, filename)
+        if dataset is not None:
+            pending_keep_rows(name, dataset)
+        return pending_token(name)
 
     def read(self, data: bytes, filename: str, *, on_rows=None) -> SheetData:
         columns = [f.column_name for f in self.get_resource().get_import_fields()]
         return read_workbook(data, filename=filename, columns=columns, max_rows=self.max_rows, on_rows=on_rows)
+
+    def read_kept(self, name: str | None) -> SheetData:
+        """A kept upload's rows: as its preview read them, else read again. Raises OSError when
+        the upload is gone, ImportFileError when it cannot be read."""
+        dataset = pending_rows(name)
+        if dataset is not None:
+            return dataset
+        data = pending_read(name)
+        if data is None:
+            raise OSError
+        return self.read(data, name)
 
     def present(self, report):
         """The report as this page shows it (and as the returned workbook explains it)."""
@@ -147,7 +164,7 @@ class ImportView(QueuedImportMixin, LoginRequiredMixin, View):
         try:
             if data is None:
                 raise OSError
-            dataset = self.read(data, name)
+            dataset = self.read_kept(name)
         except (OSError, ImportFileError):
             messages.error(self.request, _("标注文件已过期，请重新上传文件。"))
             return redirect(self.request.path)
@@ -175,9 +192,9 @@ class ImportView(QueuedImportMixin, LoginRequiredMixin, View):
         token = marked_token = None
         self.discard_previous_upload()
         if not report.has_errors:
-            token = self.request.session[self._session_key()] = self._store(data, upload.name)
+            token = self.request.session[self._session_key()] = self._store(data, upload.name, dataset)
         elif report.error_rows:
-            marked_token = self.request.session[self._marked_key()] = self._store(data, upload.name)
+            marked_token = self.request.session[self._marked_key()] = self._store(data, upload.name, dataset)
         return self.render_page(report=report, token=token, marked_token=marked_token)
 
     def discard_previous_upload(self) -> None:
@@ -187,11 +204,8 @@ class ImportView(QueuedImportMixin, LoginRequiredMixin, View):
 
     def confirm(self, token: str):
         name = pending_name(token) if self.request.session.get(self._session_key()) == token else None
-        data = pending_read(name)
         try:
-            if data is None:
-                raise OSError
-            dataset = self.read(data, name)
+            dataset = self.read_kept(name)
         except (OSError, ImportFileError):
             messages.error(self.request, _("导入已过期，请重新上传文件。"))
             return redirect(self.request.path)

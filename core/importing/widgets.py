@@ -16,11 +16,14 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
     """Resolves a natural key among the records the importing user may see; anything else is
     reported as not found, in Chinese, whether it does not exist or belongs to another region."""
 
-    def __init__(self, model, field="pk", *, label: str = "", **kwargs):
+    def __init__(self, model, field="pk", *, label: str = "", only: tuple[str, ...] = (), **kwargs):
         super().__init__(model, field=field, **kwargs)
         self.label = label or str(model._meta.verbose_name)
         self.user = None
         self.loaded = None  # key -> records, once :meth:`preload` has run
+        # The fields a resource reads of the records :meth:`preload` keeps (all when empty): a
+        # whole file's records are many; any other field is still read, one query each.
+        self.only = tuple(only)
 
     def get_queryset(self, value, row, *args, **kwargs):
         return self.model.objects.visible_to(kwargs.get("user") or self.user)
@@ -38,6 +41,8 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
         self.loaded = {}
         for start in range(0, len(keys), LOOKUP_BATCH):
             records = self.get_queryset(None, None).filter(**{f"{self.field}__in": keys[start:start + LOOKUP_BATCH]})
+            if self.only:
+                records = records.only(self.field, *self.only)
             for record in records:
                 self.loaded.setdefault(str(getattr(record, self.field)), []).append(record)
 
@@ -162,15 +167,27 @@ class ChoiceWidget(widgets.Widget):
         self.choices = list(choices)
         self._lookups = {}  # language -> {label or stored value: stored value}; labels translate lazily
 
-    def clean(self, value, row=None, **kwargs):
-        if value in (None, ""):
-            return ""
-        lookup = self._lookups.get(translation.get_language())
+    # The look-up of the language an import runs in, for its rows (``pin``): asking the language
+    # for each cell costs more than the look-up itself.
+    pinned = None
+
+    def pin(self, pinned: bool) -> None:
+        self.pinned = self._lookup() if pinned else None
+
+    def _lookup(self) -> dict:
+        language = translation.get_language()
+        lookup = self._lookups.get(language)
         if lookup is None:
-            lookup = self._lookups[translation.get_language()] = {}
+            lookup = self._lookups[language] = {}
             for stored, label in self.choices:
                 lookup.setdefault(str(label), stored)
                 lookup.setdefault(str(stored), stored)
+        return lookup
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return ""
+        lookup = self.pinned if self.pinned is not None else self._lookup()
         text = str(value).strip()
         if text in lookup:
             return lookup[text]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from core import figures
 from core.audit import apply_changes, save_audited
 from core.scope import scope_of
 from stations.models import Region, Station, StationAcceptance, StationStatus, StationStatusChange
@@ -111,13 +112,27 @@ def stations_save_in_bulk(*, actor, created: list[Station], updated: list[Statio
     for batch in _batches(created):
         bulk_create_with_history(batch, Station, **audit)
         tell(batch)
+    moved, rekinded = [], []  # updated stations put in another division, or given another kind
     for batch in _batches(updated):
+        stored = dict((pk, (region_id, kind)) for pk, region_id, kind in Station.objects.filter(
+            pk__in=[station.pk for station in batch]).values_list("pk", "region_id", "kind"))
+        for station in batch:
+            region_id, kind = stored.get(station.pk, (None, None))
+            if region_id != station.region_id:
+                moved.append(station.pk)
+            elif kind != station.kind:
+                rekinded.append(station.pk)
         _upsert_stations(batch, audit)
         tell(batch)
     for batch in _batches(status_changes):  # bulk_create takes a new station's id from the now saved station
         bulk_create_with_history(batch, StationStatusChange, **audit)
         tell(batch)
-    stations_changed([station.pk for station in (*created, *updated)], moved=bool(updated))
+    # The summaries follow what they summarise: a status history, a station's division or kind
+    # (an update of other fields, such as a name or a phone number, changes none of them).
+    figures.changed(figures.REGISTRY)
+    stations_changed([*(station.pk for station in created), *rekinded,
+                      *(change.station_id for change in status_changes)])
+    stations_changed(moved, moved=True)
 
 
 def _batches(records: list):

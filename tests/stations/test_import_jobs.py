@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 
 from core import jobs
 from core.importing import discard_pending_imports
+from core.importing.pending import pending_token
 from core.importing.progress import ImportProgress
 from core.importing.workbook import ERROR_RGB
 from core.models import Job
@@ -82,7 +83,8 @@ def test_a_station_file_is_previewed_then_imported_by_jobs_through_the_shared_st
     assert "2023年5月1日" in page  # a date cell as the page writes dates
     assert f'name="job" value="{preview.pk}"' in page
     assert not Station.objects.exists()  # the preview wrote nothing
-    assert pending_uploads() == [preview.input_file.removeprefix("imports/")]
+    token = pending_token(preview.input_file)  # the upload, and the rows its preview read, for the confirmation
+    assert sorted(pending_uploads()) == [f"{token}.json", preview.input_file.removeprefix("imports/")]
     assert not (tmp_path / "local-disk").exists()  # nothing on this machine's disk
 
     response = confirm(queued_imports, county, STATIONS, preview)
@@ -204,7 +206,7 @@ def test_without_a_broker_the_page_answers_in_the_request_and_keeps_files_in_the
     assert not jobs.queued()
     preview = county.post(POPULATION, {"file": population_file()})
     assert "更新 <strong>3</strong>" in preview.content.decode()
-    assert pending_uploads() == [f"{preview.context['token']}.xlsx"]
+    assert sorted(pending_uploads()) == [f"{preview.context['token']}.json", f"{preview.context['token']}.xlsx"]
     assert county.post(POPULATION, {"token": preview.context["token"]}).status_code == 302
     assert Region.objects.get(code="420102002000").population == 52000
     assert pending_uploads() == [] and not (tmp_path / "local-disk").exists() and not Job.objects.exists()
@@ -264,3 +266,38 @@ def test_reading_a_big_file_is_told_of_rows_read_out_of_the_sheets_stated_size()
     dataset = read_workbook(data, filename="x.xlsx", columns=POPULATION_HEADER,
                             on_rows=lambda read, expected: told.append((read, expected)))
     assert len(dataset) == 450 and told == [(200, 450), (400, 450)]
+
+
+def test_the_confirm_job_checks_the_rows_its_preview_read_and_refuses_a_station_registered_meanwhile(
+        queued_imports, county, hierarchy, monkeypatch):
+    from core.importing import files, views
+    _response, preview = upload(queued_imports, county, STATIONS, stations_file())
+    assert preview.status == Job.Status.DONE
+
+    def no_second_read(*args, **kwargs):
+        raise AssertionError("the workbook is read again")
+
+    monkeypatch.setattr(views, "read_workbook", no_second_read)
+    monkeypatch.setattr(files, "read_workbook", no_second_read)
+    meanwhile = builders.station(hierarchy.a1, name="别人登记的站点")
+    confirm(queued_imports, county, STATIONS, preview)
+    job = Job.objects.get(kind="import.confirm")
+    assert job.status == Job.Status.FAILED and job.error == "文件存在问题，未导入任何数据。请修改后重新上传。"
+    assert any("别人登记的站点" in error for row in job.result["error_rows"] for error in row["errors"])
+    assert list(Station.objects.all()) == [meanwhile] and pending_uploads() == []
+
+
+def test_the_confirm_job_writes_the_rows_its_preview_read_without_reading_the_file_again(
+        queued_imports, county, hierarchy, monkeypatch):
+    from core.importing import files, views
+    _response, preview = upload(queued_imports, county, STATIONS, stations_file())
+
+    def no_second_read(*args, **kwargs):
+        raise AssertionError("the workbook is read again")
+
+    monkeypatch.setattr(views, "read_workbook", no_second_read)
+    monkeypatch.setattr(files, "read_workbook", no_second_read)
+    confirm(queued_imports, county, STATIONS, preview)
+    job = Job.objects.get(kind="import.confirm")
+    assert (job.status, job.done, job.total) == (Job.Status.DONE, 2, 2)
+    assert Station.objects.get(region=hierarchy.a2).opened_on == datetime.date(2023, 5, 1)

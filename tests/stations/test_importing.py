@@ -145,12 +145,12 @@ def test_unconfirmed_uploads_do_not_linger(county_client, hierarchy, tmp_path):
     rows = [["区划代码", "名称", "常住人口"], ["420102002000", "大智街道", 52000]]
     pending = tmp_path / "imports"
     first = county_client.post(URL, {"file": xlsx(rows)}).context["token"]
-    assert [p.stem for p in pending.iterdir()] == [first]
+    assert sorted(p.name for p in pending.iterdir()) == [f"{first}.json", f"{first}.xlsx"]
     forgotten = pending / "0123abcd.xlsx"
     forgotten.write_bytes(b"left by another user")
     day_old = time.time() - 25 * 3600
     os.utime(forgotten, (day_old, day_old))
     second = county_client.post(URL, {"file": xlsx(rows)}).context["token"]
-    assert [p.stem for p in pending.iterdir()] == [second]
+    assert sorted(p.name for p in pending.iterdir()) == [f"{second}.json", f"{second}.xlsx"]
     assert county_client.post(URL, {"token": first}).status_code == 302  # the replaced preview is gone
     assert Region.objects.get(code="420102002000").population is None

@@ -232,3 +232,75 @@ def test_a_second_status_change_on_the_same_day_is_refused(county_client, hierar
 def test_the_station_import_takes_fifty_thousand_rows_and_other_imports_keep_their_cap(county_client):
     assert "50000 行" in county_client.get(URL).content.decode()
     assert "20000 行" in county_client.get(reverse("stations:region-population-import")).content.decode()
+
+
+def test_the_confirmation_checks_the_rows_its_preview_read_without_reading_the_file_again(
+        county_client, hierarchy, monkeypatch):
+    from core.importing import files, views
+    preview = county_client.post(URL, {"file": xlsx(GOOD)})
+    assert "新增 <strong>2</strong>" in preview.content.decode()
+
+    def no_second_read(*args, **kwargs):
+        raise AssertionError("the workbook is read again")
+
+    monkeypatch.setattr(views, "read_workbook", no_second_read)
+    monkeypatch.setattr(files, "read_workbook", no_second_read)
+    assert county_client.post(URL, {"token": preview.context["token"]}).status_code == 302
+    yiyuan = Station.objects.get(region=hierarchy.a2)  # the cells as read: a date, a decimal given as text
+    assert yiyuan.opened_on == datetime.date(2023, 5, 1) and str(yiyuan.site_area_m2) == "45.50"
+    assert Station.objects.get(region=hierarchy.a1).status_on(datetime.date(2022, 3, 1)) == "operating"
+
+
+def test_a_station_registered_between_preview_and_confirmation_is_still_refused(county_client, hierarchy):
+    preview = county_client.post(URL, {"file": xlsx(GOOD)})
+    assert preview.context["token"]
+    meanwhile = builders.station(hierarchy.a1, name="别人登记的站点")  # by someone else, after the preview
+    refused = county_client.post(URL, {"token": preview.context["token"]})
+    assert refused.status_code == 200
+    assert (f"大智街道已有乡镇（街道）社工站“别人登记的站点”（站点编号 {meanwhile.pk}）"
+            in refused.content.decode())
+    assert list(Station.objects.all()) == [meanwhile]  # nothing written, not even the other row
+
+
+def test_an_upload_kept_without_its_rows_is_read_again_at_confirmation(county_client, hierarchy, tmp_path):
+    preview = county_client.post(URL, {"file": xlsx(GOOD)})
+    (tmp_path / "imports" / f"{preview.context['token']}.json").unlink()  # kept by an earlier version, say
+    assert county_client.post(URL, {"token": preview.context["token"]}).status_code == 302
+    assert Station.objects.count() == 2 and not list((tmp_path / "imports").iterdir())
+
+
+def test_kept_rows_read_back_as_read():
+    from core.importing.files import SheetData, sheet_dumps, sheet_loads
+    cells = ["文字", 7, 7.0, 45.5, 1e-7, True, "", datetime.datetime(2023, 5, 1), datetime.datetime(2023, 5, 1, 8, 30),
+             datetime.date(2024, 2, 29), datetime.time(9, 15), datetime.timedelta(hours=36), "{\"$\": \"date\"}"]
+    dataset = SheetData(headers=[f"列{i}" for i in range(len(cells))], row_numbers=[3, 7], sheet_index=1,
+                        header_row=2, column_numbers=list(range(2, len(cells) + 2)))
+    dataset.append(cells)
+    dataset.append(list(reversed(cells)))
+    kept = sheet_loads(sheet_dumps(dataset))
+    assert [list(row) for row in kept] == [list(row) for row in dataset]
+    assert [[type(cell) for cell in row] for row in kept] == [[type(cell) for cell in row] for row in dataset]
+    assert (kept.headers, kept.row_numbers, kept.sheet_index, kept.header_row, kept.column_numbers) == (
+        dataset.headers, [3, 7], 1, 2, dataset.column_numbers)
+    with pytest.raises(ValueError):
+        sheet_loads(b'{"version": 0}')
+
+
+def test_coverage_periods_follow_an_imported_status_change_and_stay_as_they_are_without_one(county_client, hierarchy):
+    from stations.models import CoveragePeriod
+    existing = builders.station(hierarchy.a1, name="旧名称")  # operating since 2022-01-01
+
+    def periods():
+        return list(CoveragePeriod.objects.filter(station=existing).values_list("starts_on", "ends_on"))
+
+    assert periods() == [(datetime.date(2022, 1, 1), None)]
+    rows = [list(GOOD[0])]
+    rows[0][9:] = ["运营", ""]  # the status it has: only its other fields change
+    _preview, confirmed = preview_then_confirm(county_client, with_codes(rows, [existing.pk]))
+    assert confirmed.status_code == 302
+    existing.refresh_from_db()
+    assert existing.name == "大智街道社工站" and periods() == [(datetime.date(2022, 1, 1), None)]
+    rows[0][9:] = ["暂停", "2024-06-01"]
+    _preview, confirmed = preview_then_confirm(county_client, with_codes(rows, [existing.pk]))
+    assert confirmed.status_code == 302
+    assert periods() == [(datetime.date(2022, 1, 1), datetime.date(2024, 6, 1))]
