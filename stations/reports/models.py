@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core import figures
 from core.dates import month_start
 from core.scope import ScopedQuerySet
 from stations.models.regions import Region, User
@@ -33,10 +34,12 @@ class MonthlyReportQuerySet(ScopedQuerySet):
     def in_region(self, region: Region):
         return self.filter(station__region__code__startswith=region.prefix)
 
-    # Bulk writes bypass ``save()``: they too leave approved reports alone.
+    # Bulk writes bypass ``save()``: they too leave approved reports alone, and they too move the
+    # cached figures on (no signal tells of them).
     def update(self, **kwargs):
         if self.approved().exists():
             raise ApprovedReportLocked
+        figures.changed(figures.REPORTS)
         return super().update(**kwargs)
 
     def delete(self):
@@ -148,6 +151,7 @@ class MonthlyReportLineQuerySet(ScopedQuerySet):
     def update(self, **kwargs):
         if self.filter(report__status=ReportStatus.APPROVED).exists():
             raise ApprovedReportLocked
+        figures.changed(figures.REPORTS)
         return super().update(**kwargs)
 
     def delete(self):

@@ -139,3 +139,13 @@ def test_the_home_page_costs_the_same_queries_whatever_the_number_of_stations(cl
     with django_assert_num_queries(len(warm.captured_queries)):
         client.get(reverse("home"))
     assert len(warm.captured_queries) <= 10
+
+
+def test_a_bulk_update_of_reports_moves_the_counter(world):
+    from core import figures
+    from stations.models import MonthlyReport
+
+    (started,) = figures.generations(["reports"])
+    assert MonthlyReport.objects.filter(station__region__code__startswith=world.county_a.prefix).update(
+        return_reason="") == 1
+    assert counter("reports") == started + 1
