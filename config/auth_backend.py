@@ -1,17 +1,10 @@
 """Signing in by username and password, as Django's own backend does; the user of each request is
 read with their region and station, which every page's scope needs, in the same query."""
 
-from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.backends import ModelBackend, UserModel
 
 
 class UserWithScopeBackend(ModelBackend):
     def get_user(self, user_id):
-        user = (self.user_model()._default_manager.select_related("region", "station")
-                .filter(pk=user_id).first())
+        user = UserModel._default_manager.select_related("region", "station").filter(pk=user_id).first()
         return user if self.user_can_authenticate(user) else None
-
-    @staticmethod
-    def user_model():
-        from django.contrib.auth import get_user_model
-
-        return get_user_model()
