@@ -1,7 +1,10 @@
 """Navigation entries, each shown to the roles whose pages it opens (superusers see everything),
 and the bell's count of unread reminders."""
 
-from django.urls import NoReverseMatch, reverse
+from functools import lru_cache
+
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
@@ -34,20 +37,28 @@ NAV_ITEMS = [
 ]
 
 
+@lru_cache(maxsize=64)
+def _nav_urls(script_prefix: str, urlconf) -> tuple[tuple[str, str, object, object], ...]:
+    """Every entry's address, worked out once per process (and per script prefix and URLconf)."""
+    found = []
+    for name, label, roles in NAV_ITEMS:
+        try:
+            found.append((name, reverse(name, urlconf=urlconf), label, roles))
+        except NoReverseMatch:
+            continue
+    return tuple(found)
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or getattr(request, "second_factor_pending", False):
         return {"nav_items": []}  # signed out, or the second factor still to give: no page to go to
     scope = scope_of(user)
     items = []
-    for name, label, roles in NAV_ITEMS:
+    for name, url, label, roles in _nav_urls(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF):
         if scope.nothing and name != "home":
             continue
         if roles != "all" and not user.is_superuser and user.role not in roles:
-            continue
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
             continue
         items.append({"url": url, "label": label, "active": False})
     # Only the entry whose address is the longest prefix of the page's is highlighted.
