@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+# Translated as it is computed, in the request's language, which the cached overview's key holds too:
+# plain strings, for lazy ones cost a new class each when the overview is read back from the cache.
+from django.utils.translation import gettext as _
 
 from assessments.selectors import TodoCounts, evaluation_todo_summary, todo_list
 from core.dates import previous_month
