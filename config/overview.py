@@ -5,7 +5,9 @@ evaluations waiting for their scores.
 Every figure comes from a selector of the app whose list page it links to, counting the rows
 that page's scoped selector gives with the arguments the page uses by default, so the number on
 the overview is the number of rows the user finds after following the link. Nothing is queried
-here."""
+here. Labels are translated as they are computed, in the request's language (which the cached
+overview's key holds too): plain strings, as a lazy one costs a new class each time the overview
+is read back from the cache."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from assessments.selectors import TodoCounts, evaluation_todo_summary, todo_list
 from core.dates import previous_month

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from core.scope import scope_of
 from stations.models import Region, RegionLevel, Station, StationAcceptance
 
 
@@ -35,12 +36,14 @@ class ScopeSummary:
 
 
 def scope_summary(*, user) -> ScopeSummary:
-    """What the home page says about the user's scope."""
+    """What the home page says about the user's scope. A station head's scope is the region their
+    station is in, with nothing below it: no child regions to look for."""
     region = user.home_region
+    has_children = region is not None and not scope_of(user).station_id
     return ScopeSummary(
         home_region=region, ancestors=region.ancestors() if region else [],
         station_count=Station.objects.visible_to(user).count(),
-        child_regions=Region.objects.visible_to(user).filter(parent=region).order_by("code")[:60] if region else [])
+        child_regions=Region.objects.visible_to(user).filter(parent=region).order_by("code")[:60] if has_children else [])
 
 
 def county_names(*, region: Region) -> dict[str, str]:

@@ -61,12 +61,23 @@ class StationListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         self.filterset, stations = filtered_stations(self.request)
-        return stations
+        return stations.only("name", "kind", "opened_on", "region__name", "region__parent__name")  # what a row shows
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            filter=self.filterset, q=self.request.GET.get("q", ""), statuses=dict(StationStatus.choices),
+        context = super().get_context_data(
+            filter=self.filterset, q=self.request.GET.get("q", ""),
             can_manage=permissions.can_manage_station(self.request.user), query=self.request.GET.urlencode(), **kwargs)
+        label_rows(context["stations"])
+        return context
+
+
+def label_rows(stations) -> None:
+    """Each station on the page with the labels of its kind and of its status in force
+    (``kind_label``, ``status_label``), looked up once for the page rather than once per row."""
+    kinds, statuses = dict(StationKind.choices), dict(StationStatus.choices)
+    for station in stations:
+        station.kind_label = kinds.get(station.kind, station.kind)
+        station.status_label = statuses.get(station.status_at, "")
 
 
 class StationDetailView(LoginRequiredMixin, DetailView):
