@@ -19,7 +19,6 @@ from core import figures
 from core.scope import scope_of
 from stations.reports.selectors.chain import CHAIN_KINDS
 from stations.roles import OFFICIAL_ROLES, Role
-from stations.selectors import reports_due
 from stations.selectors.coverage_trends import TREND_LEVELS
 from stations.selectors.stations import scope_summary
 
@@ -33,6 +32,8 @@ def home_view(request):
     scope = scope_of(user)
     summary = scope_summary(user=user)
     region = summary.home_region
+    figures_now = None if scope.nothing else _overview(user)
+    month = figures_now.station_month if figures_now else None
     context = {
         "scope": scope,
         "home_region": region,
@@ -43,10 +44,11 @@ def home_view(request):
         # An evaluator sees the evaluations assigned to their organisation, never stations.
         "show_stations": user.role != Role.EVALUATOR,
         "show_to_score": user.role == Role.EVALUATOR and not scope.nothing,
-        "reports_due": reports_due(user=user) if user.role == Role.STATION_HEAD else None,
-        "overview": None if scope.nothing else _overview(user),
+        "overview": figures_now,
         "chain_report_url": reverse("chain-report") if user.role in CHAIN_ROLES and not scope.nothing else "",
         "chain_report_kind": CHAIN_KINDS.get(getattr(region, "level", None)),
+        # A station head's months still to report, found with the month on the home page.
+        "reports_due": (month.due if month else []) if user.role == Role.STATION_HEAD else None,
         "coverage_trends_url": (reverse("stations:coverage-trends", args=[region.code])
                                 if region and region.level in TREND_LEVELS and not scope.nothing else ""),
     }

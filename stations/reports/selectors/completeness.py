@@ -184,6 +184,28 @@ class DueReport:
         return f"{self.period.year}年{self.period.month}月"
 
 
+def due_periods(station: Station, *, today: datetime.date, months: int = 3) -> list[datetime.date]:
+    """The months a station head is asked about: the current one and ``months`` before it, oldest first,
+    leaving out those that ended before the station opened."""
+    periods = [month_start(today)]
+    for _i in range(months):
+        periods.insert(0, month_start(periods[0] - datetime.timedelta(days=1)))
+    if station.opened_on:
+        periods = [p for p in periods if month_end(p) >= station.opened_on]
+    return periods
+
+
+def due_reports(station: Station, periods, reports: dict, days) -> list[DueReport]:
+    """Of ``periods``, those whose report (``reports`` by period) is not yet submitted: none, a draft or
+    a returned one, each with its deadline (``days``: the station's ``deadline_days``)."""
+    due = []
+    for period in periods:
+        report = reports.get(period)
+        if report is None or report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+            due.append(DueReport(period, deadline_of(station.region.code, period, days), report))
+    return due
+
+
 def reports_due(*, user, months: int = 3) -> list[DueReport]:
     """For a station head: the recent months whose report is not yet submitted (no report, a
     draft or a returned one), oldest first, including the current month. Three queries."""
@@ -192,20 +214,9 @@ def reports_due(*, user, months: int = 3) -> list[DueReport]:
     station = Station.objects.visible_to(user).select_related("region").filter(pk=user.station_id).first()
     if station is None:
         return []
-    today = timezone.localdate()
-    periods = [month_start(today)]
-    for _i in range(months):
-        periods.insert(0, month_start(periods[0] - datetime.timedelta(days=1)))
-    if station.opened_on:
-        periods = [p for p in periods if month_end(p) >= station.opened_on]
+    periods = due_periods(station, today=timezone.localdate(), months=months)
     reports = {r.period: r for r in MonthlyReport.objects.visible_to(user).filter(station=station, period__in=periods)}
-    days = deadline_days(station.region)
-    due = []
-    for period in periods:
-        report = reports.get(period)
-        if report is None or report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED):
-            due.append(DueReport(period, deadline_of(station.region.code, period, days), report))
-    return due
+    return due_reports(station, periods, reports, deadline_days(station.region))
 
 
 def report_completeness_months(*, user, region: Region, first: datetime.date,
