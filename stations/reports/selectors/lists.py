@@ -57,6 +57,16 @@ def with_figures(reports: QuerySet[MonthlyReport]) -> QuerySet[MonthlyReport]:
     return reports.annotate(**{f"figure_{name}": _figure(name, "lines__") for name, _label in LIST_FIGURES})
 
 
+def figures_by_report(*, user, report_ids) -> dict[int, dict[str, int]]:
+    """The figures of ``LIST_FIGURES`` for each of a few reports (a page of the list), as
+    {report id: {"figure_<name>": sum}}, named as :func:`with_figures` names them; a report
+    without lines is left out. One query, over those reports' lines only."""
+    lines = MonthlyReportLine.objects.visible_to(user).filter(report_id__in=report_ids)
+    sums = lines.order_by().values("report_id").annotate(
+        **{f"figure_{name}": _figure(name) for name, _label in LIST_FIGURES})
+    return {row.pop("report_id"): row for row in sums}
+
+
 def report_totals(*, user, reports: QuerySet[MonthlyReport]) -> dict:
     """The figures of ``LIST_FIGURES`` summed over every report of ``reports`` (all pages of the
     list as filtered), counting only lines the user may see. One query."""
