@@ -60,14 +60,14 @@ def _url_with_pk(name: str):
     return lambda pk: f"{head}/{pk}/{tail}"
 
 
-def _list_rows(reports, *, user) -> list[dict]:
+def _list_rows(reports) -> list[dict]:
     """A page of reports as the table shows them, each value worked out and formatted here once,
     not per cell in the template: the figures and the deadline rules in one query each, one
     reverse() for the detail links, each deadline formatted once."""
     reports = list(reports)
     if not reports:
         return []
-    figures = figures_by_report(user=user, report_ids=[report["pk"] for report in reports])
+    figures = figures_by_report([report["pk"] for report in reports])
     no_figures = {f"figure_{name}": 0 for name, _label in LIST_FIGURES}
     rules = deadline_rules()
     detail_url = _url_with_pk("stations:report-detail")
@@ -94,6 +94,11 @@ def _list_rows(reports, *, user) -> list[dict]:
     return [row(report) for report in reports]
 
 
+def _station_options(stations, *, chosen) -> list[dict]:
+    """The station filter's options as plain values, the chosen one marked."""
+    return [{"pk": pk, "name": name, "selected": str(pk) == str(chosen)} for pk, name in stations.values_list("pk", "name")]
+
+
 class ReportListView(LoginRequiredMixin, ListView):
     template_name = "stations/report_list.html"
     context_object_name = "reports"
@@ -106,7 +111,7 @@ class ReportListView(LoginRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         context = super().get_context_data(**kwargs)
-        context["reports"] = _list_rows(context["reports"], user=user)
+        context["reports"] = _list_rows(context["reports"])
         form = self.filterset.form
         several_counties = form.fields["county"].queryset[:2].count() > 1
         county = form.cleaned_data.get("county") if form.is_bound and form.is_valid() else None
@@ -120,7 +125,8 @@ class ReportListView(LoginRequiredMixin, ListView):
             filter=self.filterset, query=query.urlencode(),
             show_county=several_counties,
             # Stations to choose from: those of one county (the chosen one, or the user's only one); none shown for a single station.
-            station_options=list(stations) if county is not None or not several_counties else None,
+            station_options=_station_options(stations, chosen=form["station"].value())
+            if county is not None or not several_counties else None,
             figures=LIST_FIGURES,
             totals=report_totals(user=user, reports=self.filtered) if context["paginator"].count else None,
         )
