@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from stations.models import ServiceDomain, TargetGroup
 from tests import builders
 from tests.stations import report_builders as rb
 from tests.stations.report_builders import fast_password_hasher  # noqa: F401
@@ -66,3 +67,13 @@ def test_each_row_shows_its_link_deadline_lateness_figures_and_return_reason(cli
     row = page[page.index(f'<a href="{reverse("stations:report-detail", args=[returned.pk])}">2026年9月</a>'):]
     row = row[:row.index("</tr>")]
     assert "<td>数据需核实</td>" in row and "overdue" not in row and '<td class="num">0</td>' in row
+
+
+def test_a_report_of_several_lines_is_counted_once_and_all_its_lines_are_totalled(client, h):
+    rb.report(h.station_a1, h.head, datetime.date(2026, 10, 1), lines=[
+        rb.line(person_times=10), rb.line(domain=ServiceDomain.CHILD_WELFARE, group=TargetGroup.CHILDREN_IN_DIFFICULTY,
+                                          person_times=5)])
+    client.force_login(h.county)
+    page = client.get(URL).content.decode()
+    assert 'data-count="1"' in page and "合计（全部 1 份）" in page
+    assert 'data-total="person_times">15<' in page and '<td class="num">15</td>' in page

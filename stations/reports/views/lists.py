@@ -106,7 +106,13 @@ class ReportListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         self.filterset, self.filtered = filtered_reports(self.request)
+        self.totals = report_totals(reports=self.filtered)
         return self.filtered.values(*_ROW_FIELDS)
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        paginator.count = self.totals["count"]  # counted with the totals: the pages need no count of their own
+        return paginator
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -128,7 +134,7 @@ class ReportListView(LoginRequiredMixin, ListView):
             station_options=_station_options(stations, chosen=form["station"].value())
             if county is not None or not several_counties else None,
             figures=LIST_FIGURES,
-            totals=report_totals(user=user, reports=self.filtered) if context["paginator"].count else None,
+            totals=self.totals if self.totals["count"] else None,
         )
 
 
@@ -152,7 +158,7 @@ class ReportExportView(LoginRequiredMixin, View):
                    _("首次报送"), *[str(label) for _name, label in LIST_FIGURES], _("退回原因")]
         rows = [_export_row(report) for report in reports]
         if reports:
-            totals = report_totals(user=request.user, reports=filtered)
+            totals = report_totals(reports=filtered)
             rows.append([_("合计（%(n)s 份）") % {"n": len(reports)}, *[""] * 7,
                          *[totals[name] for name, _label in LIST_FIGURES], ""])
         book = XlsxBook()
