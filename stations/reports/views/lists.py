@@ -81,9 +81,13 @@ def _list_rows(reports) -> list[dict]:
             deadline_labels[deadline] = date_format(deadline, "DATE_FORMAT")
         late = days_late(submitted, deadline)
         return {
-            "url": detail_url(report["pk"]), "month_label": f"{period.year}年{period.month}月",
-            "station_name": report["station__name"], "county_name": report["station__region__parent__name"] or "",
-            "township_name": report["station__region__name"], "status": status, "status_label": status_labels[status],
+            "url": detail_url(report["pk"]),
+            "month_label": f"{period.year}年{period.month}月",
+            "station_name": report["station__name"],
+            "county_name": report["station__region__parent__name"] or "",
+            "township_name": report["station__region__name"],
+            "status": status,
+            "status_label": status_labels.get(status, status),
             "deadline": deadline_labels[deadline],
             "first_submitted": date_format(timezone.localtime(submitted), "DATETIME_FORMAT") if submitted else "—",
             "late": ngettext("逾期 %(n)s 天", "逾期 %(n)s 天", late) % {"n": late} if late else "",
