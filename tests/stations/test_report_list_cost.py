@@ -77,3 +77,12 @@ def test_a_report_of_several_lines_is_counted_once_and_all_its_lines_are_totalle
     page = client.get(URL).content.decode()
     assert 'data-count="1"' in page and "合计（全部 1 份）" in page
     assert 'data-total="person_times">15<' in page and '<td class="num">15</td>' in page
+
+
+def test_the_rows_figures_are_grouped_like_the_totals_when_thousands_are_grouped(client, h, settings):
+    settings.USE_THOUSAND_SEPARATOR = True
+    rb.report(h.station_a1, h.head, datetime.date(2026, 10, 1), lines=[rb.line(person_times=1234)])
+    client.force_login(h.county)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # English groups thousands with a comma
+    page = client.get(URL).content.decode()
+    assert '<td class="num">1,234</td>' in page and 'data-total="person_times">1,234<' in page

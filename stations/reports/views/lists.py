@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -60,10 +61,15 @@ def _url_with_pk(name: str):
     return lambda pk: f"{head}/{pk}/{tail}"
 
 
+def _number(value: int) -> str:
+    """An integer as the template would show it: plain digits unless thousands are grouped."""
+    return number_format(value) if settings.USE_THOUSAND_SEPARATOR else str(value)
+
+
 def _list_rows(reports) -> list[dict]:
     """A page of reports as the table shows them, each value worked out and formatted here once,
     not per cell in the template: the figures and the deadline rules in one query each, one
-    reverse() for the detail links, each deadline formatted once."""
+    reverse() for the detail links, each deadline formatted once, the figures as text."""
     reports = list(reports)
     if not reports:
         return []
@@ -92,7 +98,7 @@ def _list_rows(reports) -> list[dict]:
             "first_submitted": date_format(timezone.localtime(submitted), "DATETIME_FORMAT") if submitted else "—",
             "late": ngettext("逾期 %(n)s 天", "逾期 %(n)s 天", late) % {"n": late} if late else "",
             "return_reason": Truncator(report["return_reason"]).chars(40) if status == ReportStatus.RETURNED else "",
-            **figures.get(report["pk"], no_figures),
+            **{name: _number(value) for name, value in figures.get(report["pk"], no_figures).items()},
         }
 
     return [row(report) for report in reports]
