@@ -48,7 +48,7 @@ def december():
 
 
 def _rows(response) -> list[str]:
-    return [str(r.station.name) + " " + r.month_label for r in response.context["reports"]]
+    return [r["station_name"] + " " + r["month_label"] for r in response.context["reports"]]
 
 
 def _total(response, name):

@@ -40,15 +40,27 @@ def deadline_of(township_code: str, period: datetime.date, days: dict[str, int])
     return deadline_for(period, DEFAULT_DEADLINE_DAY)
 
 
+def deadline_rules() -> dict[str, int]:
+    """Every deadline override, as {12-digit code: day}, for :func:`deadline_of` over many
+    stations at once. One query."""
+    return dict(ReportDeadline.objects.values_list("region__code", "day"))
+
+
+def days_late(first_submitted_at: datetime.datetime | None, deadline: datetime.date) -> int:
+    """Days from the deadline to the first submission (on the local calendar); 0 if on time or
+    not submitted."""
+    submitted = timezone.localdate(first_submitted_at) if first_submitted_at else None
+    return (submitted - deadline).days if submitted and submitted > deadline else 0
+
+
 def with_deadlines(reports) -> list[MonthlyReport]:
     """Set ``deadline`` and ``late_days`` (first submission after the deadline, in days) on
     reports already loaded with their station's region. One query for all deadline rules."""
     reports = list(reports)
-    days = dict(ReportDeadline.objects.values_list("region__code", "day")) if reports else {}
+    days = deadline_rules() if reports else {}
     for report in reports:
         report.deadline = deadline_of(report.station.region.code, report.period, days)
-        submitted = timezone.localdate(report.first_submitted_at) if report.first_submitted_at else None
-        report.late_days = (submitted - report.deadline).days if submitted and submitted > report.deadline else 0
+        report.late_days = days_late(report.first_submitted_at, report.deadline)
     return reports
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from stations.models import MonthlyReport, MonthlyReportLine, ReportStatus
@@ -57,12 +57,26 @@ def with_figures(reports: QuerySet[MonthlyReport]) -> QuerySet[MonthlyReport]:
     return reports.annotate(**{f"figure_{name}": _figure(name, "lines__") for name, _label in LIST_FIGURES})
 
 
-def report_totals(*, user, reports: QuerySet[MonthlyReport]) -> dict:
+def figures_by_report(report_ids) -> dict[int, dict[str, int]]:
+    """The figures of ``LIST_FIGURES`` for each of a few reports (a page of the list), as
+    {report id: {"figure_<name>": sum}}, named as :func:`with_figures` names them; a report
+    without lines is left out. The ids come from reports read through the user's scope (every
+    line of a report is as visible as the report), so the lines are not scoped again. One query,
+    over those reports' lines only."""
+    sums = MonthlyReportLine.objects.filter(report_id__in=report_ids).order_by().values("report_id").annotate(
+        **{f"figure_{name}": _figure(name) for name, _label in LIST_FIGURES})
+    return {row.pop("report_id"): row for row in sums}
+
+
+def report_totals(*, reports: QuerySet[MonthlyReport]) -> dict:
     """The figures of ``LIST_FIGURES`` summed over every report of ``reports`` (all pages of the
-    list as filtered), counting only lines the user may see. One query."""
-    lines = MonthlyReportLine.objects.visible_to(user).filter(report__in=reports.order_by().values("pk"))
+    list as filtered), with ``count``, the number of those reports. One query, over the reports
+    and their lines: ``reports`` are read through the user's scope (every line of a report is as
+    visible as the report) and filtered on the report, its station or their regions only, so no
+    line is counted twice."""
     # Aliases unlike the fields: an aggregate named like a field would shadow it in F().
-    sums = lines.aggregate(**{f"sum_{name}": _figure(name) for name, _label in LIST_FIGURES})
+    sums = reports.order_by().aggregate(count=Count("pk", distinct=True),
+                                        **{f"sum_{name}": _figure(name, "lines__") for name, _label in LIST_FIGURES})
     return {key.removeprefix("sum_"): value for key, value in sums.items()}
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import ListView
 
@@ -16,6 +20,8 @@ from stations.models import ReportStatus
 from stations.permissions import is_station_head
 from stations.reports.filters import ReportFilter
 from stations.reports.selectors import LIST_FIGURES, report_totals, with_figures
+from stations.reports.selectors.deadlines import days_late, deadline_of, deadline_rules
+from stations.reports.selectors.lists import figures_by_report
 
 
 def filtered_reports(request):
@@ -44,6 +50,65 @@ def _filter_summary(filterset) -> str:
     return "；".join(shown) or _("全部")
 
 
+# What a row of the list shows, read as plain values: no model objects for a page of 50 reports.
+_ROW_FIELDS = ("pk", "period", "status", "first_submitted_at", "return_reason", "station__name",
+               "station__region__code", "station__region__name", "station__region__parent__name")
+
+
+def _url_with_pk(name: str):
+    """``reverse(name, kwargs={"pk": pk})`` for every row of a page at the cost of one reverse()."""
+    head, tail = reverse(name, kwargs={"pk": 0}).rsplit("/0/", 1)
+    return lambda pk: f"{head}/{pk}/{tail}"
+
+
+def _number(value: int) -> str:
+    """An integer as the template would show it: plain digits unless thousands are grouped."""
+    return number_format(value) if settings.USE_THOUSAND_SEPARATOR else str(value)
+
+
+def _list_rows(reports) -> list[dict]:
+    """A page of reports as the table shows them, each value worked out and formatted here once,
+    not per cell in the template: the figures and the deadline rules in one query each, one
+    reverse() for the detail links, each deadline formatted once, the figures as text."""
+    reports = list(reports)
+    if not reports:
+        return []
+    figures = figures_by_report([report["pk"] for report in reports])
+    no_figures = {f"figure_{name}": 0 for name, _label in LIST_FIGURES}
+    rules = deadline_rules()
+    detail_url = _url_with_pk("stations:report-detail")
+    status_labels = {status: str(label) for status, label in ReportStatus.choices}
+    deadline_labels = {}
+
+    def row(report):
+        period, status, submitted = report["period"], report["status"], report["first_submitted_at"]
+        deadline = deadline_of(report["station__region__code"], period, rules)
+        if deadline not in deadline_labels:
+            deadline_labels[deadline] = date_format(deadline, "DATE_FORMAT")
+        late = days_late(submitted, deadline)
+        return {
+            "url": detail_url(report["pk"]),
+            "month_label": f"{period.year}年{period.month}月",
+            "station_name": report["station__name"],
+            "county_name": report["station__region__parent__name"] or "",
+            "township_name": report["station__region__name"],
+            "status": status,
+            "status_label": status_labels.get(status, status),
+            "deadline": deadline_labels[deadline],
+            "first_submitted": date_format(timezone.localtime(submitted), "DATETIME_FORMAT") if submitted else "—",
+            "late": ngettext("逾期 %(n)s 天", "逾期 %(n)s 天", late) % {"n": late} if late else "",
+            "return_reason": Truncator(report["return_reason"]).chars(40) if status == ReportStatus.RETURNED else "",
+            **{name: _number(value) for name, value in figures.get(report["pk"], no_figures).items()},
+        }
+
+    return [row(report) for report in reports]
+
+
+def _station_options(stations, *, chosen) -> list[dict]:
+    """The station filter's options as plain values, the chosen one marked."""
+    return [{"pk": pk, "name": name, "selected": str(pk) == str(chosen)} for pk, name in stations.values_list("pk", "name")]
+
+
 class ReportListView(LoginRequiredMixin, ListView):
     template_name = "stations/report_list.html"
     context_object_name = "reports"
@@ -51,12 +116,18 @@ class ReportListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         self.filterset, self.filtered = filtered_reports(self.request)
-        return with_figures(self.filtered)
+        self.totals = report_totals(reports=self.filtered)
+        return self.filtered.values(*_ROW_FIELDS)
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        paginator.count = self.totals["count"]  # counted with the totals: the pages need no count of their own
+        return paginator
 
     def get_context_data(self, **kwargs):
         user = self.request.user
         context = super().get_context_data(**kwargs)
-        context["reports"] = selectors.with_deadlines(context["reports"])
+        context["reports"] = _list_rows(context["reports"])
         form = self.filterset.form
         several_counties = form.fields["county"].queryset[:2].count() > 1
         county = form.cleaned_data.get("county") if form.is_bound and form.is_valid() else None
@@ -70,9 +141,10 @@ class ReportListView(LoginRequiredMixin, ListView):
             filter=self.filterset, query=query.urlencode(),
             show_county=several_counties,
             # Stations to choose from: those of one county (the chosen one, or the user's only one); none shown for a single station.
-            station_options=list(stations) if county is not None or not several_counties else None,
+            station_options=_station_options(stations, chosen=form["station"].value())
+            if county is not None or not several_counties else None,
             figures=LIST_FIGURES,
-            totals=report_totals(user=user, reports=self.filtered) if context["paginator"].count else None,
+            totals=self.totals if self.totals["count"] else None,
         )
 
 
@@ -96,7 +168,7 @@ class ReportExportView(LoginRequiredMixin, View):
                    _("首次报送"), *[str(label) for _name, label in LIST_FIGURES], _("退回原因")]
         rows = [_export_row(report) for report in reports]
         if reports:
-            totals = report_totals(user=request.user, reports=filtered)
+            totals = report_totals(reports=filtered)
             rows.append([_("合计（%(n)s 份）") % {"n": len(reports)}, *[""] * 7,
                          *[totals[name] for name, _label in LIST_FIGURES], ""])
         book = XlsxBook()
