@@ -103,15 +103,15 @@ class ReportEditView(LoginRequiredMixin, View):
             messages.error(request, _("报告有填写错误，请按提示修改后再保存。"))
             return self.render_form(report, form, formset)
         data = {name: form.cleaned_data[name] for name in services.REPORT_FIELDS}
-        window = submission_window(report.station.region, report.period)
         try:
             saved = services.report_save(actor=request.user, report=report, data=data, lines=formset.lines(),
                                          expected_version=form.cleaned_data["version"])
-            if "submit" in request.POST and not window.is_open:
-                # The draft is kept; the month cannot be sent before its window opens.
-                messages.warning(request, f"{_('草稿已保存。')}{window.refusal}")
-                return redirect("stations:report-edit", pk=report.pk)
             if "submit" in request.POST:
+                window = submission_window(report.station.region, report.period)
+                if not window.is_open:
+                    # The draft is kept; the month cannot be sent before its window opens.
+                    messages.warning(request, f"{_('草稿已保存。')}{window.refusal}")
+                    return redirect("stations:report-edit", pk=report.pk)
                 services.report_submit(actor=request.user, report=saved, expected_version=saved.version)
         except ValidationError as exc:
             form.add_error(None, exc.messages)
