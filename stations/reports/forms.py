@@ -62,6 +62,15 @@ class MonthlyReportForm(forms.ModelForm):
         if not self.is_bound and self.instance.pk:
             self.initial["version"] = self.instance.version
 
+    def _get_validation_exclusions(self):
+        # The model's own checks (its constraints are queries) run on what the user changed: the
+        # other figures are the saved report's, checked when they were saved. Every field still
+        # passes its form field's checks.
+        exclude = super()._get_validation_exclusions()
+        if self.instance.pk:
+            exclude.update(name for name in self.fields if name not in self.changed_data)
+        return exclude
+
 
 class ReportLineForm(forms.ModelForm):
     class Meta:

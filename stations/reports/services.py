@@ -68,8 +68,11 @@ def _require_status(report: MonthlyReport, allowed, message: str) -> None:
 
 
 def _bump(report: MonthlyReport, actor, fields: list[str], reason: str = "") -> None:
+    """Save the changed ``fields`` of a report read under lock (``_lock``) as its next version;
+    only what is written is validated again."""
     report.version += 1
-    save_audited(report, actor=actor, update_fields=[*fields, "version", "updated_at"], reason=reason)
+    written = [*fields, "version", "updated_at"]
+    save_audited(report, actor=actor, update_fields=written, reason=reason, clean_only=written)
 
 
 @transaction.atomic
