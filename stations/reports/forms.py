@@ -46,6 +46,10 @@ def _field_texts(form_class: type[forms.Form], language: str) -> dict[str, dict]
 
 
 class MonthlyReportForm(forms.ModelForm):
+    """The station-wide figures; ``{{ form }}`` shows the visible fields, the page places ``version``."""
+
+    template_name = "stations/report_fields.html"
+    wide_fields = ("charity_in_kind", "highlights", "problems", "next_plan")  # a full row each
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -73,6 +77,10 @@ class MonthlyReportForm(forms.ModelForm):
 
 
 class ReportLineForm(forms.ModelForm):
+    """One service line; ``{{ form }}`` is its row of the lines table."""
+
+    template_name = "stations/report_line_row.html"
+
     class Meta:
         model = MonthlyReportLine
         fields = ("domain", "target_group", *LINE_COUNT_FIELDS)
