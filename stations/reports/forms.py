@@ -76,6 +76,12 @@ class MonthlyReportForm(forms.ModelForm):
         return exclude
 
 
+class LineSelect(forms.Select):
+    """Django's select, its options written in one template with it (not a template each)."""
+
+    template_name = "stations/widgets/select.html"
+
+
 class ReportLineForm(forms.ModelForm):
     """One service line; ``{{ form }}`` is its row of the lines table."""
 
@@ -84,7 +90,8 @@ class ReportLineForm(forms.ModelForm):
     class Meta:
         model = MonthlyReportLine
         fields = ("domain", "target_group", *LINE_COUNT_FIELDS)
-        widgets = {name: forms.NumberInput(attrs={"min": 0, "class": "count"}) for name in LINE_COUNT_FIELDS}
+        widgets = {"domain": LineSelect, "target_group": LineSelect,
+                   **{name: forms.NumberInput(attrs={"min": 0, "class": "count"}) for name in LINE_COUNT_FIELDS}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,10 +141,8 @@ ReportLineFormSet = forms.formset_factory(ReportLineForm, formset=BaseReportLine
 
 
 def line_formset(*, report: MonthlyReport, data=None) -> BaseReportLineFormSet:
-    initial = [
-        {name: getattr(line, name) for name in ("domain", "target_group", *LINE_COUNT_FIELDS)}
-        for line in report.lines.all()
-    ]
+    # In the lines' own order: their default ordering goes through the report, its station and region.
+    initial = list(report.lines.order_by("domain", "target_group").values("domain", "target_group", *LINE_COUNT_FIELDS))
     return ReportLineFormSet(data=data, initial=initial, prefix="lines")
 
 

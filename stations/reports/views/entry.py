@@ -36,18 +36,23 @@ class ReportCreateView(LoginRequiredMixin, View):
         if not user.station_id:
             raise PermissionDenied
         period = parse_month(request.POST.get("period"), month_start(timezone.localdate()))
-        existing = MonthlyReport.objects.visible_to(user).filter(station_id=user.station_id, period=period).first()
+        existing = self.existing_pk(user, period)
         if existing:
-            return redirect("stations:report-edit", pk=existing.pk)
+            return redirect("stations:report-edit", pk=existing)
         try:
             report = services.report_create(actor=user, station=user.station, period=period)
         except ValidationError as exc:
-            existing = MonthlyReport.objects.visible_to(user).filter(station_id=user.station_id, period=period).first()
+            existing = self.existing_pk(user, period)
             if existing:  # opened a moment ago in another tab
-                return redirect("stations:report-edit", pk=existing.pk)
+                return redirect("stations:report-edit", pk=existing)
             messages.error(request, "；".join(exc.messages))
             return redirect("stations:report-list")
         return redirect("stations:report-edit", pk=report.pk)
+
+    @staticmethod
+    def existing_pk(user, period) -> int | None:
+        reports = MonthlyReport.objects.visible_to(user).filter(station_id=user.station_id, period=period)
+        return reports.values_list("pk", flat=True).first()
 
 
 class ReportDetailView(LoginRequiredMixin, View):
