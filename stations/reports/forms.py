@@ -45,7 +45,19 @@ def _field_texts(form_class: type[forms.Form], language: str) -> dict[str, dict]
     return texts
 
 
-class MonthlyReportForm(forms.ModelForm):
+class SavedFiguresForm(forms.ModelForm):
+    """A form over saved figures (its ``initial``): the model's checks, its constraints a query each,
+    run on the fields the user changed; the others hold the saved values, checked when they were
+    saved. Every field still passes its form field's checks, and the model's ``clean()`` runs."""
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        if self.initial:
+            exclude.update(name for name in self.fields if name not in self.changed_data)
+        return exclude
+
+
+class MonthlyReportForm(SavedFiguresForm):
     """The station-wide figures; ``{{ form }}`` shows the visible fields, the page places ``version``."""
 
     template_name = "stations/report_fields.html"
@@ -66,15 +78,6 @@ class MonthlyReportForm(forms.ModelForm):
         if not self.is_bound and self.instance.pk:
             self.initial["version"] = self.instance.version
 
-    def _get_validation_exclusions(self):
-        # The model's own checks (its constraints are queries) run on what the user changed: the
-        # other figures are the saved report's, checked when they were saved. Every field still
-        # passes its form field's checks.
-        exclude = super()._get_validation_exclusions()
-        if self.instance.pk:
-            exclude.update(name for name in self.fields if name not in self.changed_data)
-        return exclude
-
 
 class LineSelect(forms.Select):
     """Django's select, its options written in one template with it (not a template each)."""
@@ -82,7 +85,7 @@ class LineSelect(forms.Select):
     template_name = "stations/widgets/select.html"
 
 
-class ReportLineForm(forms.ModelForm):
+class ReportLineForm(SavedFiguresForm):
     """One service line; ``{{ form }}`` is its row of the lines table."""
 
     template_name = "stations/report_line_row.html"
