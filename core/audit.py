@@ -26,15 +26,20 @@ def _reason(text: str) -> str:
     return text if len(text) <= REASON_LENGTH else text[:REASON_LENGTH - 1] + "…"
 
 
-def save_audited(instance: models.Model, *, actor, update_fields: list[str] | None = None, reason: str = "") -> None:
+def save_audited(instance: models.Model, *, actor, update_fields: list[str] | None = None, reason: str = "",
+                 clean_only: list[str] | None = None) -> None:
     """Validate and save ``instance``, recording ``actor`` and ``reason`` in its history.
 
     Call inside the service's transaction so the row and its audit record land together.
+    ``clean_only`` validates just those fields (and the constraints among them), as a model form
+    does the fields it edits: for an update of a row just read under lock, whose other fields were
+    validated when they were written.
     """
     instance._history_user = actor
     if reason:
         instance._change_reason = _reason(reason)
-    instance.full_clean()
+    exclude = None if clean_only is None else [f.name for f in instance._meta.fields if f.name not in clean_only]
+    instance.full_clean(exclude=exclude)
     if update_fields is not None and instance.pk:
         instance.save(update_fields=update_fields)
     else:

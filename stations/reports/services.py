@@ -68,8 +68,11 @@ def _require_status(report: MonthlyReport, allowed, message: str) -> None:
 
 
 def _bump(report: MonthlyReport, actor, fields: list[str], reason: str = "") -> None:
+    """Save the changed ``fields`` of a report read under lock (``_lock``) as its next version;
+    only what is written is validated again."""
     report.version += 1
-    save_audited(report, actor=actor, update_fields=[*fields, "version", "updated_at"], reason=reason)
+    written = [*fields, "version", "updated_at"]
+    save_audited(report, actor=actor, update_fields=written, reason=reason, clean_only=written)
 
 
 @transaction.atomic
@@ -98,10 +101,9 @@ def report_create(*, actor, station: Station, period: datetime.date) -> MonthlyR
 def _carry_open_cases(report: MonthlyReport, actor) -> None:
     """Cases still open at the end of last month are this month's opening stock: start the
     draft with those lines so the station head does not retype them."""
-    previous = MonthlyReport.objects.filter(station=report.station, period=previous_month(report.period)).first()
-    if previous is None:
-        return
-    for line in previous.lines.all():
+    previous_lines = MonthlyReportLine.objects.filter(
+        report__station=report.station, report__period=previous_month(report.period)).order_by("domain", "target_group")
+    for line in previous_lines:
         if line.cases_active_end > 0:
             save_audited(MonthlyReportLine(report=report, domain=line.domain, target_group=line.target_group,
                                            cases_active_start=line.cases_active_end), actor=actor)
@@ -124,7 +126,7 @@ def report_save(*, actor, report: MonthlyReport, expected_version: int | None, d
 def _replace_lines(report: MonthlyReport, lines: list[dict], actor) -> bool:
     """Make the report's lines exactly ``lines`` (keyed by domain and target group): changed
     lines are updated and removed ones deleted, each with its own history record."""
-    existing = {(line.domain, line.target_group): line for line in report.lines.all()}
+    existing = {(line.domain, line.target_group): line for line in report.lines.order_by("domain", "target_group")}
     seen = set()
     changed = False
     for values in lines:

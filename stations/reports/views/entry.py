@@ -36,18 +36,23 @@ class ReportCreateView(LoginRequiredMixin, View):
         if not user.station_id:
             raise PermissionDenied
         period = parse_month(request.POST.get("period"), month_start(timezone.localdate()))
-        existing = MonthlyReport.objects.visible_to(user).filter(station_id=user.station_id, period=period).first()
+        existing = self.existing_pk(user, period)
         if existing:
-            return redirect("stations:report-edit", pk=existing.pk)
+            return redirect("stations:report-edit", pk=existing)
         try:
             report = services.report_create(actor=user, station=user.station, period=period)
         except ValidationError as exc:
-            existing = MonthlyReport.objects.visible_to(user).filter(station_id=user.station_id, period=period).first()
+            existing = self.existing_pk(user, period)
             if existing:  # opened a moment ago in another tab
-                return redirect("stations:report-edit", pk=existing.pk)
+                return redirect("stations:report-edit", pk=existing)
             messages.error(request, "；".join(exc.messages))
             return redirect("stations:report-list")
         return redirect("stations:report-edit", pk=report.pk)
+
+    @staticmethod
+    def existing_pk(user, period) -> int | None:
+        reports = MonthlyReport.objects.visible_to(user).filter(station_id=user.station_id, period=period)
+        return reports.values_list("pk", flat=True).first()
 
 
 class ReportDetailView(LoginRequiredMixin, View):
@@ -103,15 +108,15 @@ class ReportEditView(LoginRequiredMixin, View):
             messages.error(request, _("报告有填写错误，请按提示修改后再保存。"))
             return self.render_form(report, form, formset)
         data = {name: form.cleaned_data[name] for name in services.REPORT_FIELDS}
-        window = submission_window(report.station.region, report.period)
         try:
             saved = services.report_save(actor=request.user, report=report, data=data, lines=formset.lines(),
                                          expected_version=form.cleaned_data["version"])
-            if "submit" in request.POST and not window.is_open:
-                # The draft is kept; the month cannot be sent before its window opens.
-                messages.warning(request, f"{_('草稿已保存。')}{window.refusal}")
-                return redirect("stations:report-edit", pk=report.pk)
             if "submit" in request.POST:
+                window = submission_window(report.station.region, report.period)
+                if not window.is_open:
+                    # The draft is kept; the month cannot be sent before its window opens.
+                    messages.warning(request, f"{_('草稿已保存。')}{window.refusal}")
+                    return redirect("stations:report-edit", pk=report.pk)
                 services.report_submit(actor=request.user, report=saved, expected_version=saved.version)
         except ValidationError as exc:
             form.add_error(None, exc.messages)
