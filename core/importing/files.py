@@ -106,7 +106,8 @@ ERROR_CELL = re.compile(rb"""t\s*=\s*["']e["']""")  # #N/A, #VALUE!…: calamine
 ENTITY_DECLARATIONS = tuple("<!ENTITY".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
 # Each row and cell with its reference as its first attribute, r="B7", as Excel, WPS and openpyxl write
 # them. A worksheet written any other way (which these forms find) is read by openpyxl.
-REFERENCE = re.compile(rb'<(?:c|row) r="([A-Z]{0,3})(\d{1,7})"')
+PLACED_ROW = re.compile(rb'<(?:c|row) r="[A-Z]{0,3}(\d{1,7})"')  # one bytes object each: the row numbers
+PLACED_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})\d{1,7}"')  # the column letters, mostly one cached byte
 OTHER_FORMS = tuple(re.compile(form) for form in (  # each begins with fixed text, which re finds fast
     rb"<c[>/\t\n\r]", rb"<row[>/\t\n\r]", rb":(?:c|row)[\s>/]", rb"r(?:\s=|=\s)", rb"r=(?<=[\t\n\r]r=)"))
 # calamine holds a sheet as a rectangle of cells from A1 to its last cell (32 bytes each), so a sheet
@@ -215,11 +216,12 @@ def _fits_calamine(content: bytes, scanned_rows: int) -> bool:
     MAX_COLUMNS and ``scanned_rows``, in a rectangle calamine may hold, and no cell is an error."""
     if ERROR_CELL.search(content) or any(form.search(content) for form in OTHER_FORMS):
         return False
-    references = REFERENCE.findall(content)
-    if not len(references) == content.count(b" r=") == content.count(b"<c ") + content.count(b"<row "):
+    rows, columns = PLACED_ROW.findall(content), PLACED_COLUMN.findall(content)
+    cells = content.count(b"<c ")
+    if len(columns) != cells or not len(rows) == cells + content.count(b"<row ") == content.count(b" r="):
         return False  # a row or cell without its reference first, or another r= than theirs
-    last_row = max(map(int, {row for _column, row in references}), default=0)
-    last_column = max(map(_column_number, {column for column, _row in references}), default=0)
+    last_row = max(map(int, set(rows)), default=0)
+    last_column = max(map(_column_number, set(columns)), default=0)
     return last_row <= scanned_rows and last_column <= MAX_COLUMNS and last_row * last_column <= CALAMINE_CELLS
 
 
