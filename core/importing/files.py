@@ -203,7 +203,7 @@ def _scan(archive, scanned_rows: int) -> _Scan:
         content = archive.read(name)
         if any(declaration in content for declaration in ENTITY_DECLARATIONS):
             raise ImportFileError(_("文件中含有不安全的 XML 内容（实体定义），已拒绝导入。"))
-        if name.startswith("xl/worksheets/"):
+        if b"<sheetData" in content or b":sheetData" in content:  # a worksheet, wherever the workbook keeps it
             scan.for_calamine = scan.for_calamine and _fits_calamine(content, scanned_rows)
             if (b"<f" in content or b":f" in content) and FORMULA_TAG.search(content):
                 scan.formulas = True
@@ -236,14 +236,15 @@ def _calamine_sheets(data: bytes):
     """Per worksheet, its title, rows and last row number, read by calamine; None if it cannot."""
     try:
         workbook = CalamineWorkbook.from_object(BytesIO(data))
-        titles = [sheet.name for sheet in workbook.sheets_metadata if sheet.typ == SheetTypeEnum.WorkSheet]
-        sheets = [workbook.get_sheet_by_name(title) for title in titles]
+        kinds = [(sheet.name, sheet.typ) for sheet in workbook.sheets_metadata]
+        if any(kind not in (SheetTypeEnum.WorkSheet, SheetTypeEnum.ChartSheet) for _title, kind in kinds):
+            return None  # a macro or dialog sheet, which openpyxl counts among the worksheets
+        sheets = [(title, workbook.get_sheet_by_name(title)) for title, kind in kinds if kind == SheetTypeEnum.WorkSheet]
     except BaseException as exc:  # calamine's errors, or a Rust panic (a BaseException) on a damaged file
         if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
             raise
         return None
-    return [(title, _calamine_rows(sheet), sheet.end[0] + 1 if sheet.end else None)
-            for title, sheet in zip(titles, sheets, strict=True)]
+    return [(title, _calamine_rows(sheet), sheet.end[0] + 1 if sheet.end else None) for title, sheet in sheets]
 
 
 def _calamine_rows(sheet):
