@@ -8,6 +8,8 @@ import itertools
 import json
 import re
 import zipfile
+import zlib
+from dataclasses import dataclass
 from io import BytesIO, StringIO
 
 from defusedxml import DefusedXmlException
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from python_calamine import CalamineWorkbook, SheetTypeEnum
 from tablib import Dataset
 from tablib.core import Row
 
@@ -96,7 +99,22 @@ def sheet_loads(data: bytes) -> SheetData:
     return dataset
 
 
-FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+FORMULA_TAG = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
+# A formula followed by the result Excel saved with it (openpyxl names the cells of any other).
+SAVED_RESULT = re.compile(rb"(?:</(?:[\w.-]+:)?f>|<(?:[\w.-]+:)?f\b[^>]*/>)\s*<(?:[\w.-]+:)?v(?:\s[^>]*)?>[^<]+</(?:[\w.-]+:)?v>")
+ERROR_CELL = re.compile(rb"""t\s*=\s*["']e["']""")  # #N/A, #VALUE!…: calamine reads them as blanks
+ENTITY_DECLARATIONS = tuple("<!ENTITY".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
+# Each row and cell with its reference as its first attribute, r="B7", as Excel, WPS and openpyxl write
+# them. A worksheet written any other way (which these forms find) is read by openpyxl.
+PLACED_ROW = re.compile(rb'<(?:c|row) r="[A-Z]{0,3}(\d{1,7})"')  # one bytes object each: the row numbers
+PLACED_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})\d{1,7}"')  # the column letters, mostly one cached byte
+OTHER_FORMS = tuple(re.compile(form) for form in (  # each begins with fixed text, which re finds fast
+    rb"<c[>/\t\n\r]", rb"<row[>/\t\n\r]", rb":(?:c|row)[\s>/]", rb"r(?:\s=|=\s)", rb"r=(?<=[\t\n\r]r=)"))
+# calamine holds a sheet as a rectangle of cells from A1 to its last cell (32 bytes each), so a sheet
+# larger than this, or one openpyxl would stop reading (MAX_COLUMNS, SCANNED_ROWS_FACTOR), is
+# streamed by openpyxl as before.
+CALAMINE_CELLS = 4_000_000
+EXACT_INTEGERS = 2**53  # whole numbers stored as plain digits, which openpyxl reads as int
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, and every password-protected .xlsx
 HEADER_SEARCH_ROWS = 20  # a header row may sit below a title line or two
 PROGRESS_ROWS = 200  # rows read between two reports to ``on_rows``
@@ -112,13 +130,14 @@ def read_workbook(data: bytes, *, filename: str = "", columns=(), max_rows: int 
     and each kind of wrong file gets its own explanation.
 
     ``on_rows(read, expected)``, if given, is told now and then how many rows have been read of
-    about how many (the sheet's stated size, or the CSV's lines; None when the sheet states none)."""
+    about how many (the sheet's size, or the CSV's lines; None when the sheet states none)."""
+    max_rows = max_rows or MAX_ROWS
     if not data:
         raise ImportFileError(_("文件是空的（0 字节），请检查是否选错了文件。"))
     if len(data) > MAX_UPLOAD_BYTES:
         raise ImportFileError(_("文件超过 10 MB，请拆分后再导入。"))
     if data.startswith(b"PK\x03\x04"):
-        sheets = _xlsx_sheets(data)
+        sheets = _xlsx_sheets(data, scanned_rows=SCANNED_ROWS_FACTOR * max_rows)
     elif data.startswith(OLE_SIGNATURE):
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise ImportFileError(_("文件设置了打开密码，无法读取。请在 Excel 中取消密码（文件→信息→保护工作簿）后再导入。"))
@@ -134,31 +153,125 @@ def read_workbook(data: bytes, *, filename: str = "", columns=(), max_rows: int 
         if not filename.lower().endswith(".csv"):
             raise ImportFileError(_("文件内容是纯文本（CSV），扩展名却是 .xlsx。请把扩展名改为 .csv，或在 Excel 中“另存为” .xlsx 后再导入。"))
         sheets = [(_csv_rows(text), text.count("\n") + 1)]
-    return _read_table(sheets, columns, max_rows or MAX_ROWS, on_rows)
+    return _read_table(sheets, columns, max_rows, on_rows)
 
 
-def _xlsx_sheets(data: bytes):
+@dataclass
+class _Scan:
+    """What the unpacked worksheets hold, found before any XML parser reads them."""
+    for_calamine: bool = True  # every worksheet small and written in the usual form, without error cells
+    formulas: bool = False
+    unsaved: bool = False  # a formula without the result Excel saved with it
+
+
+def _xlsx_sheets(data: bytes, *, scanned_rows: int):
     """Per worksheet, its rows (an iterator) and the row count it states (None when it states
     none), after checking what the archive would unpack to. Python's
     zipfile never inflates a member beyond its declared size (it fails the CRC check instead), so
-    the sum of declared sizes bounds what is read."""
+    the sum of declared sizes bounds what is read. calamine reads the usual workbook, many times
+    faster than openpyxl; openpyxl streams any other, and names a formula's cell without a result."""
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             names = set(archive.namelist())
             if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
                 raise ImportFileError(_("文件解压后过大（超过 %(mb)s MB），无法导入。")
                                       % {"mb": MAX_UNCOMPRESSED_BYTES // 2**20})
-    except zipfile.BadZipFile as exc:
+            if "xl/workbook.xml" not in names:
+                if "word/document.xml" in names:
+                    raise ImportFileError(_("这是 Word 文档，不是 Excel 表格。请上传 Excel（.xlsx）或 CSV 文件。"))
+                raise ImportFileError(_("这是压缩包或其他格式的文件，不是 Excel 工作簿。请上传 Excel（.xlsx）或 CSV 文件。"))
+            scan = _scan(archive, scanned_rows)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:  # a member that cannot be unpacked
         raise ImportFileError(DAMAGED) from exc
-    if "xl/workbook.xml" not in names:
-        if "word/document.xml" in names:
-            raise ImportFileError(_("这是 Word 文档，不是 Excel 表格。请上传 Excel（.xlsx）或 CSV 文件。"))
-        raise ImportFileError(_("这是压缩包或其他格式的文件，不是 Excel 工作簿。请上传 Excel（.xlsx）或 CSV 文件。"))
+    sheets = _calamine_sheets(data) if scan.for_calamine else None
+    if sheets is None:
+        return _openpyxl_sheets(data, formulas=scan.formulas)
+    if not scan.unsaved:
+        return [(rows, stated) for _title, rows, stated in sheets]
+    formulas = _guard(lambda: load_workbook(BytesIO(data), read_only=True))
+    return [(_refuse_uncalculated(title, rows, _sheet_rows(formulas.worksheets[index])), stated)
+            for index, (title, rows, stated) in enumerate(sheets)]
+
+
+def _scan(archive, scanned_rows: int) -> _Scan:
+    """Refuses XML declaring entities (openpyxl's parser refuses them; calamine's would leave them
+    unread) and looks at what each worksheet holds."""
+    scan = _Scan()
+    for name in archive.namelist():
+        if not name.endswith((".xml", ".rels")):
+            continue
+        content = archive.read(name)
+        if any(declaration in content for declaration in ENTITY_DECLARATIONS):
+            raise ImportFileError(_("文件中含有不安全的 XML 内容（实体定义），已拒绝导入。"))
+        if b"<sheetData" in content or b":sheetData" in content:  # a worksheet, wherever the workbook keeps it
+            scan.for_calamine = scan.for_calamine and _fits_calamine(content, scanned_rows)
+            if (b"<f" in content or b":f" in content) and FORMULA_TAG.search(content):
+                scan.formulas = True
+                scan.unsaved |= len(FORMULA_TAG.findall(content)) != len(SAVED_RESULT.findall(content))
+    return scan
+
+
+def _fits_calamine(content: bytes, scanned_rows: int) -> bool:
+    """Whether every row and cell of a worksheet's XML names its place in the usual form, within
+    MAX_COLUMNS and ``scanned_rows``, in a rectangle calamine may hold, and no cell is an error."""
+    if ERROR_CELL.search(content) or any(form.search(content) for form in OTHER_FORMS):
+        return False
+    rows, columns = PLACED_ROW.findall(content), PLACED_COLUMN.findall(content)
+    cells = content.count(b"<c ")
+    if len(columns) != cells or not len(rows) == cells + content.count(b"<row ") == content.count(b" r="):
+        return False  # a row or cell without its reference first, or another r= than theirs
+    last_row = max(map(int, set(rows)), default=0)
+    last_column = max(map(_column_number, set(columns)), default=0)
+    return last_row <= scanned_rows and last_column <= MAX_COLUMNS and last_row * last_column <= CALAMINE_CELLS
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - ord("A") + 1
+    return number
+
+
+def _calamine_sheets(data: bytes):
+    """Per worksheet, its title, rows and last row number, read by calamine; None if it cannot."""
+    try:
+        workbook = CalamineWorkbook.from_object(BytesIO(data))
+        kinds = [(sheet.name, sheet.typ) for sheet in workbook.sheets_metadata]
+        if any(kind not in (SheetTypeEnum.WorkSheet, SheetTypeEnum.ChartSheet) for _title, kind in kinds):
+            return None  # a macro or dialog sheet, which openpyxl counts among the worksheets
+        sheets = [(title, workbook.get_sheet_by_name(title)) for title, kind in kinds if kind == SheetTypeEnum.WorkSheet]
+    except BaseException as exc:  # calamine's errors, or a Rust panic (a BaseException) on a damaged file
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise
+        return None
+    return [(title, _calamine_rows(sheet), sheet.end[0] + 1 if sheet.end else None) for title, sheet in sheets]
+
+
+def _calamine_rows(sheet):
+    """A sheet's rows from A1, with the values openpyxl reads: None for a blank cell, int for a
+    whole number, datetime for a date."""
+    for row in sheet.to_python(skip_empty_area=False):  # from A1, so rows and columns keep their numbers
+        yield [None if value == "" else CONVERT[type(value)](value) if type(value) in CONVERT else value
+               for value in row]
+
+
+def _number(value: float):
+    return int(value) if value.is_integer() and abs(value) <= EXACT_INTEGERS else value
+
+
+def _midnight(value: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(value, datetime.time())
+
+
+CONVERT = {float: _number, datetime.date: _midnight}  # calamine gives a date at midnight as a date
+
+
+def _openpyxl_sheets(data: bytes, *, formulas: bool):
     # Read from memory, so nothing needs closing; each sheet streams its XML on its own.
     workbook = _guard(lambda: load_workbook(BytesIO(data), read_only=True, data_only=True))
     # Formulas are read as the results Excel saved with them; a file written by other software
     # may have none, which would read as blank cells, so such files are read twice and compared.
-    formulas = _guard(lambda: load_workbook(BytesIO(data), read_only=True)) if _has_formulas(data, names) else None
+    formulas = _guard(lambda: load_workbook(BytesIO(data), read_only=True)) if formulas else None
     for index, sheet in enumerate(_guard(lambda: workbook.worksheets)):
         stated = sheet.max_row  # read from the sheet's <dimension>: a guide for progress, never a limit
         rows = _sheet_rows(sheet)
@@ -173,22 +286,11 @@ def _sheet_rows(sheet):
     return iter(lambda: _guard(lambda: next(rows, None)), None)
 
 
-def _has_formulas(data: bytes, names) -> bool:
-    with zipfile.ZipFile(BytesIO(data)) as archive:
-        for name in names:
-            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                with archive.open(name) as member:
-                    tail = b""
-                    while chunk := member.read(2**20):
-                        if FORMULA_TAG.search(tail + chunk):
-                            return True
-                        tail = chunk[-16:]
-    return False
-
-
 def _refuse_uncalculated(title: str, rows, formula_rows):
-    for number, (values, formulas) in enumerate(zip(rows, formula_rows, strict=False), 1):
-        for column, (value, formula) in enumerate(zip(values, formulas, strict=False), 1):
+    # calamine leaves out a last row holding only formulas without results, so the rows may end first.
+    for number, (values, formulas) in enumerate(itertools.zip_longest(rows, formula_rows, fillvalue=()), 1):
+        for column, formula in enumerate(formulas, 1):
+            value = values[column - 1] if column <= len(values) else None
             if value is None and isinstance(formula, str) and formula.startswith("="):
                 raise ImportFileError(
                     _("工作表“%(sheet)s”的 %(cell)s 单元格是公式，但文件中没有保存计算结果（常见于其他软件生成的文件）。"
@@ -281,7 +383,7 @@ def _read_table(sheets, columns, max_rows: int, on_rows=None) -> SheetData:
             continue
         if len(dataset) >= max_rows:
             raise ImportFileError(_("文件超过 %(n)s 行，请拆分后再导入。") % {"n": max_rows})
-        dataset.append(_clean(values))
+        dataset._data.append(Row(_clean(values)))  # as ``append`` does, without measuring every row again
         dataset.row_numbers.append(number)
         if on_rows is not None and len(dataset) % PROGRESS_ROWS == 0:
             on_rows(len(dataset), expected)
