@@ -6,5 +6,8 @@ from django.contrib.auth.backends import ModelBackend, UserModel
 
 class UserWithScopeBackend(ModelBackend):
     def get_user(self, user_id):
-        user = UserModel._default_manager.select_related("region", "station").filter(pk=user_id).first()
+        try:
+            user = UserModel._default_manager.select_related("region", "station").get(pk=user_id)
+        except UserModel.DoesNotExist:
+            return None
         return user if self.user_can_authenticate(user) else None

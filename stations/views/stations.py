@@ -4,14 +4,17 @@ check, Excel export and import."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView, TemplateView
 
+from core import figures
 from core.access import RuleRequiredMixin
 from core.export_jobs import export_job
 from core.importing import ImportView
@@ -54,21 +57,31 @@ def filtered_stations(request):
     return filterset, stations
 
 
-class StationListView(LoginRequiredMixin, ListView):
+class StationListView(LoginRequiredMixin, TemplateView):
+    """The registry list. Its filters, count, rows and pages are cached per scope and address until a
+    write to the registry (a station, its status, an acceptance check, a division) moves its counter:
+    at month-end the registry stands still while every county opens this page again and again."""
+
     template_name = "stations/station_list.html"
-    context_object_name = "stations"
     paginate_by = 50
 
-    def get_queryset(self):
-        self.filterset, stations = filtered_stations(self.request)
-        return stations.only("name", "kind", "opened_on", "region__name", "region__parent__name")  # what a row shows
-
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(
-            filter=self.filterset, q=self.request.GET.get("q", ""),
-            can_manage=permissions.can_manage_station(self.request.user), query=self.request.GET.urlencode(), **kwargs)
-        label_rows(context["stations"])
-        return context
+        return super().get_context_data(
+            can_manage=permissions.can_manage_station(self.request.user), query=self.request.GET.urlencode(),
+            figures=figures.Fragment(self.request, "station-list", (figures.REGISTRY,), self.listing), **kwargs)
+
+    def listing(self) -> dict:
+        """What the cached part shows, worked out only when it is not in the cache."""
+        filterset, stations = filtered_stations(self.request)
+        stations = stations.only("name", "kind", "opened_on", "region__name", "region__parent__name")  # a row's
+        paginator = Paginator(stations, self.paginate_by)
+        try:
+            page = paginator.page(self.request.GET.get("page") or 1)
+        except InvalidPage as exc:  # as a list view answers a page that is not there
+            raise Http404(_("没有这一页。")) from exc
+        label_rows(page.object_list)
+        return {"filter": filterset, "q": self.request.GET.get("q", ""), "paginator": paginator, "page_obj": page,
+                "stations": page.object_list}
 
 
 def label_rows(stations) -> None:

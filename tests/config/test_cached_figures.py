@@ -149,3 +149,30 @@ def test_a_bulk_update_of_reports_moves_the_counter(world):
     assert MonthlyReport.objects.filter(station__region__code__startswith=world.county_a.prefix).update(
         return_reason="") == 1
     assert counter("reports") == started + 1
+
+
+STATION_ROW = re.compile(r'<tr><td><a href="/stations/\d+/">([^<]*)</a>')
+
+
+def test_the_station_list_shows_a_new_station_and_a_status_change_on_the_next_request(client, world):
+    from stations.models import StationStatus
+    from stations.services import station_change_status
+
+    client.force_login(world.staff_a)
+    listed_before = STATION_ROW.findall(client.get(reverse("stations:station-list")).content.decode())
+    station = builders.station(world.a3, actor=world.staff_a, name="刚登记的社工站")
+    page = client.get(reverse("stations:station-list")).content.decode()
+    assert sorted(STATION_ROW.findall(page)) == sorted([*listed_before, "刚登记的社工站"])
+    station_change_status(actor=world.staff_a, station=station, status=StationStatus.SUSPENDED,
+                          effective_on=datetime.date(2024, 1, 1), reason="场地维修")
+    row = re.search(r"刚登记的社工站</a>.*?</tr>", client.get(reverse("stations:station-list")).content.decode(), re.S)
+    assert str(StationStatus.SUSPENDED.label) in row[0] and str(StationStatus.OPERATING.label) not in row[0]
+
+
+def test_a_county_is_never_served_another_countys_cached_station_list(client, world):
+    client.force_login(world.staff_a)
+    county_a = STATION_ROW.findall(client.get(reverse("stations:station-list")).content.decode())
+    client.force_login(world.staff_b)
+    county_b = STATION_ROW.findall(client.get(reverse("stations:station-list")).content.decode())
+    assert county_a and county_b and not set(county_a) & set(county_b)
+    assert client.get(reverse("stations:station-list")).content.decode().count("<tr><td><a") == len(county_b)
