@@ -30,7 +30,8 @@ CHAIN_ROLES = {Role.CITY, Role.COUNTY}
 def home_view(request):
     user = request.user
     scope = scope_of(user)
-    summary = scope_summary(user=user)
+    # The scope's place, stations and regions change with the registry only: cached like the figures.
+    summary = figures.cached("scope-summary", user, (figures.REGISTRY,), lambda: scope_summary(user=user))
     region = summary.home_region
     figures_now = None if scope.nothing else _overview(user)
     month = figures_now.station_month if figures_now else None

@@ -32,18 +32,20 @@ class ScopeSummary:
     home_region: Region | None
     ancestors: list[Region]  # from the province down to the home region's parent
     station_count: int  # stations the user may see
-    child_regions: QuerySet[Region] | list  # up to 60 of the home region's children, read when shown
+    child_regions: list[Region]  # up to 60 of the home region's children
 
 
 def scope_summary(*, user) -> ScopeSummary:
-    """What the home page says about the user's scope. A station head's scope is the region their
-    station is in, with nothing below it: no child regions to look for."""
+    """What the home page says about the user's scope (kept in the cache with the figures, so read
+    at once). A station head's scope is the region their station is in, with nothing below it: no
+    child regions to look for."""
     region = user.home_region
     has_children = region is not None and not scope_of(user).station_id
+    children = Region.objects.visible_to(user).filter(parent=region).order_by("code")[:60] if has_children else []
     return ScopeSummary(
         home_region=region, ancestors=region.ancestors() if region else [],
         station_count=Station.objects.visible_to(user).count(),
-        child_regions=Region.objects.visible_to(user).filter(parent=region).order_by("code")[:60] if has_children else [])
+        child_regions=list(children))
 
 
 def county_names(*, region: Region) -> dict[str, str]:

@@ -176,3 +176,17 @@ def test_a_county_is_never_served_another_countys_cached_station_list(client, wo
     county_b = STATION_ROW.findall(client.get(reverse("stations:station-list")).content.decode())
     assert county_a and county_b and not set(county_a) & set(county_b)
     assert client.get(reverse("stations:station-list")).content.decode().count("<tr><td><a") == len(county_b)
+
+
+def test_the_home_pages_station_count_follows_a_new_station(client, world):
+    count = re.compile(r'data-figure="station_count">(\d+) 个<')
+    client.force_login(world.staff_a)
+    before = int(count.search(client.get(reverse("home")).content.decode())[1])
+    builders.station(world.a3, actor=world.staff_a)
+    assert int(count.search(client.get(reverse("home")).content.decode())[1]) == before + 1
+    client.force_login(world.staff_b)  # county B's own count, though county A's is in the cache
+    from stations.models import Station
+
+    county_b = Station.objects.filter(region__code__startswith=world.county_b.prefix).count()
+    assert county_b != before + 1
+    assert int(count.search(client.get(reverse("home")).content.decode())[1]) == county_b
