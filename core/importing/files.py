@@ -250,9 +250,15 @@ def _calamine_sheets(data: bytes):
 def _calamine_rows(sheet):
     """A sheet's rows from A1, with the values openpyxl reads: None for a blank cell, int for a
     whole number, datetime for a date."""
-    for row in sheet.to_python(skip_empty_area=False):  # from A1, so rows and columns keep their numbers
-        yield [None if value == "" else CONVERT[type(value)](value) if type(value) in CONVERT else value
-               for value in row]
+    # One row at a time (the whole sheet as Python values at once would double the import's memory).
+    # calamine gives the rows from the first, but the columns from the first filled one: the columns
+    # before it are put back, so rows and columns keep their numbers.
+    # A column repeats its texts (a type, a status, a place) row after row: kept as one string each, as
+    # openpyxl's shared strings gave them, rather than one per cell.
+    skipped, texts = [None] * (sheet.start[1] if sheet.start else 0), {}
+    for row in sheet.iter_rows():
+        yield [*skipped, *(None if value == "" else texts.setdefault(value, value) if type(value) is str
+                           else CONVERT[type(value)](value) if type(value) in CONVERT else value for value in row)]
 
 
 def _number(value: float):
