@@ -75,10 +75,14 @@ def _signed_in(request) -> bool:
 
 
 def unread_notices(request):
-    """The user's unread reminders, counted (one query) only when a page shows the bell."""
+    """The user's unread reminders: as counted when the user was read for this request, or else counted
+    (one query) only when a page shows the bell."""
     if not _signed_in(request):
         return {"unread_notices": 0}
     from config.reminders.inbox import unread_count
 
     user = request.user
+    counted = getattr(user, "unread_notices_count", None)  # read with the user (config.auth_backend)
+    if counted is not None:
+        return {"unread_notices": counted}
     return {"unread_notices": SimpleLazyObject(lambda: unread_count(user=user))}

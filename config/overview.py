@@ -11,6 +11,7 @@ is read back from the cache."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -77,27 +78,50 @@ def _url(name: str, **query) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def overview(*, user, on_date: datetime.date, station_month_too: bool = True) -> Overview:
+REGISTRY_PART, REPORTS_PART = "registry", "reports"
+
+
+def overview(*, user, on_date: datetime.date, station_month_too: bool = True,
+             parts: tuple[str, ...] = (REPORTS_PART, REGISTRY_PART)) -> Overview:
     """What the home page shows; each part only for the roles whose list page it links to. Without
-    ``station_month_too``, a station head's month is left to :func:`add_station_month`."""
+    ``station_month_too``, a station head's month is left to :func:`add_station_month`.
+
+    ``parts`` picks the figures computed from the monthly reports (the month's missing reports, the
+    reports awaiting review) or from the registry (coverage, contracts, people, evaluations), so that each
+    can be cached under its own family's counter and a report written recounts only the first:
+    :func:`merge` puts the two back together as one overview would have been."""
     result = Overview(on_date=on_date)
     role = user.role
     region = user.home_region
+    reports, registry = REPORTS_PART in parts, REGISTRY_PART in parts
     if user.is_superuser and region is None:
-        _add_national(result, user, on_date)
+        if reports:
+            _add_review_queue(result, user)
+        if registry:
+            _add_national(result, user, on_date)
     if role in OFFICIALS and region is not None:
-        _add_coverage(result, region, on_date)
-        _add_reports(result, user, region, on_date)
-        _add_contracts(result, user, on_date)
-    if role == Role.PROVINCE:
-        _add_links(result, user, region.get_absolute_url())
-    if role in PEOPLE_ROLES:
-        _add_people(result, user, on_date)
+        if registry:
+            _add_coverage(result, region, on_date)
+        if reports:
+            _add_reports(result, user, region, on_date)
+        if registry:
+            _add_contracts(result, user, on_date)
+    if registry:
+        if role == Role.PROVINCE:
+            _add_links(result, user, region.get_absolute_url())
+        if role in PEOPLE_ROLES:
+            _add_people(result, user, on_date)
+        if role in EVALUATION_ROLES:
+            _add_evaluations(result, user)
     if role == Role.STATION_HEAD and station_month_too:
         add_station_month(result, user, on_date)
-    if role in EVALUATION_ROLES:
-        _add_evaluations(result, user)
     return result
+
+
+def merge(reports: Overview, registry: Overview) -> Overview:
+    """The two parts of :func:`overview` as one, in the order it gives them: the report alerts first."""
+    return dataclasses.replace(registry, report_period=reports.report_period,
+                               alerts=[*reports.alerts, *registry.alerts])
 
 
 def add_station_month(result: Overview, user, on_date) -> None:
@@ -105,11 +129,10 @@ def add_station_month(result: Overview, user, on_date) -> None:
 
 
 def _add_national(result: Overview, user, on_date) -> None:
-    """Every province against its own target, the reports the counties have yet to review, and the
-    places the administrator works from."""
+    """Every province against its own target, and the places the administrator works from (the reports
+    the counties have yet to review are the reports part's)."""
     result.provinces = national_dashboard(on_date=on_date).children
     result.coverage_url = reverse("stations:coverage-dashboard", args=[NATIONAL_CODE])
-    _add_review_queue(result, user)
     _add_links(result, user, result.coverage_url)
 
 

@@ -277,7 +277,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Sessions live in the database; with a shared cache (Redis) they are also read from it, which saves
 # every page a query. A per-process cache could serve a worker a session another worker changed.
-SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
+# Without Redis, Django's database sessions read with one plain statement (config.session_store).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "config.session_store"
 # Seconds: signed out after 30 minutes without a request, and 12 hours after signing in whatever happens.
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 60 * 60)

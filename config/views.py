@@ -14,7 +14,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from config import audit
-from config.overview import add_station_month, overview
+from config.overview import REGISTRY_PART, REPORTS_PART, add_station_month, merge, overview
 from core import figures
 from core.scope import scope_of
 from stations.reports.selectors.chain import CHAIN_KINDS
@@ -57,11 +57,15 @@ def home_view(request):
 
 
 def _overview(user):
-    """Cached until a write changes one of its figures, but for a station head's month: their draft,
-    saved again and again, is shown as it stands."""
+    """Cached until a write changes one of its figures, in two parts: a report written recounts the
+    report figures only, not the people, contracts and coverage. A station head's month is not cached:
+    their draft, saved again and again, is shown as it stands."""
     today = timezone.localdate()
-    result = figures.cached("overview", user, (figures.REGISTRY, figures.REPORTS),
-                            lambda: overview(user=user, on_date=today, station_month_too=False))
+    reports = figures.cached("overview-reports", user, (figures.REGISTRY, figures.REPORTS), lambda: overview(
+        user=user, on_date=today, station_month_too=False, parts=(REPORTS_PART,)))
+    registry = figures.cached("overview-registry", user, (figures.REGISTRY,), lambda: overview(
+        user=user, on_date=today, station_month_too=False, parts=(REGISTRY_PART,)))
+    result = merge(reports, registry)
     if user.role == Role.STATION_HEAD:
         add_station_month(result, user, today)
     return result

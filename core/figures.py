@@ -20,11 +20,13 @@ shown the very same thing. ``FIGURES_CACHE_SECONDS`` bounds how long an entry li
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -45,22 +47,46 @@ def _timeout() -> int:
 
 # -- the counters ---------------------------------------------------------------------------------------
 
+# Within a request, the counters are read once, every family together, and kept until the request ends or
+# a counter moves in this process: a page with several cached parts reads them with one statement.
+_request = threading.local()
+
+
+def _request_started(**kwargs) -> None:
+    _request.counters = {}
+
+
+def _request_finished(**kwargs) -> None:
+    _request.counters = None
+
+
+request_started.connect(_request_started, dispatch_uid="core.figures.request_started")
+request_finished.connect(_request_finished, dispatch_uid="core.figures.request_finished")
+
+
 def generations(names: Iterable[str]) -> tuple[int, ...]:
-    """The families' counters now (one query). A family never written to yet starts at a random point,
-    so a database created afresh never meets entries a cache kept from an earlier one."""
+    """The families' counters now (one query, and none more within the same request). A family never
+    written to yet starts at a random point, so a database created afresh never meets entries a cache kept
+    from an earlier one."""
     from core.models import Generation
 
     names = tuple(names)
     if not names:
         return ()
+    kept = getattr(_request, "counters", None)
+    if kept is not None and all(name in kept for name in names):
+        return tuple(kept[name] for name in names)
+    wanted = tuple(dict.fromkeys((*names, *FAMILIES))) if kept is not None else names
     # Read on every page that shows cached figures: one statement, without building a query each time.
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(f"SELECT name, value FROM {Generation._meta.db_table} WHERE name IN ({', '.join(['%s'] * len(names))})",
-                       names)
+        cursor.execute(f"SELECT name, value FROM {Generation._meta.db_table} WHERE name IN ({', '.join(['%s'] * len(wanted))})",
+                       wanted)
         found = dict(cursor.fetchall())
     for name in names:
         if name not in found:
             found[name] = Generation.objects.get_or_create(name=name, defaults={"value": time.time_ns()})[0].value
+    if kept is not None:
+        kept.update(found)
     return tuple(found[name] for name in names)
 
 
@@ -74,6 +100,8 @@ class _Bump:
         from core.models import Generation
 
         moved = Generation.objects.filter(name__in=self.names).update(value=F("value") + 1)
+        if getattr(_request, "counters", None) is not None:
+            _request.counters = {}  # the rest of this request reads the moved counters
         if moved < len(self.names):  # a family never counted yet: its first counter is new to every cache
             generations(self.names)
 

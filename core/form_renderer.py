@@ -2,9 +2,10 @@
 less time than through the template language: a monthly report's form has some seventy fields),
 and through the template language where only it has the template (the admin's widgets)."""
 
-from django.forms.renderers import BaseRenderer, DjangoTemplates, Jinja2
+from django.forms.renderers import BaseRenderer, DjangoTemplates, Jinja2, get_default_renderer
 from django.template import TemplateDoesNotExist
 from django.utils.functional import cached_property
+from django.utils.safestring import SafeString, mark_safe
 
 
 class FormRenderer(BaseRenderer):
@@ -27,3 +28,12 @@ class FormRenderer(BaseRenderer):
             except TemplateDoesNotExist:
                 self.django_only.add(template_name)  # not looked for again
         return self.django.get_template(template_name)
+
+
+def render_jinja2(template_name: str, context: dict) -> SafeString:
+    """A Jinja2 template of an app's ``jinja2/`` folder, through the form renderer's environment (one
+    template cache), as markup for the template language: for the long tables of a page, whose every value
+    the view has already worked out and translated. Jinja2 escapes every value as the template language does."""
+    renderer = get_default_renderer()
+    engine = renderer.jinja2 if isinstance(renderer, FormRenderer) else Jinja2()
+    return mark_safe(engine.get_template(template_name).render(context))  # escaped by Jinja2

@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from core.export_jobs import export_job
+from core.form_renderer import render_jinja2
 from core.xlsx import XlsxBook
 from stations import selectors
 from stations.models import ReportStatus
@@ -128,6 +129,7 @@ class ReportListView(LoginRequiredMixin, ListView):
         user = self.request.user
         context = super().get_context_data(**kwargs)
         context["reports"] = _list_rows(context["reports"])
+        context["rows"] = render_jinja2("stations/report_rows.html", {"reports": context["reports"]})
         form = self.filterset.form
         several_counties = form.fields["county"].queryset[:2].count() > 1
         county = form.cleaned_data.get("county") if form.is_bound and form.is_valid() else None
