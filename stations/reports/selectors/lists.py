@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
+from django.db import connection, connections, router
 from django.db.models import Count, F, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
@@ -62,10 +64,39 @@ def figures_by_report(report_ids) -> dict[int, dict[str, int]]:
     {report id: {"figure_<name>": sum}}, named as :func:`with_figures` names them; a report
     without lines is left out. The ids come from reports read through the user's scope (every
     line of a report is as visible as the report), so the lines are not scoped again. One query,
-    over those reports' lines only."""
-    sums = MonthlyReportLine.objects.filter(report_id__in=report_ids).order_by().values("report_id").annotate(
-        **{f"figure_{name}": _figure(name) for name, _label in LIST_FIGURES})
-    return {row.pop("report_id"): row for row in sums}
+    over those reports' lines only, written once per process: the ORM took longer to build it than
+    the database to run it."""
+    report_ids = list(report_ids)
+    if not report_ids:
+        return {}
+    sql, names = _figures_statement()
+    placeholders = ", ".join(["%s"] * len(report_ids))
+    with connections[router.db_for_read(MonthlyReportLine)].cursor() as cursor:
+        cursor.execute(sql.replace("%(ids)s", placeholders), report_ids)
+        rows = cursor.fetchall()
+    return {row[0]: {f"figure_{name}": int(value) for name, value in zip(names, row[1:], strict=True)} for row in rows}
+
+
+@functools.cache
+def _figures_statement() -> tuple[str, tuple[str, ...]]:
+    """``SELECT report, SUM(…) per figure FROM lines WHERE report IN (%(ids)s) GROUP BY report``: the sums
+    :func:`_figure` defines, cases still open at the month's end as opening stock + opened - closed."""
+    meta = MonthlyReportLine._meta
+
+    def column(name: str) -> str:
+        return connection.ops.quote_name(meta.get_field(name).column)
+
+    sums = []
+    for name, _label in LIST_FIGURES:
+        if name == "cases_active_end":
+            sums.append(f"COALESCE(SUM({column('cases_active_start')} + {column('cases_opened')}"
+                        f" - {column('cases_closed')}), 0)")
+        else:
+            sums.append(f"COALESCE(SUM({column(name)}), 0)")
+    report = column("report")
+    sql = (f"SELECT {report}, {', '.join(sums)} FROM {connection.ops.quote_name(meta.db_table)}"
+           f" WHERE {report} IN (%(ids)s) GROUP BY {report}")
+    return sql, tuple(name for name, _label in LIST_FIGURES)
 
 
 def report_totals(*, reports: QuerySet[MonthlyReport]) -> dict:

@@ -15,9 +15,10 @@ from django.views.generic import ListView
 
 from core.export_jobs import export_job
 from core.form_renderer import render_jinja2
+from core.scope import scope_of
 from core.xlsx import XlsxBook
 from stations import selectors
-from stations.models import ReportStatus
+from stations.models import RegionLevel, ReportStatus, level_of_prefix
 from stations.permissions import is_station_head
 from stations.reports.filters import ReportFilter
 from stations.reports.selectors import LIST_FIGURES, report_totals, with_figures
@@ -110,6 +111,14 @@ def _station_options(stations, *, chosen) -> list[dict]:
     return [{"pk": pk, "name": name, "selected": str(pk) == str(chosen)} for pk, name in stations.values_list("pk", "name")]
 
 
+def _may_span_counties(user) -> bool:
+    """Whether the user's scope can hold more than one county: only one above a county's can (a county's, a
+    township's or a station's holds one at most), so the others are not counted."""
+    scope = scope_of(user)
+    return scope.everything or (scope.prefix is not None
+                                and level_of_prefix(scope.prefix) in (RegionLevel.PROVINCE, RegionLevel.CITY))
+
+
 class ReportListView(LoginRequiredMixin, ListView):
     template_name = "stations/report_list.html"
     context_object_name = "reports"
@@ -131,7 +140,7 @@ class ReportListView(LoginRequiredMixin, ListView):
         context["reports"] = _list_rows(context["reports"])
         context["rows"] = render_jinja2("stations/report_rows.html", {"reports": context["reports"]})
         form = self.filterset.form
-        several_counties = form.fields["county"].queryset[:2].count() > 1
+        several_counties = _may_span_counties(user) and form.fields["county"].queryset[:2].count() > 1
         county = form.cleaned_data.get("county") if form.is_bound and form.is_valid() else None
         stations = form.fields["station"].queryset
         if county is not None:
