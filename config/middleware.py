@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import check_for_language
 
@@ -36,6 +37,24 @@ class ChineseFirstLocaleMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+class ResolvedUserMiddleware:
+    """``request.user`` as the user itself rather than the lazy stand-in that the authentication and
+    two-factor middleware put there: every page asks it dozens of things (scope, role, flags), and each
+    question through the stand-in costs a raised and caught AttributeError. It is read here once, as the
+    next middleware would read it anyway."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if isinstance(user, LazyObject):
+            if user._wrapped is empty:
+                user._setup()
+            request.user = user._wrapped
+        return self.get_response(request)
 
 
 class NoStoreForSignedInMiddleware:
