@@ -187,6 +187,24 @@ def cached(part: str, user, names: tuple[str, ...], compute: Callable, *extra):
     return value
 
 
+def shared(part: str, names: tuple[str, ...], compute: Callable, *extra):
+    """``compute()``'s value for ``extra``, the same whoever asks (rules such as a region's filing
+    deadlines or the policy in force: no user's records), from the cache while no write has moved
+    ``names``' counters. Per language too, as a value may hold translated text."""
+    if not _timeout():
+        return compute()
+    raw = "\x1f".join(str(p) for p in (part, translation.get_language(), generations(names), *extra))
+    key = f"figures:shared:{part}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, _timeout())
+    return value
+
+
+_MISSING = object()
+
+
 class Fragment:
     """A page's cached part, for ``{% figures %}…{% endfigures %}`` (``core.templatetags.figures``): the
     view passes it as ``figures`` with ``compute`` giving the context the part needs, which is only

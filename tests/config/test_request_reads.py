@@ -28,7 +28,7 @@ world = overview_world  # the fixture, under the name the tests ask for
 
 
 def fields(instance) -> dict | None:
-    return None if instance is None else {f.attname: getattr(f, "value_from_object")(instance)
+    return None if instance is None else {f.attname: f.value_from_object(instance)
                                           for f in instance._meta.concrete_fields}
 
 
@@ -118,3 +118,20 @@ def test_a_session_is_read_until_it_expires_and_never_after(client, world):
         expire_date=timezone.now() - datetime.timedelta(seconds=1))
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_filing_deadline_set_shows_on_the_next_page_and_only_in_its_county(client, world):
+    from stations.reports import services as report_services
+    from tests.config.reminder_builders import filing_deadline
+
+    station = world.county_a.children.get(code=world.a2.code).stations.get()
+    head = rb.head(station, "head_deadline")
+    draft = report_services.report_create(actor=head, station=station, period=datetime.date(2026, 2, 1))
+    edit = reverse("stations:report-edit", args=[draft.pk])
+    client.force_login(head)
+    assert "报送截止 2026年3月5日" in client.get(edit).content.decode()
+    assert "报送截止 2026年3月5日" in client.get(edit).content.decode()  # the rules read back from the cache
+    filing_deadline(world.county_b, 20)  # another county's rule changes nothing here
+    assert "报送截止 2026年3月5日" in client.get(edit).content.decode()
+    filing_deadline(world.county_a, 10)
+    assert "报送截止 2026年3月10日" in client.get(edit).content.decode()

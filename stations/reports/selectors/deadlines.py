@@ -8,6 +8,7 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
+from core import figures
 from stations.models import (
     DEFAULT_DEADLINE_DAY,
     MonthlyReport,
@@ -25,10 +26,15 @@ def _nearest_first(code: str) -> list[str]:
 
 def deadline_days(region: Region) -> dict[str, int]:
     """Deadline overrides that can apply to stations in ``region``: those set on the region's
-    ancestors and on anything inside it, as {12-digit code: day}. One query. Deliberately not
+    ancestors and on anything inside it, as {12-digit code: day}. One query, or none while no
+    deadline has been written since it was cached (``core.figures``). Deliberately not
     scoped: a deadline set by the province is a rule for the county, not the county's record."""
-    ancestors = _nearest_first(region.code)
-    rows = ReportDeadline.objects.filter(Q(region__code__startswith=region.prefix) | Q(region__code__in=ancestors))
+    return figures.shared("deadline-days", (figures.REPORTS,), lambda: _deadline_days(region.code, region.prefix),
+                          region.code)
+
+
+def _deadline_days(code: str, prefix: str) -> dict[str, int]:
+    rows = ReportDeadline.objects.filter(Q(region__code__startswith=prefix) | Q(region__code__in=_nearest_first(code)))
     return dict(rows.values_list("region__code", "day"))
 
 
@@ -42,8 +48,9 @@ def deadline_of(township_code: str, period: datetime.date, days: dict[str, int])
 
 def deadline_rules() -> dict[str, int]:
     """Every deadline override, as {12-digit code: day}, for :func:`deadline_of` over many
-    stations at once. One query."""
-    return dict(ReportDeadline.objects.values_list("region__code", "day"))
+    stations at once. One query, or none while no deadline has been written since it was cached."""
+    return figures.shared("deadline-rules", (figures.REPORTS,),
+                          lambda: dict(ReportDeadline.objects.values_list("region__code", "day")))
 
 
 def days_late(first_submitted_at: datetime.datetime | None, deadline: datetime.date) -> int:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import figures
 from core.dates import month_end, month_start, next_month
 from stations.reports.rules import SUBMIT_EARLY_DAYS
 from stations.selectors.policies import RuleInForce, rule_in_force
@@ -43,10 +44,12 @@ class SubmissionWindow:
 def submission_window(region, period: datetime.date) -> SubmissionWindow:
     """The submitting window of the month ``period`` for a station in ``region`` (its township).
     An early opening is the rule in force on the month's last day, from the nearest region that
-    sets one (one query)."""
+    sets one (one query, or none while no policy has been written since it was cached)."""
     period = month_start(period)
     opens_on = next_month(period)
-    rule = rule_in_force(region, SUBMIT_EARLY_DAYS, month_end(period))
+    code = region.code if hasattr(region, "code") else region
+    rule = figures.shared("submit-early", (figures.REGISTRY,),
+                          lambda: rule_in_force(code, SUBMIT_EARLY_DAYS, month_end(period)), code, period)
     if rule is not None:
         opens_on -= datetime.timedelta(days=rule.value)
     return SubmissionWindow(period, opens_on, rule)
