@@ -166,12 +166,26 @@ def scope_key(user) -> str:
         getattr(user, "is_superuser", False), getattr(user, "is_staff", False)))
 
 
+def _hashed(part: str, *parts) -> str:
+    raw = "\x1f".join(str(p) for p in (part, *parts))
+    return f"figures:{part}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
+
+
 def _key(part: str, user, names: tuple[str, ...], *extra) -> str:
     counters = generations(names)  # before the data is read: see the module's description
     # Today's date too: a page without a date shows today's figures, which a new day may change.
-    raw = "\x1f".join(str(p) for p in (part, scope_key(user), translation.get_language(), timezone.localdate(),
-                                        counters, *extra))
-    return f"figures:{part}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
+    return _hashed(part, scope_key(user), translation.get_language(), timezone.localdate(), counters, *extra)
+
+
+_MISSING = object()
+
+
+def _remember(key: str, compute: Callable):
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, _timeout())
+    return value
 
 
 def cached(part: str, user, names: tuple[str, ...], compute: Callable, *extra):
@@ -179,12 +193,7 @@ def cached(part: str, user, names: tuple[str, ...], compute: Callable, *extra):
     moved ``names``' counters since it was computed."""
     if not _timeout():
         return compute()
-    key = _key(part, user, names, *extra)
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, _timeout())
-    return value
+    return _remember(_key(part, user, names, *extra), compute)
 
 
 def shared(part: str, names: tuple[str, ...], compute: Callable, *extra):
@@ -193,16 +202,7 @@ def shared(part: str, names: tuple[str, ...], compute: Callable, *extra):
     ``names``' counters. Per language too, as a value may hold translated text."""
     if not _timeout():
         return compute()
-    raw = "\x1f".join(str(p) for p in (part, translation.get_language(), generations(names), *extra))
-    key = f"figures:shared:{part}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
-        value = compute()
-        cache.set(key, value, _timeout())
-    return value
-
-
-_MISSING = object()
+    return _remember(_hashed(f"shared:{part}", translation.get_language(), generations(names), *extra), compute)
 
 
 class Fragment:
